@@ -1,0 +1,39 @@
+"""Pydantic models of a brief and the grounding validators. Import as `summarizer.schemas`."""
+
+from .brief import (
+    SCHEMA_VERSION,
+    Actor,
+    BackgroundPoint,
+    Brief,
+    Dropped,
+    Evidence,
+    KeyFigure,
+    ProposedResponse,
+    Provenance,
+    Source,
+    Usage,
+    What,
+)
+from .draft import Draft
+from .grounding import Gate, Grounded, Locator, bind_gate, ground
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Actor",
+    "BackgroundPoint",
+    "Brief",
+    "Draft",
+    "Dropped",
+    "Evidence",
+    "Gate",
+    "Grounded",
+    "KeyFigure",
+    "Locator",
+    "ProposedResponse",
+    "Provenance",
+    "Source",
+    "Usage",
+    "What",
+    "bind_gate",
+    "ground",
+]

@@ -1,0 +1,155 @@
+"""The brief a reader gets: every claim carries evidence located in the cleaned article."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Evidence",
+    "Actor",
+    "What",
+    "BackgroundPoint",
+    "ProposedResponse",
+    "KeyFigure",
+    "Source",
+    "Usage",
+    "Dropped",
+    "Provenance",
+    "Brief",
+    "ResponseKind",
+    "ResponseStatus",
+    "SCHEMA_VERSION",
+]
+
+SCHEMA_VERSION = "1"
+
+ResponseKind = Literal[
+    "military", "sanctions", "diplomatic", "economic", "humanitarian", "legal", "political", "other"
+]
+ResponseStatus = Literal["proposed", "called_for", "under_discussion", "agreed", "implemented", "rejected"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """A verbatim passage of the cleaned article, located by character offsets."""
+
+    quote: str = Field(description="The passage exactly as it stands in the article text.")
+    start: int = Field(ge=0, description="Offset of the first character in Source.text.")
+    end: int = Field(ge=0, description="Offset one past the last character in Source.text.")
+    match: Literal["exact", "normalized", "fuzzy"] = Field(
+        description="How the model's quote was found: verbatim, after normalizing typography, or by a bounded fuzzy match."
+    )
+
+
+class Actor(_Model):
+    """A person, group, state or institution involved in the story."""
+
+    name: str
+    role: str
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class What(_Model):
+    """The central event."""
+
+    summary: str
+    where: str | None = None
+    when: str | None = None
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class BackgroundPoint(_Model):
+    """Context that came before or explains the event."""
+
+    point: str
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class ProposedResponse(_Model):
+    """A response that somebody proposed, called for or agreed, attributed to them."""
+
+    proposed_by: str
+    action: str
+    kind: ResponseKind
+    status: ResponseStatus
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class KeyFigure(_Model):
+    """A number that matters to the story, as the article states it."""
+
+    value: str
+    label: str
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class Source(_Model):
+    """Where the article came from; filled by the extractor, never by the model."""
+
+    label: str = Field(description="The input as the user named it: a path, a URL, '<stdin>' or '<text>'.")
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None
+    language: str | None = Field(default=None, description="Detected language of the article (ISO 639-1).")
+    words: int = 0
+    text: str = Field(description="The cleaned article text the model saw; evidence offsets point into it.")
+    sha256: str = Field(description="SHA-256 of the cleaned text the model saw.")
+
+
+class Usage(_Model):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class Dropped(_Model):
+    """Something the model said that failed the grounding check and was removed."""
+
+    item: str = Field(description="Where it stood in the model's answer, e.g. 'who[3]' or 'what.evidence[1]'.")
+    text: str = Field(description="What was removed (a name, a quote, a claim).")
+    reason: str
+
+
+class Provenance(_Model):
+    """How the brief was made."""
+
+    model: str
+    prompt_version: str
+    schema_version: str = SCHEMA_VERSION
+    attempts: int = Field(description="Model calls that produced an answer, over all re-asks and parts.")
+    usage: Usage = Field(default_factory=Usage)
+    cost_usd: float | None = Field(default=None, description="Estimated from list prices; None for unknown models.")
+    dropped: list[Dropped] = Field(default_factory=list)
+    cached: bool = False
+    parts: int = 1
+    brief_language: str = "en"
+    created_at: datetime
+    duration_s: float = 0.0
+
+
+class Brief(_Model):
+    """A structured, grounded brief of one news article."""
+
+    headline: str
+    who: list[Actor] = Field(default_factory=list)
+    what: What | None = None
+    background: list[BackgroundPoint] = Field(default_factory=list)
+    proposed_responses: list[ProposedResponse] = Field(default_factory=list)
+    key_figures: list[KeyFigure] = Field(default_factory=list)
+    source: Source
+    provenance: Provenance

@@ -1,0 +1,482 @@
+"""The grounding gate: a deterministic check of a model's draft against the article it claims to describe.
+
+A quote is found verbatim, then after normalizing typography (curly quotes, dashes, whitespace, case,
+ellipses), then by a bounded fuzzy match whose differences may only be near-spellings of the same words:
+never a changed number, an added or removed word such as "not". Names must appear in the article; so must
+every number and proper name in the model's free text. User text is never compiled into a regex.
+
+`Gate.enforce` raises (so Instructor re-asks, naming each offending quote); `ground` drops what fails and
+reports it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .brief import (
+    Actor,
+    BackgroundPoint,
+    Dropped,
+    Evidence,
+    KeyFigure,
+    ProposedResponse,
+    What,
+)
+
+if TYPE_CHECKING:
+    from .draft import Draft
+
+__all__ = ["Locator", "Gate", "Grounded", "Problem", "ground", "bind_gate", "current_gate", "normalize"]
+
+FUZZY_THRESHOLD = 90.0
+FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
+MIN_QUOTE_WORDS = 2
+NAME_WINDOW = 80  # characters within which all words of a multi-word name must stand
+
+_CHAR_MAP = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    "\u2026": "...",
+}
+_DROP_CHARS = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_WORD = re.compile(r"\w+")
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_EDGE = " \"'.,;:!?-()[]"
+_NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
+# Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
+_COMMON = set(
+    """a an the and or but if in on at of to for by from with as into over after before during amid
+    following according while when where this that these those it its he she they we his her their our
+    there here also meanwhile however both all some many several more most other another each new
+    i mr mrs ms dr""".split()
+)
+
+
+def _norm_char(ch: str) -> str:
+    if ch in _DROP_CHARS:
+        return ""
+    mapped = _CHAR_MAP.get(ch)
+    if mapped is None:
+        mapped = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+    return mapped.lower()
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Fold typography, whitespace and case; return the folded text and each character's source offset."""
+    out: list[str] = []
+    index: list[int] = []
+    space = True  # drop leading whitespace
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                index.append(i)
+                space = True
+            continue
+        for c in _norm_char(ch):
+            if c.isspace():
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
+            out.append(c)
+            index.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def _fold(text: str) -> str:
+    return normalize(text)[0]
+
+
+def _canon_number(token: str) -> str:
+    digits = "".join(c for c in token if c.isdigit())
+    return digits.lstrip("0") or "0"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    match: str
+
+
+class Locator:
+    """Answers, for one article, where a quote stands and whether a name or number appears in it."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.norm, self._index = normalize(text)
+        self.numbers = {_canon_number(m.group()) for m in _NUMBER.finditer(self.norm)}
+
+    # -- quotes -------------------------------------------------------------------------------------
+    def find_quote(self, quote: str) -> Span | None:
+        """Locate a quote (possibly with ellipses for omissions) in the article; None if it is not there."""
+        fragments = [f for f in _ELLIPSIS.split(quote) if f.strip(_EDGE + " ")]
+        if not fragments:
+            return None
+        words = sum(len(_WORD.findall(f)) for f in fragments)
+        if words < MIN_QUOTE_WORDS:
+            return None
+        spans: list[Span] = []
+        cursor = 0
+        for fragment in fragments:
+            span = self._find_fragment(fragment, cursor)
+            if span is None:
+                return None
+            spans.append(span)
+            cursor = span.end
+        worst = max(spans, key=lambda s: ("exact", "normalized", "fuzzy").index(s.match)).match
+        return Span(spans[0].start, spans[-1].end, worst)
+
+    def quote_text(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def _to_source(self, start: int, end: int, match: str) -> Span:
+        return Span(self._index[start], self._index[end - 1] + 1, match)
+
+    def _find_fragment(self, fragment: str, cursor: int) -> Span | None:
+        raw = fragment.strip().strip(_EDGE)
+        if raw:
+            at = self.text.find(raw, cursor)
+            if at >= 0:
+                return Span(at, at + len(raw), "exact")
+        folded = _fold(fragment).strip(_EDGE)
+        if not folded:
+            return None
+        norm_cursor = self._norm_offset(cursor)
+        at = self.norm.find(folded, norm_cursor)
+        if at >= 0:
+            return self._to_source(at, at + len(folded), "normalized")
+        if len(folded) > FUZZY_MAX_CHARS or len(_WORD.findall(folded)) < 3:
+            return None
+        return self._fuzzy(folded, norm_cursor)
+
+    def _norm_offset(self, source_offset: int) -> int:
+        if source_offset == 0:
+            return 0
+        # first normalized position whose source offset is at or past the cursor
+        lo, hi = 0, len(self._index)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._index[mid] < source_offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _fuzzy(self, folded: str, norm_cursor: int) -> Span | None:
+        haystack = self.norm[norm_cursor:]
+        hit = fuzz.partial_ratio_alignment(folded, haystack, score_cutoff=FUZZY_THRESHOLD)
+        if hit is None:
+            return None
+        # widen to whole words, then demand the same words in the same order, up to near-spellings
+        start = norm_cursor + hit.dest_start
+        end = norm_cursor + hit.dest_end
+        lo = max(norm_cursor, start - 40)
+        hi = min(len(self.norm), end + 40)
+        q_tokens = _WORD.findall(folded)
+        window = [(m.group(), lo + m.start(), lo + m.end()) for m in _WORD.finditer(self.norm[lo:hi])]
+        w_tokens = [t for t, _, _ in window]
+        matcher = difflib.SequenceMatcher(None, q_tokens, w_tokens, autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        if not blocks:
+            return None
+        first, last = blocks[0], blocks[-1]
+        if first.a != 0 or last.a + last.size != len(q_tokens):
+            return None
+        a_seg = q_tokens[first.a : last.a + last.size]
+        b_seg = w_tokens[first.b : last.b + last.size]
+        if not _same_words(a_seg, b_seg):
+            return None
+        span_start = window[first.b][1]
+        span_end = window[last.b + last.size - 1][2]
+        return self._to_source(span_start, span_end, "fuzzy")
+
+    # -- names and numbers --------------------------------------------------------------------------
+    def _word_prefix_positions(self, needle: str) -> Iterator[int]:
+        at = self.norm.find(needle)
+        while at >= 0:
+            if at == 0 or not self.norm[at - 1].isalnum():
+                yield at
+            at = self.norm.find(needle, at + 1)
+
+    def has_word(self, word: str) -> bool:
+        """True if the word, or its stem (a plural or adjective ending removed), starts a word of the article."""
+        w = _fold(word).strip(_EDGE)
+        if w.endswith("'s"):
+            w = w[:-2]
+        if not w:
+            return True
+        if next(self._word_prefix_positions(w), None) is not None:
+            return True
+        for cut in (1, 2, 3):
+            stem = w[:-cut]
+            if len(stem) >= 4 and next(self._word_prefix_positions(stem), None) is not None:
+                return True
+        return False
+
+    def has_name(self, name: str) -> bool:
+        """True if the name stands in the article, whole or with all its words close together."""
+        n = _fold(name).strip(_EDGE)
+        if n.startswith("the "):
+            n = n[4:]
+        if not n or not any(c.isalnum() for c in n):
+            return False
+        if next(self._word_prefix_positions(n), None) is not None:
+            return True
+        tokens = [t for t in _WORD.findall(n) if t not in _COMMON and not (len(t) == 1 and t.isalpha())]
+        if not tokens or not all(self.has_word(t) for t in tokens):
+            return False
+        anchor, *rest = sorted(tokens, key=len, reverse=True)
+        for pos in self._word_prefix_positions(anchor[: max(4, len(anchor) - 3)]):
+            nearby = self.norm[max(0, pos - NAME_WINDOW) : pos + len(anchor) + NAME_WINDOW]
+            if all(_near_has(nearby, t) for t in rest):
+                return True
+        return False
+
+    def unknown_numbers(self, text: str) -> list[str]:
+        return [m.group() for m in _NUMBER.finditer(_fold(text)) if _canon_number(m.group()) not in self.numbers]
+
+    def unknown_names(self, text: str) -> list[str]:
+        """Capitalized words in model prose that the article never uses (invented people, places, bodies)."""
+        missing: list[str] = []
+        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", text))
+        for i, m in enumerate(words):
+            word = m.group()
+            if not word[0].isupper() or word.lower().strip("'’") in _COMMON:
+                continue
+            before = text[: m.start()].rstrip()
+            sentence_start = not before or before[-1] in ".!?:;\"“”•-–—\n(" or before.endswith("\n")
+            if sentence_start:
+                nxt = words[i + 1] if i + 1 < len(words) else None
+                adjacent = nxt is not None and text[m.end() : nxt.start()].strip() == ""
+                if not (adjacent and nxt.group()[0].isupper()):
+                    continue  # a lone capital at a sentence start is ordinary prose
+            for part in re.split(r"[-'’]", word):
+                if part and part[0].isupper() and not self.has_word(part) and word not in missing:
+                    missing.append(word)
+        return missing
+
+
+def _near_has(window: str, token: str) -> bool:
+    at = window.find(token[: max(4, len(token) - 3)] if len(token) > 4 else token)
+    return at >= 0
+
+
+def _same_words(a: list[str], b: list[str]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if any(c.isdigit() for c in x + y) or x in _NEGATIONS or y in _NEGATIONS:
+            return False
+        if min(len(x), len(y)) < 4 or Levenshtein.distance(x, y) > max(1, min(len(x), len(y)) // 4):
+            return False
+    return True
+
+
+@lru_cache(maxsize=32)
+def _locator(text: str) -> Locator:
+    return Locator(text)
+
+
+# -- the gate ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    item: str
+    text: str
+    reason: str
+    fatal: bool  # True: the whole item goes; False: only this quote
+
+
+@dataclass
+class _Review:
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    fatal: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _items(draft: Draft) -> Iterator[tuple[str, Any, list[str], list[str]]]:
+    """(path, item, names that must appear, prose to check) for every evidenced item of a draft."""
+    w = draft.what
+    yield "what", w, [], [w.summary, w.where or "", w.when or ""]
+    for i, a in enumerate(draft.who):
+        yield f"who[{i}]", a, [a.name], [a.role]
+    for i, p in enumerate(draft.background):
+        yield f"background[{i}]", p, [], [p.point]
+    for i, r in enumerate(draft.proposed_responses):
+        yield f"proposed_responses[{i}]", r, [r.proposed_by], [r.action]
+    for i, f in enumerate(draft.key_figures):
+        yield f"key_figures[{i}]", f, [], [f.value, f.label]
+
+
+def _check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool) -> list[Problem]:
+    problems = []
+    for text in texts:
+        for number in loc.unknown_numbers(text):
+            problems.append(Problem(path, number, f"the number {number!r} does not appear in the article", True))
+        if names_in_prose:
+            for name in loc.unknown_names(text):
+                problems.append(Problem(path, name, f"{name!r} does not appear in the article", True))
+    return problems
+
+
+def _review(draft: Draft, loc: Locator, names_in_prose: bool) -> _Review:
+    review = _Review()
+    for path, item, names, texts in _items(draft):
+        problems: list[Problem] = []
+        for name in names:
+            if not loc.has_name(name):
+                problems.append(Problem(path, name, f"the name {name!r} does not appear in the article", True))
+        problems += _check_prose(loc, path, texts, names_in_prose)
+        kept: list[Evidence] = []
+        for j, quote in enumerate(item.evidence):
+            span = loc.find_quote(quote)
+            if span is None:
+                problems.append(
+                    Problem(f"{path}.evidence[{j}]", quote, "this quote is not in the article word for word", False)
+                )
+            elif all((e.start, e.end) != (span.start, span.end) for e in kept):
+                kept.append(Evidence(quote=loc.quote_text(span), start=span.start, end=span.end, match=span.match))
+        if path.startswith("key_figures"):
+            quoted = {_canon_number(m.group()) for e in kept for m in _NUMBER.finditer(_fold(e.quote))}
+            for m in _NUMBER.finditer(_fold(item.value)):
+                if _canon_number(m.group()) not in quoted:
+                    problems.append(Problem(path, item.value, "the figure is not in its evidence quotes", True))
+                    break
+        if not kept:
+            problems.append(Problem(path, _summary_of(item), "no evidence quote was found in the article", True))
+        review.evidence[path] = kept
+        if any(p.fatal for p in problems):
+            review.fatal.add(path)
+        review.problems += problems
+    headline_problems = _check_prose(loc, "headline", [draft.headline], names_in_prose)
+    if headline_problems:
+        review.fatal.add("headline")
+        review.problems += headline_problems
+    return review
+
+
+def _summary_of(item: Any) -> str:
+    for attr in ("name", "summary", "point", "action", "value"):
+        if hasattr(item, attr):
+            return str(getattr(item, attr))
+    return ""
+
+
+def reask_message(problems: list[Problem], limit: int = 15) -> str:
+    lines = [f"- {p.item}: {p.reason}: {p.text[:200]!r}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"- ...and {len(problems) - limit} more")
+    return (
+        "These parts are not supported by the article. Copy evidence character for character from the "
+        "article, use only names and numbers that appear in it, or leave the item out:\n" + "\n".join(lines)
+    )
+
+
+@dataclass
+class Grounded:
+    """The parts of a brief that survived the gate, and what was dropped."""
+
+    headline: str | None
+    who: list[Actor]
+    what: What | None
+    background: list[BackgroundPoint]
+    proposed_responses: list[ProposedResponse]
+    key_figures: list[KeyFigure]
+    dropped: list[Dropped]
+
+    @property
+    def empty(self) -> bool:
+        return self.what is None and not (self.who or self.background or self.proposed_responses)
+
+
+def ground(draft: Draft, text: str, *, names_in_prose: bool = True) -> Grounded:
+    """Keep what the article supports, with each quote located in `text`; list the rest as dropped."""
+    loc = _locator(text)
+    review = _review(draft, loc, names_in_prose)
+
+    def ev(path: str) -> list[Evidence]:
+        return review.evidence[path]
+
+    def keep(path: str) -> bool:
+        return path not in review.fatal
+
+    w = draft.what
+    what = What(summary=w.summary, where=w.where, when=w.when, evidence=ev("what")) if keep("what") else None
+    return Grounded(
+        headline=draft.headline if keep("headline") else None,
+        who=[
+            Actor(name=a.name, role=a.role, evidence=ev(f"who[{i}]"))
+            for i, a in enumerate(draft.who)
+            if keep(f"who[{i}]")
+        ],
+        what=what,
+        background=[
+            BackgroundPoint(point=p.point, evidence=ev(f"background[{i}]"))
+            for i, p in enumerate(draft.background)
+            if keep(f"background[{i}]")
+        ],
+        proposed_responses=[
+            ProposedResponse(
+                proposed_by=r.proposed_by, action=r.action, kind=r.kind, status=r.status, evidence=ev(path)
+            )
+            for i, r in enumerate(draft.proposed_responses)
+            if keep(path := f"proposed_responses[{i}]")
+        ],
+        key_figures=[
+            KeyFigure(value=f.value, label=f.label, evidence=ev(f"key_figures[{i}]"))
+            for i, f in enumerate(draft.key_figures)
+            if keep(f"key_figures[{i}]")
+        ],
+        dropped=[Dropped(item=p.item, text=p.text, reason=p.reason) for p in review.problems],
+    )
+
+
+@dataclass
+class Gate:
+    """Binds one article to the draft validator for the duration of one model call."""
+
+    text: str
+    names_in_prose: bool = True
+
+    def enforce(self, draft: Draft) -> None:
+        review = _review(draft, _locator(self.text), self.names_in_prose)
+        if review.problems:
+            raise ValueError(reask_message(review.problems))
+
+
+_gate: contextvars.ContextVar[Gate | None] = contextvars.ContextVar("summarizer_gate", default=None)
+
+
+def current_gate() -> Gate | None:
+    return _gate.get()
+
+
+@contextmanager
+def bind_gate(gate: Gate) -> Iterator[Gate]:
+    token = _gate.set(gate)
+    try:
+        yield gate
+    finally:
+        _gate.reset(token)

@@ -1,0 +1,108 @@
+"""The error tree. Every failure a user can cause or meet is one of these.
+
+Surfaces (the CLI, the batch runner, the Slack bot) translate them to one line with `str(error)`;
+messages never carry secrets (see `scrub`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+__all__ = [
+    "SummarizerError",
+    "SourceError",
+    "EmptyArticleError",
+    "UnreadableSourceError",
+    "NotAnArticleError",
+    "FetchError",
+    "BlockedURLError",
+    "ArticleTooLongError",
+    "ConfigError",
+    "ModelError",
+    "ModelAuthError",
+    "ModelRequestError",
+    "ModelUnavailableError",
+    "ModelOutputError",
+    "GroundingError",
+    "scrub",
+]
+
+
+class SummarizerError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class SourceError(SummarizerError):
+    """The input could not be turned into an article."""
+
+
+class EmptyArticleError(SourceError):
+    """The input holds no article text."""
+
+
+class UnreadableSourceError(SourceError):
+    """The input is missing, binary or not decodable as text."""
+
+
+class NotAnArticleError(SourceError):
+    """The page is a block page, paywall stub or has no article body."""
+
+
+class FetchError(SourceError):
+    """A URL could not be fetched."""
+
+
+class BlockedURLError(FetchError):
+    """A URL points at a private, loopback, link-local or metadata address."""
+
+
+class ArticleTooLongError(SourceError):
+    """The document is too large to be worth briefing."""
+
+
+class ConfigError(SummarizerError):
+    """The model cannot be reached as configured (no key, no base URL)."""
+
+
+class ModelError(SummarizerError):
+    """The model server failed or refused the request."""
+
+
+class ModelAuthError(ModelError):
+    """The server rejected the credentials (401/403)."""
+
+
+class ModelRequestError(ModelError):
+    """The server rejected the request itself (400, 404, 422)."""
+
+
+class ModelUnavailableError(ModelError):
+    """The server stayed unreachable, overloaded or rate-limited after retries."""
+
+
+class GroundingError(SummarizerError):
+    """Nothing in the model's answer could be verified against the article."""
+
+
+_SECRET_PATTERNS = [
+    re.compile(r"sk-[A-Za-z0-9_\-*]{6,}"),
+    re.compile(r"xox[abposr]-[A-Za-z0-9\-]+"),
+    re.compile(r"xapp-[A-Za-z0-9\-]+"),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]+"),
+]
+_SECRET_ENV = ("OPENAI_API_KEY", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET")
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """Remove API keys and tokens (known ones and anything shaped like one) from text."""
+    for value in (*secrets, *(os.environ.get(name) for name in _SECRET_ENV)):
+        if value and len(value) >= 6:
+            text = text.replace(value, "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
+    return text
+
+
+class ModelOutputError(ModelError):
+    """The model's answers never fit the brief's schema."""

@@ -1,0 +1,179 @@
+"""Fetch a web page without letting a pasted URL reach inside the network (SSRF).
+
+Every hop, redirects included, is resolved first; if any address is private, loopback, link-local,
+multicast, reserved or a cloud metadata address, the fetch is refused. The connection then goes to the
+address that was checked (the hostname travels in Host and SNI), so DNS cannot change its answer between
+the check and the connect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from .errors import BlockedURLError, FetchError, NotAnArticleError
+
+__all__ = ["Fetcher", "Page", "check_address"]
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+_TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "application/xml", "text/xml")
+_USER_AGENT = "summarizer/0.1 (+https://github.com/; news brief tool)"
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # the final URL after redirects
+    body: bytes
+    content_type: str
+    charset: str | None
+
+
+def check_address(ip: str) -> None:
+    """Raise BlockedURLError unless ip is a public unicast address."""
+    addr = ipaddress.ip_address(ip.split("%")[0])
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if not addr.is_global or addr.is_multicast or addr.is_reserved or addr.is_link_local:
+        raise BlockedURLError(f"refusing to fetch from a non-public address ({addr})")
+
+
+async def _system_resolver(host: str, port: int) -> list[str]:
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({info[4][0] for info in infos})
+
+
+class Fetcher:
+    """An SSRF-safe page fetcher with a timeout, a size cap and a redirect limit."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 15.0,
+        max_bytes: int = 5_000_000,
+        max_redirects: int = 5,
+        resolver: Resolver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self._resolve = resolver or _system_resolver
+        self._transport = transport
+
+    async def fetch(self, url: str) -> Page:
+        async with httpx.AsyncClient(
+            transport=self._transport, timeout=self.timeout, follow_redirects=False, trust_env=False
+        ) as client:
+            current = url
+            for _ in range(self.max_redirects + 1):
+                response = await self._get(client, current)
+                try:
+                    if response.is_redirect:
+                        location = response.headers.get("location")
+                        if not location:
+                            raise FetchError(f"{url}: redirect without a Location header")
+                        current = urljoin(current, location)
+                        continue
+                    return await self._read(url, current, response)
+                finally:
+                    await response.aclose()
+            raise FetchError(f"{url}: more than {self.max_redirects} redirects")
+
+    async def _get(self, client: httpx.AsyncClient, url: str) -> httpx.Response:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(f"{url}: only http and https URLs can be fetched")
+        host = parts.hostname
+        if not host:
+            raise FetchError(f"{url}: the URL has no host")
+        if parts.username or parts.password:
+            raise FetchError(f"{url}: URLs with credentials are not fetched")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            addresses = [str(ipaddress.ip_address(host))]
+        except ValueError:
+            try:
+                addresses = await asyncio.wait_for(self._resolve(host, port), self.timeout)
+            except (OSError, asyncio.TimeoutError) as exc:
+                raise FetchError(f"{url}: cannot resolve host {host!r}") from exc
+        if not addresses:
+            raise FetchError(f"{url}: cannot resolve host {host!r}")
+        for ip in addresses:
+            try:
+                check_address(ip)
+            except BlockedURLError as exc:
+                raise BlockedURLError(f"{url}: {exc}") from None
+        ip = addresses[0]
+        netloc_ip = f"[{ip}]" if ":" in ip else ip
+        if parts.port:
+            netloc_ip += f":{parts.port}"
+        pinned = urlunsplit((parts.scheme, netloc_ip, parts.path or "/", parts.query, ""))
+        host_header = host if not parts.port else f"{host}:{parts.port}"
+        request = client.build_request(
+            "GET",
+            pinned,
+            headers={
+                "Host": host_header,
+                "User-Agent": _USER_AGENT,
+                "Accept": "text/html,text/plain;q=0.9,*/*;q=0.1",
+                "Accept-Encoding": "gzip, deflate",
+            },
+            extensions={"sni_hostname": host},
+        )
+        try:
+            return await client.send(request, stream=True)
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"{url}: timed out after {self.timeout:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+
+    async def _read(self, original: str, url: str, response: httpx.Response) -> Page:
+        if response.status_code in (401, 402, 403, 451):
+            raise NotAnArticleError(f"{original}: HTTP {response.status_code}: the page is blocked or behind a paywall")
+        if response.status_code >= 400:
+            raise FetchError(f"{original}: HTTP {response.status_code}")
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype and not ctype.startswith(_TEXT_TYPES):
+            raise NotAnArticleError(f"{original}: not a web page (content type {ctype})")
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"{original}: page larger than {self.max_bytes:,} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(f"{original}: page larger than {self.max_bytes:,} bytes")
+                chunks.append(chunk)
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"{original}: timed out after {self.timeout:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{original}: {type(exc).__name__}: {exc}") from exc
+        body = b"".join(chunks)
+        encoding = response.headers.get("content-encoding", "").lower()
+        if encoding in ("gzip", "deflate", "br", "zstd"):
+            body = _decompress(original, body, encoding, self.max_bytes)
+        return Page(url=url, body=body, content_type=ctype or "text/html", charset=response.charset_encoding)
+
+
+def _decompress(url: str, body: bytes, encoding: str, cap: int) -> bytes:
+    import zlib
+
+    if encoding not in ("gzip", "deflate"):
+        raise FetchError(f"{url}: unsupported content encoding {encoding}")
+    # bounded decompression: a small bomb must not expand past the cap
+    wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+    d = zlib.decompressobj(wbits)
+    out = d.decompress(body, cap + 1)
+    if len(out) > cap:
+        raise FetchError(f"{url}: page larger than {cap:,} bytes")
+    return out

@@ -1,0 +1,358 @@
+"""The one path to the model: an OpenAI-compatible client, transport retries, Instructor re-asks.
+
+Layers, one job each: tenacity retries transport failures (429 honouring Retry-After, 5xx, timeouts) around
+each single HTTP call, with the SDK's own retries off; Instructor re-asks when a parsed answer fails
+validation. An API error is never turned into a re-ask, and a re-ask never repeats a transport retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import openai
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_after_delay
+
+from .errors import (
+    ConfigError,
+    ModelAuthError,
+    ModelError,
+    ModelOutputError,
+    ModelRequestError,
+    ModelUnavailableError,
+    SummarizerError,
+    scrub,
+)
+from .schemas import Usage
+
+__all__ = ["LLM", "CallStats", "DEFAULT_MODEL", "estimate_cost", "Throttle"]
+
+log = logging.getLogger("summarizer.llm")
+
+DEFAULT_MODEL = "gpt-4o-mini"
+M = TypeVar("M", bound=BaseModel)
+
+# USD per million tokens (input, output), list prices; used only for an estimate in provenance.
+_PRICES = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-5-nano": (0.05, 0.40),
+    "gpt-5-mini": (0.25, 2.00),
+    "gpt-5": (1.25, 10.00),
+    "o4-mini": (1.10, 4.40),
+}
+
+
+def estimate_cost(model: str, usage: Usage) -> float | None:
+    """List-price estimate in USD, or None when the model's price is unknown (e.g. a local server)."""
+    for prefix in sorted(_PRICES, key=len, reverse=True):
+        if model == prefix or model.startswith(prefix + "-"):
+            cin, cout = _PRICES[prefix]
+            return round((usage.prompt_tokens * cin + usage.completion_tokens * cout) / 1e6, 6)
+    return None
+
+
+@dataclass
+class CallStats:
+    """What one logical request cost: answers received, usage summed over them, transport retries."""
+
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    transport_retries: int = 0
+    completions: list[Any] = field(default_factory=list)
+
+    def add(self, completion: Any) -> None:
+        self.attempts += 1
+        self.completions.append(completion)
+        u = getattr(completion, "usage", None)
+        if u is not None:
+            self.usage = self.usage + Usage(
+                prompt_tokens=getattr(u, "prompt_tokens", 0) or 0,
+                completion_tokens=getattr(u, "completion_tokens", 0) or 0,
+                total_tokens=getattr(u, "total_tokens", 0) or 0,
+            )
+
+
+class Throttle:
+    """Concurrency that adapts to the server: a 429 halves the allowed calls, successes win them back.
+
+    Shared by every call of one LLM, so a batch slows down as a whole when the server pushes back.
+    """
+
+    def __init__(self, limit: int):
+        self.max = max(1, limit)
+        self.limit = float(self.max)
+        self.active = 0
+        self._cond: asyncio.Condition | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _condition(self) -> asyncio.Condition:
+        loop = asyncio.get_running_loop()
+        if self._cond is None or self._loop is not loop:
+            self._cond, self._loop = asyncio.Condition(), loop
+        return self._cond
+
+    async def __aenter__(self) -> Throttle:
+        cond = self._condition()
+        async with cond:
+            await cond.wait_for(lambda: self.active < int(self.limit))
+            self.active += 1
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        cond = self._condition()
+        async with cond:
+            self.active -= 1
+            cond.notify_all()
+
+    def pushed_back(self) -> None:
+        self.limit = max(1.0, self.limit / 2)
+
+    def succeeded(self) -> None:
+        # additive increase: about one more slot per `limit` successes; waiters wake on the next exit
+        if self.limit < self.max:
+            self.limit = min(float(self.max), self.limit + 1.0 / max(1.0, self.limit))
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)):
+        return True
+    if isinstance(exc, openai.APIConnectionError):
+        return not _cassette_miss(exc)
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 425, 429) or exc.status_code >= 500)
+
+
+def _cassette_miss(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen).__name__ == "CannotOverwriteExistingCassetteException":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _translate(exc: BaseException, model: str, attempts: int) -> SummarizerError:
+    detail = scrub(str(getattr(exc, "message", None) or exc))[:300]
+    if _cassette_miss(exc):
+        return ModelError("no recorded response matches this request in the cassette (re-record it, see README)")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return ModelAuthError(
+            f"the model server rejected the credentials (HTTP {exc.status_code}); check OPENAI_API_KEY"
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return ModelRequestError(f"model {model!r} not found on the server (HTTP 404): {detail}")
+    if isinstance(exc, openai.APIStatusError) and not _transient(exc):
+        return ModelRequestError(f"the model server rejected the request (HTTP {exc.status_code}): {detail}")
+    if isinstance(exc, openai.APIStatusError):
+        return ModelUnavailableError(
+            f"the model server kept failing (HTTP {exc.status_code}) after {attempts} attempts: {detail}"
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return ModelUnavailableError(f"the model server timed out {attempts} times")
+    if isinstance(exc, openai.APIConnectionError):
+        return ModelUnavailableError(f"cannot reach the model server after {attempts} attempts: {detail}")
+    return ModelError(f"model call failed: {type(exc).__name__}: {detail}")
+
+
+class LLM:
+    """An OpenAI-compatible chat model. The client is passed in or built on first use, never at import."""
+
+    def __init__(
+        self,
+        client: openai.AsyncOpenAI | openai.OpenAI | None = None,
+        *,
+        model: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 120.0,
+        transport_attempts: int = 6,
+        transport_budget_s: float = 300.0,
+        max_concurrency: int = 8,
+        sleep: Callable[[float], Any] | None = None,
+    ):
+        self.model = model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_MODEL
+        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self._api_key = api_key
+        self._client = client.with_options(max_retries=0) if client is not None else None
+        if client is not None and self.base_url is None:
+            self.base_url = str(getattr(client, "base_url", "") or "") or None
+        self.timeout = timeout
+        self.transport_attempts = transport_attempts
+        self.transport_budget_s = transport_budget_s
+        self.throttle = Throttle(max_concurrency)
+        self._sleep = sleep or asyncio.sleep
+
+    @property
+    def client(self) -> openai.AsyncOpenAI | openai.OpenAI:
+        if self._client is None:
+            key = self._api_key or os.environ.get("OPENAI_API_KEY")
+            if not key and not self.base_url:
+                raise ConfigError(
+                    "no model configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or --base-url) "
+                    "for an OpenAI-compatible server such as Ollama, vLLM or llama.cpp"
+                )
+            # local servers ignore the key, but the SDK insists on one
+            self._client = openai.AsyncOpenAI(
+                api_key=key or "unused", base_url=self.base_url, max_retries=0, timeout=self.timeout
+            )
+        return self._client
+
+    def _secret(self) -> str | None:
+        return self._api_key or os.environ.get("OPENAI_API_KEY")
+
+    async def _send(self, stats: CallStats, kwargs: dict[str, Any]) -> Any:
+        client = self.client
+        create = client.chat.completions.create
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            hinted = _retry_after(exc) if exc is not None else None
+            if hinted is not None:
+                return min(hinted, 60.0)
+            return min(30.0, 0.5 * 2 ** (state.attempt_number - 1)) * (0.5 + random.random() / 2)
+
+        def before_sleep(state: RetryCallState) -> None:
+            stats.transport_retries += 1
+            exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, openai.RateLimitError) or getattr(exc, "status_code", None) == 429:
+                self.throttle.pushed_back()
+            log.warning(
+                "model call failed (%s); retry %d/%d in %.1f s",
+                scrub(type(exc).__name__ + (f" {exc.status_code}" if hasattr(exc, "status_code") else "")),
+                state.attempt_number,
+                self.transport_attempts - 1,
+                state.next_action.sleep if state.next_action else 0.0,
+            )
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.transport_attempts) | stop_after_delay(self.transport_budget_s),
+            retry=retry_if_exception(_transient),
+            wait=wait,
+            before_sleep=before_sleep,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    async with self.throttle:
+                        if isinstance(client, openai.AsyncOpenAI):
+                            completion = await create(**kwargs)
+                        else:
+                            completion = await asyncio.to_thread(create, **kwargs)
+                        self.throttle.succeeded()
+        except openai.APIError as exc:
+            raise _translate(exc, self.model, stats.transport_retries + 1) from None
+        stats.add(completion)
+        return completion
+
+    async def structured(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[M],
+        *,
+        reasks: int = 2,
+        temperature: float = 0.0,
+        max_tokens: int = 2048,
+        stats: CallStats | None = None,
+    ) -> tuple[M | None, CallStats, list[str]]:
+        """Ask for `response_model`; re-ask up to `reasks` times when validation fails.
+
+        Returns the validated model, or None with the raw arguments of every answer when none validated
+        (the caller salvages what it can), and the call's stats.
+        """
+        import instructor
+        from instructor.core.exceptions import InstructorRetryException
+        from instructor.v2.core.patch import patch_v2
+
+        stats = stats if stats is not None else CallStats()
+
+        async def create(*args: Any, **kwargs: Any) -> Any:
+            return await self._send(stats, kwargs)
+
+        patched = patch_v2(func=create, provider=instructor.Provider.OPENAI, mode=instructor.Mode.TOOLS)
+        try:
+            result = await patched(
+                response_model=response_model,
+                messages=messages,
+                model=self.model,
+                max_retries=reasks,
+                temperature=temperature,
+                max_tokens=max_tokens,
+            )
+            return result, stats, []
+        except SummarizerError:
+            raise
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, SummarizerError):
+                raise cause from None
+            if not isinstance(cause, (ValidationError, ValueError)) and stats.attempts == 0:
+                raise ModelError(f"model call failed: {scrub(str(cause))[:300]}") from None
+            return None, stats, [a for a in (_arguments(c) for c in stats.completions) if a]
+
+
+def _arguments(completion: Any) -> str | None:
+    """The JSON the model produced in one completion (tool call arguments, or message content)."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError):
+        return None
+    calls = getattr(message, "tool_calls", None) or []
+    for call in calls:
+        args = getattr(getattr(call, "function", None), "arguments", None)
+        if args:
+            return args
+    content = getattr(message, "content", None)
+    if content:
+        text = content.strip()
+        if text.startswith("```"):
+            text = text.strip("`").removeprefix("json").strip()
+        return text
+    return None
+
+
+def parse_salvage(raw: list[str], model: type[M]) -> list[M]:
+    """Every answer that parses as `model` outside the grounding gate, newest first."""
+    out: list[M] = []
+    for text in reversed(raw):
+        try:
+            out.append(model.model_validate_json(text))
+        except (ValidationError, ValueError):
+            continue
+    return out
+
+
+__all__ += ["parse_salvage", "ModelOutputError"]

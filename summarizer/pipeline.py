@@ -1,0 +1,255 @@
+"""The one pipeline every surface calls: source -> Article -> prompt -> model -> grounding gate -> Brief."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Coroutine
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TypeVar
+
+import openai
+
+from .cache import Cache, cache_key
+from .errors import GroundingError, ModelOutputError
+from .fetch import Fetcher
+from .llm import LLM, CallStats, estimate_cost, parse_salvage
+from .prompts import PROMPT_VERSION, render_messages
+from .schemas import Brief, Draft, Provenance, Source, bind_gate, ground
+from .schemas.grounding import Gate
+from .sources import Article, aload
+
+__all__ = ["Summarizer", "summarize", "asummarize", "run_sync", "LANGUAGES"]
+
+T = TypeVar("T")
+
+LANGUAGES = {
+    "en": "English",
+    "de": "German",
+    "uk": "Ukrainian",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pl": "Polish",
+    "ru": "Russian",
+    "lt": "Lithuanian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Chinese",
+}
+
+
+def _language(value: str) -> tuple[str, str]:
+    """(code, name) for a code like 'de' or a name like 'German'."""
+    v = value.strip()
+    if v.lower() in LANGUAGES:
+        return v.lower(), LANGUAGES[v.lower()]
+    for code, name in LANGUAGES.items():
+        if name.lower() == v.lower():
+            return code, name
+    return v.lower(), v
+
+
+CacheArg = Cache | bool | str | Path | None
+
+
+def _make_cache(cache: CacheArg) -> Cache | None:
+    if cache is None or cache is True:
+        return Cache()
+    if cache is False:
+        return None
+    if isinstance(cache, Cache):
+        return cache
+    return Cache(cache)
+
+
+class Summarizer:
+    """A configured pipeline: one model, one cache, one fetcher. Reuse it across many articles."""
+
+    def __init__(
+        self,
+        llm: LLM | None = None,
+        *,
+        cache: CacheArg = True,
+        fetcher: Fetcher | None = None,
+        language: str = "en",
+        reasks: int = 2,
+        temperature: float = 0.0,
+        max_output_tokens: int = 2048,
+    ):
+        self.llm = llm or LLM()
+        self.cache = _make_cache(cache)
+        self.fetcher = fetcher or Fetcher()
+        self.language, self.language_name = _language(language)
+        self.reasks = reasks
+        self.temperature = temperature
+        self.max_output_tokens = max_output_tokens
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """Everything besides text, schema, prompt and model that changes the answer (the cache key)."""
+        return {
+            "language": self.language,
+            "reasks": self.reasks,
+            "temperature": self.temperature,
+            "max_output_tokens": self.max_output_tokens,
+            "base_url": self.llm.base_url,
+        }
+
+    def key(self, article: Article) -> str:
+        return cache_key(article.sha256, prompt_version=PROMPT_VERSION, model=self.llm.model, params=self.params)
+
+    async def load(self, source: Article | Path | str | bytes) -> Article:
+        return await aload(source, fetcher=self.fetcher)
+
+    async def abrief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
+        """Brief any source; `force` skips the cache lookup (the result is still stored)."""
+        return await self.abrief_article(await self.load(source), force=force)
+
+    async def abrief_article(self, article: Article, *, force: bool = False) -> Brief:
+        started = time.monotonic()
+        key = self.key(article)
+        if self.cache is not None and not force:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return _relabel(hit, article)
+        article_language = article.language
+        names_in_prose = self.language == "en" and article_language in (None, "en")
+        messages = render_messages(article.text, title=article.title, language=self.language_name)
+        stats = CallStats()
+        with bind_gate(Gate(article.text, names_in_prose=names_in_prose)):
+            draft, stats, raw = await self.llm.structured(
+                messages,
+                Draft,
+                reasks=self.reasks,
+                temperature=self.temperature,
+                max_tokens=self.max_output_tokens,
+                stats=stats,
+            )
+        if draft is not None:
+            grounded = ground(draft, article.text, names_in_prose=names_in_prose)
+        else:
+            # Re-asks ran out: keep the most that any answer can support, and report the rest as dropped.
+            candidates = [ground(d, article.text, names_in_prose=names_in_prose) for d in parse_salvage(raw, Draft)]
+            if not candidates:
+                raise ModelOutputError(
+                    f"{article.label}: the model's answers did not fit the brief schema after {stats.attempts} attempts"
+                )
+            grounded = max(candidates, key=_kept)
+        if grounded.empty:
+            raise GroundingError(
+                f"{article.label}: nothing in the model's answer could be verified against the article "
+                f"({len(grounded.dropped)} claims dropped)"
+            )
+        headline = grounded.headline or article.title or (grounded.what.summary if grounded.what else None)
+        brief = Brief(
+            headline=headline or "Untitled brief",
+            who=grounded.who,
+            what=grounded.what,
+            background=grounded.background,
+            proposed_responses=grounded.proposed_responses,
+            key_figures=grounded.key_figures,
+            source=_source(article, article_language),
+            provenance=Provenance(
+                model=self.llm.model,
+                prompt_version=PROMPT_VERSION,
+                attempts=stats.attempts,
+                usage=stats.usage,
+                cost_usd=estimate_cost(self.llm.model, stats.usage),
+                dropped=grounded.dropped,
+                brief_language=self.language,
+                created_at=datetime.now(timezone.utc),
+                duration_s=round(time.monotonic() - started, 3),
+            ),
+        )
+        if self.cache is not None:
+            self.cache.put(key, brief)
+        return brief
+
+    def brief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
+        return run_sync(self.abrief(source, force=force))
+
+
+def _kept(g: Any) -> int:
+    return (g.what is not None) + len(g.who) + len(g.background) + len(g.proposed_responses) + len(g.key_figures)
+
+
+def _source(article: Article, language: str | None) -> Source:
+    return Source(
+        label=article.label,
+        url=article.url,
+        title=article.title,
+        outlet=article.outlet,
+        author=article.author,
+        date=article.date,
+        language=language,
+        words=article.words,
+        text=article.text,
+        sha256=article.sha256,
+    )
+
+
+def _relabel(brief: Brief, article: Article) -> Brief:
+    """A cached brief, presented as the answer for this input (same text, maybe another path or URL)."""
+    source = brief.source.model_copy(update={"label": article.label, "url": article.url or brief.source.url})
+    provenance = brief.provenance.model_copy(update={"cached": True})
+    return brief.model_copy(update={"source": source, "provenance": provenance})
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, also when an event loop is already running here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: dict[str, Any] = {}
+
+    def runner() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=runner, name="summarizer-sync")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+async def asummarize(
+    source: Article | Path | str | bytes,
+    *,
+    client: openai.AsyncOpenAI | openai.OpenAI | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    language: str = "en",
+    cache: CacheArg = True,
+    fetcher: Fetcher | None = None,
+    reasks: int = 2,
+    force: bool = False,
+) -> Brief:
+    """Brief one article: text, a Path, a URL or an Article.
+
+    `client` is any OpenAI (sync or async) client; without one, a client is built from OPENAI_API_KEY /
+    OPENAI_BASE_URL on first use. `cache=False` turns the brief cache off.
+    """
+    summarizer = Summarizer(
+        LLM(client, model=model, base_url=base_url, api_key=api_key),
+        cache=cache,
+        fetcher=fetcher,
+        language=language,
+        reasks=reasks,
+    )
+    return await summarizer.abrief(source, force=force)
+
+
+def summarize(source: Article | Path | str | bytes, **options: Any) -> Brief:
+    """Synchronous `asummarize`; takes the same options."""
+    return run_sync(asummarize(source, **options))

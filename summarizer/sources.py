@@ -1,0 +1,273 @@
+"""Turn what a user hands us (a path, a URL, text, stdin, HTML) into a clean `Article`.
+
+Metadata (title, outlet, date, URL) comes from the extractor, never from the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import EmptyArticleError, NotAnArticleError, UnreadableSourceError
+from .fetch import Fetcher
+
+__all__ = ["Article", "aload", "load", "clean_text", "from_html", "from_text", "from_bytes", "SUPPORTED_SUFFIXES"]
+
+MIN_WORDS = 20
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml"}
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_MAX_FILE_BYTES = 20_000_000
+
+# Page furniture that survives extraction. Only short lines are tested, so a paragraph that merely
+# mentions an advertisement is never touched.
+_NOISE_LINE = re.compile(
+    r"""^\s*(?:
+        (?:stock\s+)?(?:photo|image|picture|photograph|illustration|video)(?:\s+credit)?s?\s*[:|].{0,100}
+      | (?:photo|image)\s*(?:by|via|courtesy\s+of)\s.{0,80}
+      | advertisement\s*:?|advert\s*:?|sponsored(?:\s+content)?\s*:?|ad\s*:?
+      | comments?\s+(?:are|is)\s+closed\.?
+      | (?:leave|post|add)\s+a\s+comment.{0,40}
+      | support\s+.{0,60}(?:patron|donat|subscri|support\s+us).{0,40}
+      | (?:become|be)\s+(?:a|our)\s+(?:patron|member|supporter).{0,40}
+      | (?:subscribe|sign\s+up)(?:\s+(?:to|for|now|today)).{0,80}
+      | (?:share|share\s+this(?:\s+article)?|follow\s+us)(?:\s+on\s+.{0,40})?\s*:?
+      | (?:read\s+(?:more|also)|related|see\s+also)\s*:.{0,150}
+      | click\s+here.{0,80}
+      | (?:all\s+rights\s+reserved|©\s*\d{4}).{0,100}
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BLOCK_PHRASES = (
+    "access denied",
+    "enable javascript",
+    "please enable cookies",
+    "are you a robot",
+    "verify you are human",
+    "captcha",
+    "checking your browser",
+    "just a moment",
+    "subscribe to continue",
+    "subscribe to read",
+    "to continue reading",
+    "this content is for subscribers",
+    "for subscribers only",
+    "you have reached your limit",
+    "sign in to continue",
+    "log in to continue",
+    "403 forbidden",
+    "404 not found",
+    "page not found",
+)
+_BLOCK_MAX_WORDS = 250
+
+
+@dataclass(frozen=True)
+class Article:
+    """Cleaned article text plus what the extractor knows about it."""
+
+    text: str
+    label: str = "<text>"
+    url: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def language(self) -> str | None:
+        return detect_language(self.text)
+
+
+def detect_language(text: str) -> str | None:
+    if not text.strip():
+        return None
+    import py3langid
+
+    lang, _ = py3langid.classify(text[:20_000])
+    return lang
+
+
+def clean_text(text: str) -> str:
+    """Drop page furniture lines and blank-line runs; keep every other character as it was."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    kept: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and len(stripped) <= 160 and _NOISE_LINE.match(stripped):
+            continue
+        if not stripped:
+            if kept and kept[-1] == "":
+                continue
+            kept.append("")
+            continue
+        kept.append(line.rstrip())
+    return "\n".join(kept).strip("\n")
+
+
+def _check(article: Article) -> Article:
+    words = article.words
+    if words == 0:
+        raise EmptyArticleError(f"{article.label}: no article text found (empty input)")
+    lowered = article.text.lower()
+    if words <= _BLOCK_MAX_WORDS:
+        for phrase in _BLOCK_PHRASES:
+            if phrase in lowered:
+                raise NotAnArticleError(
+                    f"{article.label}: looks like a block or paywall page ({phrase!r}), not an article"
+                )
+    if words < MIN_WORDS:
+        raise NotAnArticleError(f"{article.label}: only {words} words of text; too short to brief")
+    return article
+
+
+def from_text(text: str, label: str = "<text>", **meta: str | None) -> Article:
+    """An article from plain text or Markdown."""
+    return _check(Article(text=clean_text(text), label=label, **meta))
+
+
+def from_html(html: str | bytes, label: str = "<html>", url: str | None = None) -> Article:
+    """An article from a web page: trafilatura finds the body and metadata; comments stay out."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        deduplicate=True,
+    )
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raw = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+        visible = re.sub(r"<[^>]+>", " ", re.sub(r"(?is)<(script|style)[^>]*>.*?</\1>", " ", raw))
+        probe = Article(text=" ".join(visible.split())[:5000], label=label)
+        if probe.words:
+            _check(probe)  # a block page says so in its visible text
+        raise NotAnArticleError(f"{label}: no article body found in the page")
+    return _check(
+        Article(
+            text=clean_text(text),
+            label=label,
+            url=getattr(doc, "url", None) or url,
+            title=getattr(doc, "title", None),
+            outlet=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
+            author=getattr(doc, "author", None),
+            date=getattr(doc, "date", None),
+        )
+    )
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or bool(
+        re.search(r"<(html|body|article|div|p)[\s>]", head) and re.search(r"</(p|div|body|html)>", text[:200_000].lower())
+    )
+
+
+def _decode(data: bytes, label: str, charset: str | None = None) -> str:
+    if not data.strip():
+        raise EmptyArticleError(f"{label}: the input is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableSourceError(f"{label}: not decodable as UTF-16 text") from exc
+    sample = data[:8192]
+    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) // 100 + 1:
+        raise UnreadableSourceError(f"{label}: binary data, not text")
+    for encoding in ("utf-8-sig", charset):
+        if not encoding:
+            continue
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableSourceError(
+            f"{label}: not valid UTF-8 text (bad byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    raise UnreadableSourceError(f"{label}: cannot decode the text")  # pragma: no cover
+
+
+def from_bytes(data: bytes, label: str, *, html: bool | None = None, url: str | None = None, charset: str | None = None) -> Article:
+    """An article from raw bytes: decoded strictly, HTML detected by content when not told."""
+    text = _decode(data, label, charset)
+    if html is None:
+        html = _looks_like_html(text)
+    return from_html(text, label=label, url=url) if html else from_text(text, label=label, url=url)
+
+
+def read_path(path: Path) -> Article:
+    label = str(path)
+    if not path.exists():
+        raise UnreadableSourceError(f"{label}: no such file")
+    if path.is_dir():
+        raise UnreadableSourceError(f"{label}: is a directory (use `summarizer batch` for folders)")
+    try:
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            raise UnreadableSourceError(f"{label}: file is {size:,} bytes; the limit is {_MAX_FILE_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableSourceError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    suffix = path.suffix.lower()
+    return from_bytes(data, label, html=True if suffix in _HTML_SUFFIXES else None)
+
+
+def _is_url(value: str) -> bool:
+    return bool(re.fullmatch(r"https?://\S+", value.strip(), flags=re.IGNORECASE))
+
+
+async def aload(source: Article | Path | str | bytes, *, fetcher: Fetcher | None = None) -> Article:
+    """Resolve any supported source to a checked Article.
+
+    A str is a URL if it is one, a file path if it is a single line naming an existing file, and article
+    text otherwise. "-" reads standard input.
+    """
+    if isinstance(source, Article):
+        return _check(source)
+    if isinstance(source, bytes):
+        return from_bytes(source, "<bytes>")
+    if isinstance(source, Path):
+        return read_path(source)
+    if not isinstance(source, str):
+        raise TypeError(f"cannot brief a {type(source).__name__}; pass text, a Path, a URL or an Article")
+    if source == "-":
+        return from_bytes(sys.stdin.buffer.read(), "<stdin>")
+    if _is_url(source):
+        url = source.strip()
+        page = await (fetcher or Fetcher()).fetch(url)
+        html = page.content_type != "text/plain" and page.content_type != "text/markdown"
+        article = from_bytes(page.body, url, html=html, url=page.url, charset=page.charset)
+        return replace(article, url=url if article.url is None else article.url)
+    if "\n" not in source and len(source) < 4096 and source.strip():
+        candidate = Path(source.strip()).expanduser()
+        try:
+            if candidate.is_file():
+                return read_path(candidate)
+        except OSError:
+            pass
+    if _looks_like_html(source):
+        return from_html(source, label="<html>")
+    return from_text(source)
+
+
+def load(source: Article | Path | str | bytes, *, fetcher: Fetcher | None = None) -> Article:
+    """Synchronous `aload`."""
+    from .pipeline import run_sync
+
+    return run_sync(aload(source, fetcher=fetcher))

@@ -1,0 +1,186 @@
+"""Fakes for tests and benchmarks: a scripted OpenAI-compatible chat model.
+
+Everything it answers is written by us. It is a fake, never a recording: cassettes under `cassettes/` hold
+recordings of real servers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["FakeModel", "FakeError", "FakeServer", "fake_async_client", "fake_sync_client", "completion"]
+
+Reply = "dict[str, Any] | FakeError | Callable[[dict[str, Any]], Any]"
+
+
+@dataclass
+class FakeError:
+    """An HTTP error the fake answers with instead of a completion."""
+
+    status: int
+    message: str = "fake error"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def completion(arguments: dict[str, Any] | str, *, model: str = "fake-model", prompt_tokens: int = 100,
+               completion_tokens: int = 50, tool_name: str = "Draft") -> dict[str, Any]:
+    """A chat.completion body whose single tool call carries `arguments`."""
+    args = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {"id": "call_fake", "type": "function", "function": {"name": tool_name, "arguments": args}}
+                    ],
+                },
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+class FakeModel:
+    """Answers chat.completions requests from a script.
+
+    `script` is a list consumed in order (the last entry repeats) or a single callable. Each entry is a
+    tool-call arguments dict, a FakeError, or a callable taking the request body and returning either.
+    Every request body is kept in `requests`.
+    """
+
+    def __init__(self, script: Any, *, latency: float = 0.0):
+        self.script = script
+        self.latency = latency
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    def respond(self, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            index = len(self.requests)
+            self.requests.append(body)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            entry = self.script
+            if isinstance(entry, list):
+                entry = entry[min(index, len(entry) - 1)]
+            if callable(entry) and not isinstance(entry, FakeError):
+                entry = entry(body)
+            if isinstance(entry, FakeError):
+                return entry.status, entry.headers, {"error": {"message": entry.message, "type": "fake", "code": None}}
+            if isinstance(entry, dict) and entry.get("object") == "chat.completion":
+                return 200, {}, entry
+            return 200, {}, completion(entry, model=body.get("model", "fake-model"))
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+
+def _mock_transport(fake: FakeModel, httpx2: Any) -> Any:
+    def handler(request: Any) -> Any:
+        body = json.loads(request.content or b"{}")
+        status, headers, payload = fake.respond(body)
+        return httpx2.Response(status, json=payload, headers=headers)
+
+    return httpx2.MockTransport(handler)
+
+
+def fake_async_client(fake: FakeModel, **options: Any) -> Any:
+    """An openai.AsyncOpenAI whose HTTP goes to `fake` in-process (no sockets)."""
+    import httpx2
+    import openai
+
+    # MockTransport handlers are sync; run the fake's latency off the event loop
+    transport = _mock_transport(fake, httpx2)
+
+    class _Async(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: Any) -> Any:
+            import asyncio
+
+            await request.aread()
+            return await asyncio.to_thread(transport.handle_request, request)
+
+    return openai.AsyncOpenAI(
+        api_key="fake-key", base_url="http://fake.invalid/v1", max_retries=0,
+        http_client=httpx2.AsyncClient(transport=_Async()), **options,
+    )
+
+
+def fake_sync_client(fake: FakeModel, **options: Any) -> Any:
+    import httpx2
+    import openai
+
+    return openai.OpenAI(
+        api_key="fake-key", base_url="http://fake.invalid/v1", max_retries=0,
+        http_client=httpx2.Client(transport=_mock_transport(fake, httpx2)), **options,
+    )
+
+
+class FakeServer:
+    """The fake behind a real HTTP socket on 127.0.0.1, for the CLI, batch runs and benchmarks."""
+
+    def __init__(self, fake: FakeModel):
+        self.fake = fake
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                status, headers, payload = outer.fake.respond(body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
