@@ -1,0 +1,170 @@
+"""The `summarizer` command. Commands parse, call the library, print; errors become one line here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import SummarizerError, scrub
+
+__all__ = ["main", "cli", "model_options", "build_summarizer", "fail"]
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {scrub(message)}", err=True)
+    raise SystemExit(code)
+
+
+def _quiet_dependencies(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Instructor logs every failed validation at ERROR with the model's whole answer; our gate reports instead.
+    for name in ("instructor", "httpx", "httpx2", "openai", "trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+
+
+def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that calls the model shares."""
+
+    @click.option("--model", "-m", envvar="SUMMARIZER_MODEL", help="Model name [env SUMMARIZER_MODEL; default gpt-4o-mini].")
+    @click.option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 [env OPENAI_BASE_URL].")
+    @click.option("--language", "-l", default="en", show_default=True, help="Language of the brief (code or name); evidence stays verbatim.")
+    @click.option("--no-cache", is_flag=True, help="Neither read nor write the brief cache.")
+    @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), envvar="SUMMARIZER_CACHE",
+                  help="Cache file [env SUMMARIZER_CACHE; default ~/.cache/summarizer/briefs.sqlite3].")
+    @click.option("--verbose", "-v", is_flag=True, help="Log each model call and retry to stderr.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _quiet_dependencies(kwargs["verbose"])
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def build_summarizer(*, model: str | None, base_url: str | None, language: str, no_cache: bool,
+                     cache_path: Path | None, max_concurrency: int = 8, **_: Any) -> Any:
+    from .llm import LLM
+    from .pipeline import Summarizer
+
+    llm = LLM(model=model, base_url=base_url, max_concurrency=max_concurrency)
+    cache: Any = False if no_cache else (cache_path or True)
+    return Summarizer(llm, cache=cache, language=language)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="summarizer")
+def cli() -> None:
+    """Turn news articles into grounded briefs: who, what, background, proposed responses.
+
+    Every claim carries verbatim evidence from the article; what the article does not support is removed.
+
+    \b
+    Example:
+        export OPENAI_API_KEY=sk-...        # or OPENAI_BASE_URL=http://localhost:11434/v1
+        summarizer brief article.txt
+        summarizer brief https://example.com/story --format markdown
+    """
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--format", "-f", "fmt", type=click.Choice(["json", "markdown", "text"]),
+              help="Output format [default: text on a terminal, json otherwise].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Ignore a cached brief and ask the model again.")
+@model_options
+def brief(source: str, fmt: str | None, output: Path | None, force: bool, **options: Any) -> None:
+    """Brief one article: a file (.txt, .md, .html), a URL, or - for stdin.
+
+    \b
+    Example:
+        summarizer brief article.txt
+        summarizer brief https://example.com/story --format markdown -o brief.md
+        cat page.html | summarizer brief - --format json --model gpt-4o-mini
+    """
+    from .render import render
+
+    fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
+    try:
+        summarizer = build_summarizer(**options)
+        result = summarizer.brief(Path(source) if _is_path(source) else source, force=force)
+    except SummarizerError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    text = render(result, fmt)
+    _write(text, output)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: the cleaned text alone; json: the text with the extractor's metadata.")
+def extract(source: str, fmt: str) -> None:
+    """Print the cleaned article text exactly as the model will see it.
+
+    \b
+    Example:
+        summarizer extract page.html
+        summarizer extract https://example.com/story --format json
+    """
+    from .sources import load
+
+    _quiet_dependencies(False)
+    try:
+        article = load(Path(source) if _is_path(source) else source)
+    except SummarizerError as exc:
+        fail(str(exc))
+    if fmt == "text":
+        click.echo(article.text)
+        return
+    payload = {
+        "source": article.label,
+        "url": article.url,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "date": article.date,
+        "language": article.language,
+        "words": article.words,
+        "sha256": article.sha256,
+        "text": article.text,
+    }
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _is_path(source: str) -> bool:
+    return source != "-" and not source.lower().startswith(("http://", "https://"))
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, output)
+    click.echo(f"wrote {output}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="summarizer")
+
+
+def _register_subcommands() -> None:
+    # Each surface keeps its command beside its own code; the group only collects them.
+    from .cli_batch import batch
+    from .cli_slack import slack
+
+    cli.add_command(batch)
+    cli.add_command(slack)
+
+
+_register_subcommands()

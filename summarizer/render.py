@@ -1,0 +1,106 @@
+"""Renderers: a Brief as JSON, Markdown or plain text for a terminal."""
+
+from __future__ import annotations
+
+from .schemas import Brief, Evidence
+
+__all__ = ["to_json", "to_markdown", "to_text", "render"]
+
+KIND_LABEL = {"called_for": "called for", "under_discussion": "under discussion"}
+
+
+def to_json(brief: Brief, *, include_text: bool = True) -> str:
+    exclude = None if include_text else {"source": {"text"}}
+    return brief.model_dump_json(indent=2, exclude=exclude)
+
+
+def _md_quotes(evidence: list[Evidence]) -> str:
+    return "".join(f"\n  > {' '.join(e.quote.split())}" for e in evidence)
+
+
+def _source_line(brief: Brief) -> str:
+    s = brief.source
+    parts = [p for p in (s.title, s.outlet, s.date, s.url or s.label) if p]
+    return " · ".join(parts)
+
+
+def _status(value: str) -> str:
+    return KIND_LABEL.get(value, value)
+
+
+def to_markdown(brief: Brief) -> str:
+    out = [f"# {brief.headline}", "", f"*Source: {_source_line(brief)}*", ""]
+    if brief.what:
+        w = brief.what
+        where_when = ", ".join(p for p in (w.where, w.when) if p)
+        out += ["## What happened", "", w.summary + (f" ({where_when})" if where_when else ""), _md_quotes(w.evidence).lstrip("\n"), ""]
+    if brief.who:
+        out += ["## Who", ""]
+        out += [f"- **{a.name}**: {a.role}{_md_quotes(a.evidence)}" for a in brief.who]
+        out.append("")
+    if brief.background:
+        out += ["## Background", ""]
+        out += [f"- {p.point}{_md_quotes(p.evidence)}" for p in brief.background]
+        out.append("")
+    if brief.proposed_responses:
+        out += ["## Proposed responses", ""]
+        out += [
+            f"- **{r.proposed_by}** ({r.kind}, {_status(r.status)}): {r.action}{_md_quotes(r.evidence)}"
+            for r in brief.proposed_responses
+        ]
+        out.append("")
+    if brief.key_figures:
+        out += ["## Key figures", ""]
+        out += [f"- **{f.value}** {f.label}{_md_quotes(f.evidence)}" for f in brief.key_figures]
+        out.append("")
+    out += ["---", _footer(brief), ""]
+    return "\n".join(out)
+
+
+def _footer(brief: Brief) -> str:
+    p = brief.provenance
+    bits = [f"model {p.model}", f"prompt {p.prompt_version}", f"{p.attempts} call(s)", f"{p.usage.total_tokens} tokens"]
+    if p.cost_usd is not None:
+        bits.append(f"~${p.cost_usd:.4f}")
+    if p.cached:
+        bits.append("from cache")
+    if p.dropped:
+        bits.append(f"{len(p.dropped)} unsupported claim(s) removed")
+    return "*" + " · ".join(bits) + "*"
+
+
+def to_text(brief: Brief) -> str:
+    """Plain text for a terminal: the claims first, one quote each as a pointer to the evidence."""
+    lines = [brief.headline, "=" * min(len(brief.headline), 80), _source_line(brief), ""]
+
+    def first(evidence: list[Evidence]) -> str:
+        q = " ".join(evidence[0].quote.split())
+        return f'      "{q[:160]}{"..." if len(q) > 160 else ""}"'
+
+    if brief.what:
+        lines += ["WHAT", f"  {brief.what.summary}", first(brief.what.evidence), ""]
+    sections = [
+        ("WHO", [(f"{a.name}: {a.role}", a.evidence) for a in brief.who]),
+        ("BACKGROUND", [(p.point, p.evidence) for p in brief.background]),
+        (
+            "PROPOSED RESPONSES",
+            [(f"{r.proposed_by} ({r.kind}, {_status(r.status)}): {r.action}", r.evidence) for r in brief.proposed_responses],
+        ),
+        ("KEY FIGURES", [(f"{f.value}: {f.label}", f.evidence) for f in brief.key_figures]),
+    ]
+    for title, items in sections:
+        if items:
+            lines.append(title)
+            for text, evidence in items:
+                lines += [f"  - {text}", first(evidence)]
+            lines.append("")
+    lines.append(_footer(brief).strip("*"))
+    return "\n".join(lines) + "\n"
+
+
+def render(brief: Brief, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(brief) + "\n"
+    if fmt == "markdown":
+        return to_markdown(brief)
+    return to_text(brief)
