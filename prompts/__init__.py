@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+import hashlib
+
 import jinja2
 
 __all__ = ["PROMPT_VERSION", "render_messages"]
@@ -27,5 +29,10 @@ def render_messages(article: str, *, title: str | None = None, language: str = "
     env = _env()
     return [
         {"role": "system", "content": env.get_template("system.j2").render(language=language)},
-        {"role": "user", "content": env.get_template("user.j2").render(article=article, title=title)},
+        {"role": "user", "content": env.get_template("user.j2").render(article=article, title=title, tag=_tag(article))},
     ]
+
+
+def _tag(article: str) -> str:
+    # The delimiter carries a digest of the article, so text inside it cannot forge the closing tag.
+    return "article-" + hashlib.sha256(article.encode("utf-8")).hexdigest()[:8]

@@ -26,10 +26,8 @@ __all__ = [
 
 SCHEMA_VERSION = "1"
 
-ResponseKind = Literal[
-    "military", "sanctions", "diplomatic", "economic", "humanitarian", "legal", "political", "other"
-]
-ResponseStatus = Literal["proposed", "called_for", "under_discussion", "agreed", "implemented", "rejected"]
+ResponseKind = Literal["military", "sanctions", "diplomatic", "economic", "humanitarian", "other"]
+ResponseStatus = Literal["proposed", "called_for", "agreed", "rejected"]
 
 
 class _Model(BaseModel):

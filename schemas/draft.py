@@ -5,6 +5,8 @@ The grounding gate (`schemas.grounding`) validates a draft against the article b
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field, model_validator
 
 from .brief import ResponseKind, ResponseStatus
@@ -13,7 +15,8 @@ from .grounding import current_gate
 __all__ = ["Draft", "DraftActor", "DraftWhat", "DraftPoint", "DraftResponse", "DraftFigure"]
 
 Quotes = list[str]
-_EVIDENCE = Field(min_length=1, max_length=3)
+# No bound on evidence in the schema: each bound costs tokens on every call; the gate keeps at most three.
+_EVIDENCE = Field(min_length=1)
 
 
 class DraftActor(BaseModel):
@@ -49,14 +52,27 @@ class DraftFigure(BaseModel):
 
 
 class Draft(BaseModel):
-    """Brief of the article. Every evidence item is an exact quote from it."""
+    """Article brief."""
 
     headline: str
-    who: list[DraftActor] = Field(max_length=12)
+    who: list[DraftActor]
     what: DraftWhat
-    background: list[DraftPoint] = Field(max_length=8)
-    proposed_responses: list[DraftResponse] = Field(max_length=10)
-    key_figures: list[DraftFigure] = Field(default_factory=list, max_length=6)
+    background: list[DraftPoint]
+    proposed_responses: list[DraftResponse]
+    key_figures: list[DraftFigure] = Field(default_factory=list)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        """The schema the model is shown: pydantic's, without titles, defaults and single-use $defs.
+
+        Validation is unchanged; this only trims what every request pays for in tokens.
+        """
+        schema = super().model_json_schema(*args, **kwargs)
+        title = schema.get("title", cls.__name__)
+        compact = _compact(schema, schema.get("$defs", {}))
+        compact["title"] = title
+        compact["required"] = schema.get("required", [])
+        return compact
 
     @model_validator(mode="after")
     def _grounded(self) -> Draft:
@@ -64,3 +80,26 @@ class Draft(BaseModel):
         if gate is not None:
             gate.enforce(self)
         return self
+
+
+def _compact(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_compact(n, defs) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _compact(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        # nested "required" lists go too: validation still demands every field and re-asks if one is missing
+        if key in ("title", "default", "$defs", "minItems", "required"):
+            continue
+        if key == "anyOf" and {"type": "null"} in value and len(value) == 2:
+            # Optional[str]: shown as a plain string; the validator still accepts null
+            out.update(_compact(next(v for v in value if v != {"type": "null"}), defs))
+            continue
+        if key == "properties":
+            out[key] = {name: _compact(prop, defs) for name, prop in value.items()}
+            continue
+        out[key] = _compact(value, defs)
+    return out

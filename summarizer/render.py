@@ -6,7 +6,7 @@ from .schemas import Brief, Evidence
 
 __all__ = ["to_json", "to_markdown", "to_text", "render"]
 
-KIND_LABEL = {"called_for": "called for", "under_discussion": "under discussion"}
+KIND_LABEL = {"called_for": "called for"}
 
 
 def to_json(brief: Brief, *, include_text: bool = True) -> str:
