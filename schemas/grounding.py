@@ -217,20 +217,26 @@ class Locator:
                 yield at
             at = self.norm.find(needle, at + 1)
 
+    def _starts_word(self, stem: str, slack: int) -> bool:
+        """True if some article word begins with `stem` and is at most `slack` characters longer."""
+        for at in self._word_prefix_positions(stem):
+            end = at + len(stem)
+            while end < len(self.norm) and self.norm[end].isalnum():
+                end += 1
+            if end - at - len(stem) <= slack:
+                return True
+        return False
+
     def has_word(self, word: str) -> bool:
-        """True if the word, or its stem (a plural or adjective ending removed), starts a word of the article."""
+        """True if the article uses the word, or the same stem with another short ending (Korea/Korean)."""
         w = _fold(word).strip(_EDGE)
         if w.endswith("'s"):
             w = w[:-2]
         if not w:
             return True
-        if next(self._word_prefix_positions(w), None) is not None:
+        if self._starts_word(w, 3 if len(w) >= 4 else 0):
             return True
-        for cut in (1, 2, 3):
-            stem = w[:-cut]
-            if len(stem) >= 4 and next(self._word_prefix_positions(stem), None) is not None:
-                return True
-        return False
+        return any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3))
 
     def has_name(self, name: str) -> bool:
         """True if the name stands in the article, whole or with all its words close together."""

@@ -140,6 +140,20 @@ def extract(source: str, fmt: str) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
+@cli.command()
+@click.option("--draft", is_flag=True, help="The compact schema the model fills in, instead of the Brief.")
+def schema(draft: bool) -> None:
+    """Print the JSON Schema of a brief (what `brief --format json` prints).
+
+    \b
+    Example:
+        summarizer schema > brief.schema.json
+    """
+    from .schemas import Brief, Draft
+
+    click.echo(json.dumps((Draft if draft else Brief).model_json_schema(), indent=2, ensure_ascii=False))
+
+
 def _is_path(source: str) -> bool:
     return source != "-" and not source.lower().startswith(("http://", "https://"))
 

@@ -1,0 +1,71 @@
+"""Mutations of an article's own sentences: typographic variants that must pass the grounding gate, and
+fabrications (changed numbers, flipped negations, swapped names, paraphrases, inventions) that must not."""
+
+from __future__ import annotations
+
+import random
+import re
+
+INVENTED_NAMES = [
+    "Sergei Petrov", "Anna Kowalski", "Hans Becker", "Li Wei", "Maria Gonzalez", "John Carter",
+    "Kim Jong Un", "Olena Shevchenko", "Pierre Dubois", "Ahmed Hassan", "Yuki Tanaka", "Dmitri Volkov",
+]
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?”])\s+", text)
+    return [p.strip(" •\n") for p in parts if len(p.split()) >= 6]
+
+
+def typographic_variants(sentence: str) -> list[str]:
+    s = sentence
+    words = s.split()
+    variants = [
+        s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"'),
+        s.replace("'", "’"),
+        s.replace(" – ", " - ").replace("–", "-"),
+        s.replace(" – ", "—"),
+        "  ".join(words),
+        "\n".join([" ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])]),
+        s.lower(),
+        s.upper(),
+        f"“{s}”",
+        f'"{s.rstrip(".")}."',
+        s.rstrip(".,”"),
+        s.replace(" ", "\u00a0", 2),
+    ]
+    if len(words) >= 12:
+        variants.append(" ".join(words[:4]) + " ... " + " ".join(words[-4:]))
+        variants.append(" ".join(words[:4]) + " … " + " ".join(words[-4:]))
+    return list(dict.fromkeys(v for v in variants if v.strip()))
+
+
+def fabrications(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, mutated quote) pairs, each of which the article does not support."""
+    out: list[tuple[str, str]] = []
+    numbers = list(re.finditer(r"\d[\d,]*", sentence))
+    if numbers:
+        m = rng.choice(numbers)
+        digits = m.group().replace(",", "")
+        changed = str(int(digits) * 2 + 1)
+        out.append(("number", sentence[: m.start()] + changed + sentence[m.end() :]))
+    neg = re.search(r"\b(no|not|never)\s", sentence)
+    if neg:
+        out.append(("negation-removed", sentence[: neg.start()] + sentence[neg.end() :]))
+    else:
+        verb = re.search(r"\b(is|was|are|were|will|would|could|should|had|has)\b", sentence)
+        if verb:
+            out.append(("negation-added", sentence[: verb.end()] + " not" + sentence[verb.end() :]))
+    names = list(re.finditer(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b", sentence))
+    if names:
+        m = rng.choice(names)
+        out.append(("name", sentence[: m.start()] + rng.choice(INVENTED_NAMES) + sentence[m.end() :]))
+    words = sentence.split()
+    if len(words) > 8:
+        i = rng.randrange(2, len(words) - 2)
+        swapped = words[:]
+        swapped[i] = rng.choice(["reportedly", "secretly", "officially", "partly", "never"])
+        out.append(("word-swap", " ".join(swapped)))
+        out.append(("paraphrase", " ".join(reversed(words[: len(words) // 2])) + " " + " ".join(words[len(words) // 2 :])))
+    out.append(("invented", f"{rng.choice(INVENTED_NAMES)} said the plan would cost 7,345 jobs by 2031."))
+    return out

@@ -1,0 +1,151 @@
+"""The grounding gate, tested with fakes: what the article supports passes, what it does not is caught."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from summarizer.schemas import Draft, Locator, ground
+from summarizer.schemas.grounding import Gate, bind_gate
+from summarizer.sources import from_text
+from tests.mutations import INVENTED_NAMES, fabrications, sentences, typographic_variants
+
+
+@pytest.fixture
+def article(article_text: str) -> str:
+    return from_text(article_text).text
+
+
+def draft(**overrides) -> Draft:
+    base = {
+        "headline": "Valmora dock workers strike over automation",
+        "who": [
+            {"name": "Elena Maris", "role": "union general secretary",
+             "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]},
+        ],
+        "what": {"summary": "Dock workers began a 72-hour strike.", "where": "Port of Valmora", "when": "Tuesday",
+                 "evidence": ["began a 72-hour strike on Tuesday"]},
+        "background": [],
+        "proposed_responses": [
+            {"proposed_by": "Ana Kovac", "action": "a state-backed retraining fund of €40 million",
+             "kind": "economic", "status": "proposed",
+             "evidence": ["proposed a state-backed retraining fund of €40 million"]},
+        ],
+        "key_figures": [],
+    }
+    base.update(overrides)
+    return Draft.model_validate(base)
+
+
+def test_genuine_quotes_and_typographic_variants_all_pass(article: str) -> None:
+    loc = Locator(article)
+    variants = [v for s in sentences(article) for v in typographic_variants(s)]
+    assert len(variants) > 100
+    missed = [v for v in variants if loc.find_quote(v) is None]
+    assert missed == []
+
+
+def test_fabricated_quotes_are_all_caught(article: str) -> None:
+    loc = Locator(article)
+    rng = random.Random(7)
+    fakes = [(kind, q) for s in sentences(article) for kind, q in fabrications(s, rng)]
+    assert len({k for k, _ in fakes}) >= 6 and len(fakes) > 50
+    passed = [(kind, q) for kind, q in fakes if loc.find_quote(q) is not None]
+    assert passed == []
+
+
+def test_found_quotes_point_into_the_original_text(article: str) -> None:
+    loc = Locator(article)
+    span = loc.find_quote('"We are against being told on a Friday that 1,200 jobs will disappear by spring - with no retraining"')
+    assert span is not None and span.match in ("normalized", "fuzzy")
+    assert article[span.start : span.end].startswith("We are against being told")
+    assert "–" in article[span.start : span.end]  # the article's own dash, not the model's
+
+
+def test_invented_names_are_caught_and_real_ones_pass(article: str) -> None:
+    loc = Locator(article)
+    for name in ["Elena Maris", "Tomas Lindqvist", "Ana Kovac", "the Chamber of Commerce", "Maris", "Port of Valmora"]:
+        assert loc.has_name(name), name
+    for name in INVENTED_NAMES + ["Elena Lindqvist", "Tomas Kovac"]:
+        assert not loc.has_name(name), name
+
+
+def test_numbers_and_names_in_prose_must_appear(article: str) -> None:
+    loc = Locator(article)
+    assert loc.unknown_numbers("around 140 container ships and 1,200 jobs") == []
+    assert loc.unknown_numbers("1,300 jobs by 2028") == ["1,300", "2028"]
+    assert loc.unknown_names("The strike was called by Elena Maris of the union.") == []
+    assert loc.unknown_names("The strike was backed by Sergei Petrov and the Kremlin.") == ["Sergei", "Petrov", "Kremlin"]
+
+
+def test_gate_raises_naming_the_offending_quote(article: str) -> None:
+    bad = draft(who=[{"name": "Sergei Petrov", "role": "mediator", "evidence": ["Sergei Petrov will mediate the talks"]}])
+    with bind_gate(Gate(article)), pytest.raises(ValueError) as err:
+        Draft.model_validate(bad.model_dump())
+    message = str(err.value)
+    assert "Sergei Petrov will mediate the talks" in message
+    assert "who[0]" in message
+
+
+def test_gate_is_inert_without_an_article() -> None:
+    assert Draft.model_validate(draft().model_dump()).headline.startswith("Valmora")
+
+
+def test_ground_keeps_the_supported_and_reports_the_rest(article: str) -> None:
+    d = draft(
+        who=[
+            {"name": "Elena Maris", "role": "union leader",
+             "evidence": ["Elena Maris, general secretary", "She threatened an indefinite strike"]},
+            {"name": "Sergei Petrov", "role": "mediator", "evidence": ["Sergei Petrov will mediate"]},
+        ],
+        background=[
+            {"point": "A warning strike took place in June.", "evidence": ["The union staged a four-hour warning strike in June"]},
+            {"point": "A 2019 strike closed the port.", "evidence": ["The union staged a four-hour warning strike in June"]},
+        ],
+        key_figures=[
+            {"value": "1,200", "label": "jobs at risk", "evidence": ["1,200 jobs will disappear by spring"]},
+            {"value": "2,400", "label": "jobs at risk", "evidence": ["1,200 jobs will disappear by spring"]},
+        ],
+    )
+    g = ground(d, article)
+    assert [a.name for a in g.who] == ["Elena Maris"]
+    assert len(g.who[0].evidence) == 1  # the invented quote is gone, the real one stays
+    assert [p.point for p in g.background] == ["A warning strike took place in June."]
+    assert [f.value for f in g.key_figures] == ["1,200"]
+    dropped = {(x.item, x.text) for x in g.dropped}
+    assert ("who[1]", "Sergei Petrov") in dropped
+    assert ("who[0].evidence[1]", "She threatened an indefinite strike") in dropped
+    assert ("background[1]", "2019") in dropped
+    for e in [*g.who[0].evidence, *g.what.evidence, *g.proposed_responses[0].evidence]:
+        assert article[e.start : e.end] == e.quote
+
+
+def test_headline_with_invented_facts_is_dropped(article: str) -> None:
+    g = ground(draft(headline="Petrov backs 9,999 layoffs"), article)
+    assert g.headline is None
+    assert any(x.item == "headline" for x in g.dropped)
+
+
+def test_short_quotes_are_not_evidence(article: str) -> None:
+    loc = Locator(article)
+    assert loc.find_quote("the") is None
+    assert loc.find_quote("Maris") is None
+    assert loc.find_quote("Elena Maris") is not None
+
+
+def test_regex_metacharacters_in_quotes_are_harmless(article: str) -> None:
+    loc = Locator(article)
+    assert loc.find_quote("(.*) [a-z]+ \\d{3} strike") is None
+    assert not loc.has_name(".*")
+    assert not loc.has_name("Ma.*")
+
+
+def test_seed_article_typographic_variants_pass(seed_text: str) -> None:
+    text = from_text(seed_text).text
+    loc = Locator(text)
+    missed = [v for s in sentences(text) for v in typographic_variants(s) if loc.find_quote(v) is None]
+    assert missed == []
+    rng = random.Random(1)
+    caught = [q for s in sentences(text) for _, q in fabrications(s, rng) if loc.find_quote(q) is not None]
+    assert caught == []
