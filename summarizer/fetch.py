@@ -149,7 +149,7 @@ class Fetcher:
         chunks: list[bytes] = []
         size = 0
         try:
-            async for chunk in response.aiter_raw():
+            async for chunk in response.aiter_bytes():  # decoded; the cap counts decoded bytes
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise FetchError(f"{original}: page larger than {self.max_bytes:,} bytes")
@@ -159,21 +159,4 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"{original}: {type(exc).__name__}: {exc}") from exc
         body = b"".join(chunks)
-        encoding = response.headers.get("content-encoding", "").lower()
-        if encoding in ("gzip", "deflate", "br", "zstd"):
-            body = _decompress(original, body, encoding, self.max_bytes)
         return Page(url=url, body=body, content_type=ctype or "text/html", charset=response.charset_encoding)
-
-
-def _decompress(url: str, body: bytes, encoding: str, cap: int) -> bytes:
-    import zlib
-
-    if encoding not in ("gzip", "deflate"):
-        raise FetchError(f"{url}: unsupported content encoding {encoding}")
-    # bounded decompression: a small bomb must not expand past the cap
-    wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
-    d = zlib.decompressobj(wbits)
-    out = d.decompress(body, cap + 1)
-    if len(out) > cap:
-        raise FetchError(f"{url}: page larger than {cap:,} bytes")
-    return out

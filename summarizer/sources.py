@@ -115,17 +115,20 @@ def clean_text(text: str) -> str:
     return "\n".join(kept).strip("\n")
 
 
-def _check(article: Article) -> Article:
+def _check(article: Article, raw: str | None = None) -> Article:
+    """Refuse empty, block and paywall pages and scraps. `raw` is the text before furniture was removed."""
     words = article.words
-    if words == 0:
-        raise EmptyArticleError(f"{article.label}: no article text found (empty input)")
-    lowered = article.text.lower()
+    raw = article.text if raw is None else raw
     if words <= _BLOCK_MAX_WORDS:
+        # block pages say so up front; a long article that mentions "access denied" later is not one
+        head = (raw.strip()[:600] + " " + raw.strip()[-300:]).lower()
         for phrase in _BLOCK_PHRASES:
-            if phrase in lowered:
+            if phrase in head:
                 raise NotAnArticleError(
                     f"{article.label}: looks like a block or paywall page ({phrase!r}), not an article"
                 )
+    if words == 0:
+        raise EmptyArticleError(f"{article.label}: no article text found (empty input)")
     if words < MIN_WORDS:
         raise NotAnArticleError(f"{article.label}: only {words} words of text; too short to brief")
     return article
@@ -133,7 +136,7 @@ def _check(article: Article) -> Article:
 
 def from_text(text: str, label: str = "<text>", **meta: str | None) -> Article:
     """An article from plain text or Markdown."""
-    return _check(Article(text=clean_text(text), label=label, **meta))
+    return _check(Article(text=clean_text(text), label=label, **meta), raw=text)
 
 
 def from_html(html: str | bytes, label: str = "<html>", url: str | None = None) -> Article:
@@ -146,7 +149,6 @@ def from_html(html: str | bytes, label: str = "<html>", url: str | None = None) 
         include_comments=False,
         include_tables=True,
         with_metadata=True,
-        deduplicate=True,
     )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
@@ -165,7 +167,8 @@ def from_html(html: str | bytes, label: str = "<html>", url: str | None = None) 
             outlet=getattr(doc, "sitename", None) or getattr(doc, "hostname", None),
             author=getattr(doc, "author", None),
             date=getattr(doc, "date", None),
-        )
+        ),
+        raw=text,
     )
 
 

@@ -1,0 +1,109 @@
+"""The pipeline end to end against a fake model (in-process, no sockets)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer import Brief, Summarizer, asummarize, summarize
+from summarizer.errors import ConfigError, GroundingError, ModelOutputError
+from summarizer.llm import LLM
+from summarizer.testing import FakeModel, fake_async_client, fake_sync_client
+from tests.drafts import all_invented, harbour_good, harbour_with_inventions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_sync_summarize_with_a_sync_client(article_text: str) -> None:
+    fake = FakeModel([harbour_good()])
+    brief = summarize(article_text, client=fake_sync_client(fake), model="gpt-4o-mini", cache=False)
+    assert isinstance(brief, Brief)
+    assert [a.name for a in brief.who] == ["Elena Maris", "Tomas Lindqvist", "Ana Kovac"]
+    assert brief.what and brief.what.where == "Port of Valmora"
+    assert brief.provenance.attempts == 1 and brief.provenance.dropped == []
+    assert brief.provenance.usage.total_tokens == 150 and brief.provenance.cost_usd is not None
+    assert brief.source.sha256 and brief.source.language == "en"
+    for item in [*brief.who, brief.what, *brief.background, *brief.proposed_responses, *brief.key_figures]:
+        for e in item.evidence:
+            assert brief.source.text[e.start : e.end] == e.quote
+
+
+async def test_inventions_are_reasked_then_dropped_and_reported(article_text: str) -> None:
+    fake = FakeModel([harbour_with_inventions()])  # the model never mends its answer
+    brief = await asummarize(article_text, client=fake_async_client(fake), cache=False, reasks=2)
+    assert fake.calls == 3
+    assert "Sergei Petrov" in json.dumps(fake.requests[1]["messages"])  # the re-ask names the problem
+    names = [a.name for a in brief.who]
+    assert "Sergei Petrov" not in names and "Elena Maris" in names
+    assert all("2,400" not in p.point for p in brief.background)
+    dropped = {d.text for d in brief.provenance.dropped}
+    assert {"Sergei Petrov", "The strike was declared illegal by the courts", "2,400 jobs will disappear by spring"} <= dropped
+    rendered = brief.model_dump_json(exclude={"provenance"})
+    assert "Petrov" not in rendered and "declared illegal" not in rendered
+    assert brief.provenance.attempts == 3 and brief.provenance.usage.total_tokens == 450
+
+
+async def test_a_mended_answer_is_used(article_text: str) -> None:
+    fake = FakeModel([harbour_with_inventions(), harbour_good()])
+    brief = await asummarize(article_text, client=fake_async_client(fake), cache=False)
+    assert fake.calls == 2 and brief.provenance.attempts == 2 and brief.provenance.dropped == []
+
+
+async def test_nothing_verifiable_is_an_error(article_text: str) -> None:
+    fake = FakeModel([all_invented()])
+    with pytest.raises(GroundingError, match="nothing in the model's answer could be verified"):
+        await asummarize(article_text, client=fake_async_client(fake), reasks=1)
+    # nothing was cached: the next call asks again
+    with pytest.raises(GroundingError):
+        await asummarize(article_text, client=fake_async_client(fake), reasks=0)
+    assert fake.calls == 3
+
+
+async def test_answers_that_never_fit_the_schema(article_text: str) -> None:
+    fake = FakeModel(['{"headline": 3'])
+    with pytest.raises(ModelOutputError, match="did not fit"):
+        await asummarize(article_text, client=fake_async_client(fake), cache=False, reasks=1)
+    assert fake.calls == 2
+
+
+async def test_cache_hit_makes_no_call_and_settings_change_the_key(article_text: str, tmp_path: Path) -> None:
+    fake = FakeModel([harbour_good()])
+    s = Summarizer(LLM(fake_async_client(fake), model="gpt-4o-mini"), cache=tmp_path / "c.sqlite3")
+    first = await s.abrief(article_text)
+    second = await s.abrief(article_text)
+    assert fake.calls == 1 and not first.provenance.cached and second.provenance.cached
+    assert second.who == first.who
+    other = Summarizer(LLM(fake_async_client(fake), model="gpt-4.1-mini"), cache=tmp_path / "c.sqlite3")
+    await other.abrief(article_text)
+    german = Summarizer(LLM(fake_async_client(fake), model="gpt-4o-mini"), cache=tmp_path / "c.sqlite3", language="de")
+    assert german.key(await german.load(article_text)) != s.key(await s.load(article_text))
+    await s.abrief(article_text, force=True)
+    assert fake.calls == 3
+
+
+async def test_summarize_from_inside_a_running_loop(article_text: str) -> None:
+    fake = FakeModel([harbour_good()])
+    brief = summarize(article_text, client=fake_sync_client(fake), cache=False)  # sync API, loop running
+    assert brief.headline
+
+
+def test_no_key_and_no_base_url_names_both(article_text: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        summarize(article_text, cache=False)
+    assert "OPENAI_API_KEY" in str(err.value) and "OPENAI_BASE_URL" in str(err.value)
+
+
+async def test_requests_run_concurrently_up_to_the_throttle(article_text: str) -> None:
+    fake = FakeModel([harbour_good()], latency=0.2)
+    s = Summarizer(LLM(fake_async_client(fake), max_concurrency=3), cache=False)
+    texts = [article_text + f"\n\nUpdate {i}: the strike continues into its second day at the port." for i in range(7)]
+    await asyncio.gather(*(s.abrief(t) for t in texts))
+    assert fake.calls == 7 and fake.max_in_flight == 3
+
+
+def test_exported_json_schema_is_current() -> None:
+    on_disk = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
+    assert on_disk == Brief.model_json_schema(), "regenerate: summarizer schema > schemas/brief.schema.json"
