@@ -1,0 +1,637 @@
+"""Many articles through the one pipeline: bounded concurrency, results as they finish, resumable folder runs.
+
+    from summarizer.batch import summarize_many
+    for result in summarize_many([Path("a.txt"), Path("b.html")], concurrency=8):
+        print(result.label, result.status, result.reason or result.brief.headline)
+
+`FolderBatch` is what `summarizer batch` runs: a folder in; one brief per article, `index.jsonl` and
+`errors.jsonl` out. Every brief is written atomically (temp file, fsync, os.replace) and the index is
+append-only with an fsync per line, so a kill at any moment loses at most the articles in flight, and a rerun
+does only what is missing: the index stores each brief's cache key (text, schema, prompt, model, settings).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import os
+import queue
+import re
+import secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from .errors import ModelUnavailableError, SummarizerError, UnreadableSourceError, scrub
+from .llm import LLM
+from .pipeline import Summarizer, run_sync
+from .render import to_json, to_markdown
+from .schemas import Brief
+from .sources import SUPPORTED_SUFFIXES, Article
+
+__all__ = [
+    "BatchResult",
+    "BatchReport",
+    "FolderBatch",
+    "asummarize_many",
+    "summarize_many",
+    "read_index",
+    "INDEX_NAME",
+    "ERRORS_NAME",
+]
+
+log = logging.getLogger("summarizer.batch")
+
+INDEX_NAME = "index.jsonl"
+ERRORS_NAME = "errors.jsonl"
+DEFAULT_CONCURRENCY = 4
+# Per-article wall-clock budget, transport retries and re-asks included. The LLM's own retry budget (6 tries,
+# 300 s) bounds each HTTP call; this bounds the article as a whole, so one stuck input cannot hold a batch.
+DEFAULT_ARTICLE_TIMEOUT = 600.0
+SUCCESS = frozenset({"ok", "cached", "unchanged"})
+_LOCK_NAME = ".summarizer-batch.lock"
+_TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
+
+Source = Article | Path | str | bytes
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class BatchResult:
+    """What became of one input: a brief, or the error that stopped it. `status` is one of
+    ok (the model made it), cached (from the brief cache), unchanged (a folder run found the brief already
+    written for the same text and settings), failed."""
+
+    index: int
+    source: Any
+    label: str
+    status: str = "failed"
+    brief: Brief | None = None
+    error: Exception | None = None
+    key: str | None = None
+    duration_s: float = 0.0
+    path: str | None = None  # folder runs: the input relative to the folder, as stored in the index
+    output: Path | None = None  # folder runs: where the brief is (or would have been) written
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SUCCESS
+
+    @property
+    def reason(self) -> str | None:
+        """One line naming the input and what went wrong; None on success."""
+        if self.error is None:
+            return None
+        if isinstance(self.error, SummarizerError):
+            return scrub(str(self.error))
+        return scrub(f"{self.label}: unexpected {type(self.error).__name__}: {self.error}")
+
+
+@dataclass
+class BatchReport:
+    """Counts and costs of one folder run, kept current while it runs (so an interrupted run still has one)."""
+
+    folder: Path
+    out: Path
+    total: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    ok: int = 0
+    cached: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    model_answers: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    unpriced: int = 0  # new briefs from a model without a known price
+    wall_s: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.ok + self.cached + self.unchanged
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed
+
+    @property
+    def left(self) -> int:
+        return self.total - self.finished
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def index_path(self) -> Path:
+        return self.out / INDEX_NAME
+
+    @property
+    def errors_path(self) -> Path:
+        return self.out / ERRORS_NAME
+
+    def add(self, result: BatchResult) -> None:
+        if result.status == "failed":
+            self.failed += 1
+        elif result.status == "unchanged":
+            self.unchanged += 1
+        elif result.status == "cached":
+            self.cached += 1
+        else:
+            self.ok += 1
+            # only briefs made in this run cost anything now; a cached brief's provenance is its first cost
+            if result.brief is not None:
+                p = result.brief.provenance
+                self.model_answers += p.attempts
+                self.prompt_tokens += p.usage.prompt_tokens
+                self.completion_tokens += p.usage.completion_tokens
+                if p.cost_usd is None:
+                    self.unpriced += 1
+                else:
+                    self.cost_usd += p.cost_usd
+
+
+# --- running many at once -------------------------------------------------------------------------------
+
+
+async def _as_finished(items: Iterable[T], work: Callable[[T], Awaitable[R]], limit: int) -> AsyncIterator[R]:
+    """Run `work` over `items`, at most `limit` at a time, yielding each result as it finishes.
+
+    Items are drawn lazily, so a million paths never become a million tasks. Closing the iterator cancels
+    whatever is still running.
+    """
+    feed = iter(items)
+    pending: set[asyncio.Task[R]] = set()
+
+    def top_up() -> None:
+        for item in itertools.islice(feed, max(0, limit - len(pending))):
+            pending.add(asyncio.ensure_future(work(item)))
+
+    try:
+        top_up()
+        while pending:
+            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            pending.difference_update(done)
+            top_up()  # refill before handing results out, so no slot idles while the caller works
+            for task in done:
+                yield task.result()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def _load(summarizer: Summarizer, source: Source) -> Article:
+    if isinstance(source, Path):
+        # Reading and extracting a file (trafilatura on HTML) blocks; keep it off the loop the model calls share.
+        return await asyncio.to_thread(run_sync, summarizer.load(source))
+    return await summarizer.load(source)
+
+
+async def _brief(summarizer: Summarizer, article: Article, *, force: bool, timeout: float | None) -> Brief:
+    try:
+        return await asyncio.wait_for(summarizer.abrief_article(article, force=force), timeout)
+    except TimeoutError:
+        raise ModelUnavailableError(
+            f"{article.label}: no brief after {timeout:g} s (the per-article budget, retries included)"
+        ) from None
+
+
+def _label(source: Any) -> str:
+    if isinstance(source, Article):
+        return source.label
+    if isinstance(source, Path):
+        return str(source)
+    if isinstance(source, bytes):
+        return "<bytes>"
+    if isinstance(source, str) and "\n" not in source and len(source) < 300:
+        return source
+    return "<text>"
+
+
+def _failed(result: BatchResult, exc: Exception) -> None:
+    result.status, result.error, result.brief = "failed", exc, None
+    if not isinstance(exc, SummarizerError):
+        log.error("%s: unexpected error", result.label, exc_info=exc)
+
+
+def _check_config(summarizer: Summarizer) -> None:
+    # Raises ConfigError now, once, instead of once per article.
+    _ = summarizer.llm.client
+
+
+async def asummarize_many(
+    sources: Iterable[Source],
+    *,
+    summarizer: Summarizer | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    force: bool = False,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+) -> AsyncIterator[BatchResult]:
+    """Brief every source (Path, URL, text, bytes, Article), `concurrency` at a time; yield one BatchResult per
+    input as each finishes. A bad input yields a failed result and never stops the rest.
+
+    Without `summarizer`, one is built from the environment (OPENAI_API_KEY / OPENAI_BASE_URL) with
+    `concurrency` model calls allowed at once. Raises ConfigError before any work when no model is configured.
+    """
+    summarizer = summarizer or Summarizer(LLM(max_concurrency=concurrency))
+    _check_config(summarizer)
+
+    async def one(item: tuple[int, Source]) -> BatchResult:
+        index, source = item
+        started = time.monotonic()
+        result = BatchResult(index=index, source=source, label=_label(source))
+        try:
+            article = await _load(summarizer, source)
+            result.label, result.key = article.label, summarizer.key(article)
+            result.brief = await _brief(summarizer, article, force=force, timeout=article_timeout)
+            result.status = "cached" if result.brief.provenance.cached else "ok"
+        except Exception as exc:
+            _failed(result, exc)
+        result.duration_s = round(time.monotonic() - started, 3)
+        return result
+
+    async with aclosing(_as_finished(enumerate(sources), one, max(1, concurrency))) as results:
+        async for result in results:
+            yield result
+
+
+@dataclass
+class _Raised:
+    error: BaseException
+
+
+def summarize_many(sources: Iterable[Source], **options: Any) -> Iterator[BatchResult]:
+    """Synchronous `asummarize_many` (same options).
+
+    The work runs on an event loop in a background thread, so it keeps going while the caller handles each
+    result, and this works from code that already runs a loop. Leaving the loop early cancels what is left.
+    """
+    results: queue.Queue[Any] = queue.Queue()
+    end = object()
+    box: dict[str, Any] = {}
+    ready = threading.Event()
+
+    async def pump() -> None:
+        box["loop"], box["task"] = asyncio.get_running_loop(), asyncio.current_task()
+        ready.set()
+        async with aclosing(asummarize_many(sources, **options)) as stream:
+            async for result in stream:
+                results.put(result)
+
+    def runner() -> None:
+        try:
+            asyncio.run(pump())
+        except asyncio.CancelledError:
+            pass
+        except BaseException as exc:  # re-raised in the caller's thread
+            results.put(_Raised(exc))
+        finally:
+            ready.set()
+            results.put(end)
+
+    thread = threading.Thread(target=runner, name="summarizer-batch", daemon=True)
+    thread.start()
+    try:
+        while (item := results.get()) is not end:
+            if isinstance(item, _Raised):
+                raise item.error
+            yield item
+    finally:
+        ready.wait()
+        if thread.is_alive() and "task" in box:
+            with contextlib.suppress(RuntimeError):  # the loop may have closed in between
+                box["loop"].call_soon_threadsafe(box["task"].cancel)
+        thread.join()
+
+
+# --- files that survive a kill -------------------------------------------------------------------------
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the rename itself is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write `text` so that `path` holds either its old content or all of the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666: the umask applies, unlike mkstemp
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _jsonl(records: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+class _Journal:
+    """An append-only JSONL file: one write, flush and fsync per line, so a kill leaves at most a torn last line."""
+
+    def __init__(self, path: Path):
+        self._file = path.open("a", encoding="utf-8", newline="\n")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def read_index(path: Path) -> dict[str, dict[str, Any]]:
+    """The latest record per input path of an index.jsonl; unparsable lines (a torn last line) are skipped."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    records: dict[str, dict[str, Any]] = {}
+    for line in data.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("path"), str):
+            records[record["path"]] = record
+    return records
+
+
+@contextlib.contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """One batch per output folder at a time; the OS drops the lock when the process dies, even by kill -9."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; run one batch per folder
+        yield
+        return
+    with (out / _LOCK_NAME).open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SummarizerError(f"{out}: another batch is writing to this folder") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _sweep_temp(out: Path) -> None:
+    """Remove temp files a killed run left behind (only ours: `.<name>.<8 hex>.tmp`)."""
+    for tmp in out.rglob(".*.tmp"):
+        if _TEMP.match(tmp.name) and tmp.is_file():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+# --- a folder of articles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Input:
+    order: int
+    rel: str  # posix path relative to the folder: the input's name in the index
+    path: Path
+    output: Path
+    markdown: Path
+
+
+def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[Path]:
+    """Files under `folder`, sorted; hidden files and folders (.git, .DS_Store) and `exclude` left out."""
+
+    def onerror(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        problems.append((_rel(where, folder), f"cannot list folder: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(folder, onerror=onerror):
+        here = Path(root)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude)
+        )
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield here / name
+
+
+def _rel(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _outputs(rels: list[str]) -> dict[str, str]:
+    """`<relative path without extension>.json`; when two inputs share that name (a.txt, a.md) both keep
+    their extension (a.txt.json, a.md.json) so neither overwrites the other."""
+    stem = {r: str(PurePosixPath(r).with_suffix("")) for r in rels}
+    seen = Counter(s.casefold() for s in stem.values())  # casefold: macOS and Windows folders ignore case
+    return {r: (stem[r] if seen[stem[r].casefold()] == 1 else r) + ".json" for r in rels}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class FolderBatch:
+    """One run of `summarizer batch`: every article under `folder` briefed into `out`.
+
+    Layout of `out`: `<relative path without extension>.json` per article (and `.md` beside it with
+    `markdown`), `index.jsonl` (one line per input: status, cache key, output, provenance or error) and
+    `errors.jsonl` (one line per input that failed: path and reason). A rerun skips inputs whose brief is
+    already there for the same text and settings; `force` redoes everything, without the brief cache.
+    """
+
+    def __init__(
+        self,
+        folder: Path | str,
+        out: Path | str,
+        *,
+        summarizer: Summarizer | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        force: bool = False,
+        markdown: bool = False,
+        article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    ):
+        self.folder = Path(folder)
+        self.out = Path(out)
+        self.concurrency = max(1, concurrency)
+        self.summarizer = summarizer or Summarizer(LLM(max_concurrency=self.concurrency))
+        self.force = force
+        self.markdown = markdown
+        self.article_timeout = article_timeout
+        self.report = BatchReport(folder=self.folder, out=self.out)
+        self.inputs: list[_Input] | None = None
+        self._previous: dict[str, dict[str, Any]] = {}
+        self._state: dict[str, dict[str, Any]] = {}
+        self._index: _Journal | None = None
+        self._errors: _Journal | None = None
+        self._on_result: Callable[[BatchResult], None] | None = None
+
+    def scan(self) -> BatchReport:
+        """Check the folder and the model configuration and list the inputs; writes nothing.
+
+        Raises SummarizerError (ConfigError, UnreadableSourceError) for what must stop a batch before it starts.
+        """
+        if self.inputs is not None:
+            return self.report
+        if not self.folder.exists():
+            raise UnreadableSourceError(f"{self.folder}: no such folder")
+        if not self.folder.is_dir():
+            raise UnreadableSourceError(f"{self.folder}: not a folder (use `summarizer brief` for one file)")
+        folder, out = self.folder.resolve(), self.out.resolve()
+        if out == folder:
+            raise SummarizerError(f"{self.out}: the output folder must differ from the input folder")
+        _check_config(self.summarizer)
+        skipped: list[tuple[str, str]] = []
+        supported: list[tuple[str, Path]] = []
+        for path in _walk(self.folder, out, skipped):
+            rel = _rel(path, self.folder)
+            suffix = path.suffix.lower()
+            if suffix in SUPPORTED_SUFFIXES:
+                supported.append((rel, path))
+            else:
+                skipped.append((rel, f"unsupported file type {suffix or '(no extension)'}"))
+        names = _outputs([rel for rel, _ in supported])
+        self.inputs = []
+        for order, (rel, path) in enumerate(supported):
+            output = self.out / names[rel]
+            self.inputs.append(_Input(order, rel, path, output, output.with_suffix(".md")))
+        self.report.total = len(self.inputs)
+        self.report.skipped = skipped
+        return self.report
+
+    async def run(self, on_result: Callable[[BatchResult], None] | None = None) -> BatchReport:
+        """Brief what is missing; call `on_result` after each input's outputs and index line are written.
+
+        Cancelling the task (Ctrl-C under asyncio.run) abandons the articles in flight and keeps every
+        finished one; `self.report` then says what is left.
+        """
+        self.scan()
+        assert self.inputs is not None
+        report, started = self.report, time.monotonic()
+        self._on_result = on_result
+        self.out.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self.out):
+            _sweep_temp(self.out)
+            self._previous = read_index(report.index_path)
+            self._state = {i.rel: self._previous[i.rel] for i in self.inputs if i.rel in self._previous}
+            for rel, reason in report.skipped:
+                self._state[rel] = {"path": rel, "status": "skipped", "reason": reason}
+            # Compacting first also drops a torn last line a killed run left, so appends start on a clean line.
+            self._flush_state()
+            self._index, self._errors = _Journal(report.index_path), _Journal(report.errors_path)
+            try:
+                async with aclosing(_as_finished(self.inputs, self._one, self.concurrency)) as results:
+                    async for _ in results:
+                        pass  # each worker records its own result, with no await between writing and indexing
+            except asyncio.CancelledError:
+                report.interrupted = True
+                raise
+            finally:
+                self._index.close()
+                self._errors.close()
+                self._flush_state()
+                report.wall_s = round(time.monotonic() - started, 3)
+        return report
+
+    async def _one(self, item: _Input) -> BatchResult:
+        started = time.monotonic()
+        result = BatchResult(index=item.order, source=item.path, label=str(item.path), path=item.rel,
+                             output=item.output)
+        previous = self._previous.get(item.rel)
+        try:
+            article = await _load(self.summarizer, item.path)
+            result.label, result.key = article.label, self.summarizer.key(article)
+            if not self.force and self._still_valid(previous, result.key, item):
+                result.status = "unchanged"
+                if self.markdown and not item.markdown.exists():
+                    brief = Brief.model_validate_json(item.output.read_bytes())
+                    _atomic_write(item.markdown, to_markdown(brief))
+            else:
+                brief = await _brief(self.summarizer, article, force=self.force, timeout=self.article_timeout)
+                _atomic_write(item.output, to_json(brief) + "\n")
+                if self.markdown:
+                    _atomic_write(item.markdown, to_markdown(brief))
+                result.brief = brief
+                result.status = "cached" if brief.provenance.cached else "ok"
+        except Exception as exc:
+            _failed(result, exc)
+        result.duration_s = round(time.monotonic() - started, 3)
+        self._record(result, item, previous)
+        return result
+
+    def _still_valid(self, previous: dict[str, Any] | None, key: str, item: _Input) -> bool:
+        return (
+            previous is not None
+            and previous.get("status") in SUCCESS
+            and previous.get("key") == key
+            and previous.get("output") == _rel(item.output, self.out)
+            and item.output.is_file()
+        )
+
+    def _record(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> None:
+        assert self._index is not None and self._errors is not None
+        record: dict[str, Any] = {"path": item.rel, "status": result.status, "key": result.key}
+        if result.status == "unchanged" and previous is not None:
+            record = {**previous, **record}
+            if self.markdown:
+                record["markdown"] = _rel(item.markdown, self.out)
+        elif result.brief is not None:
+            p = result.brief.provenance
+            record.update(
+                output=_rel(item.output, self.out),
+                markdown=_rel(item.markdown, self.out) if self.markdown else None,
+                headline=result.brief.headline,
+                sha256=result.brief.source.sha256,
+                provenance={**p.model_dump(mode="json", exclude={"dropped"}), "dropped": len(p.dropped)},
+            )
+        else:
+            record.update(error=result.reason, error_type=type(result.error).__name__)
+        record.update(duration_s=result.duration_s, finished_at=_now())
+        self._state[item.rel] = record
+        self._index.write(record)
+        if result.status == "failed":
+            self._errors.write(_error_line(record))
+        self.report.add(result)
+        if self._on_result is not None:
+            self._on_result(result)
+
+    def _flush_state(self) -> None:
+        records = [self._state[k] for k in sorted(self._state)]
+        _atomic_write(self.report.index_path, _jsonl(records))
+        _atomic_write(self.report.errors_path, _jsonl(_error_line(r) for r in records if r["status"] == "failed"))
+
+
+def _error_line(record: dict[str, Any]) -> dict[str, Any]:
+    return {"path": record["path"], "error": record.get("error"), "type": record.get("error_type"),
+            "at": record.get("finished_at")}
