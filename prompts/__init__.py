@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from importlib import resources
-
-import hashlib
 
 import jinja2
 

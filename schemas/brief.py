@@ -134,7 +134,8 @@ class Provenance(_Model):
     cost_usd: float | None = Field(default=None, description="Estimated from list prices; None for unknown models.")
     dropped: list[Dropped] = Field(default_factory=list)
     cached: bool = False
-    parts: int = 1
+    parts: int = Field(default=1, description="Parts a long article was split into, each briefed by its own call.")
+    source_language: str | None = Field(default=None, description="Detected language of the article.")
     brief_language: str = "en"
     created_at: datetime
     duration_s: float = 0.0

@@ -58,10 +58,7 @@ _EDGE = " \"'.,;:!?-()[]"
 _NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 # Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
 _COMMON = set(
-    """a an the and or but if in on at of to for by from with as into over after before during amid
-    following according while when where this that these those it its he she they we his her their our
-    there here also meanwhile however both all some many several more most other another each new
-    i mr mrs ms dr""".split()
+    ["a", "an", "the", "and", "or", "but", "if", "in", "on", "at", "of", "to", "for", "by", "from", "with", "as", "into", "over", "after", "before", "during", "amid", "following", "according", "while", "when", "where", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "there", "here", "also", "meanwhile", "however", "both", "all", "some", "many", "several", "more", "most", "other", "another", "each", "new", "i", "mr", "mrs", "ms", "dr"]
 )
 
 
@@ -126,8 +123,14 @@ class Locator:
         self.numbers = {_canon_number(m.group()) for m in _NUMBER.finditer(self.norm)}
 
     # -- quotes -------------------------------------------------------------------------------------
-    def find_quote(self, quote: str) -> Span | None:
-        """Locate a quote (possibly with ellipses for omissions) in the article; None if it is not there."""
+    def find_quote(self, quote: str, near: int = 0) -> Span | None:
+        """Locate a quote (possibly with ellipses for omissions) in the article; None if it is not there.
+
+        `near` is where to look first (the start of the part the model saw); the whole text is the fallback.
+        """
+        return (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
+
+    def _find_from(self, quote: str, cursor: int) -> Span | None:
         fragments = [f for f in _ELLIPSIS.split(quote) if f.strip(_EDGE + " ")]
         if not fragments:
             return None
@@ -135,7 +138,6 @@ class Locator:
         if words < MIN_QUOTE_WORDS:
             return None
         spans: list[Span] = []
-        cursor = 0
         for fragment in fragments:
             span = self._find_fragment(fragment, cursor)
             if span is None:
@@ -347,7 +349,7 @@ def _check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool
     return problems
 
 
-def _review(draft: Draft, loc: Locator, names_in_prose: bool) -> _Review:
+def _review(draft: Draft, loc: Locator, names_in_prose: bool, near: int = 0) -> _Review:
     review = _Review()
     for path, item, names, texts in _items(draft):
         problems: list[Problem] = []
@@ -357,7 +359,7 @@ def _review(draft: Draft, loc: Locator, names_in_prose: bool) -> _Review:
         problems += _check_prose(loc, path, texts, names_in_prose)
         kept: list[Evidence] = []
         for j, quote in enumerate(item.evidence):
-            span = loc.find_quote(quote)
+            span = loc.find_quote(quote, near)
             if span is None:
                 problems.append(
                     Problem(f"{path}.evidence[{j}]", quote, "this quote is not in the article word for word", False)
@@ -417,10 +419,11 @@ class Grounded:
         return self.what is None and not (self.who or self.background or self.proposed_responses)
 
 
-def ground(draft: Draft, text: str, *, names_in_prose: bool = True) -> Grounded:
-    """Keep what the article supports, with each quote located in `text`; list the rest as dropped."""
+def ground(draft: Draft, text: str, *, names_in_prose: bool = True, near: int = 0) -> Grounded:
+    """Keep what the article supports, with each quote located in `text` (first from offset `near`);
+    list the rest as dropped."""
     loc = _locator(text)
-    review = _review(draft, loc, names_in_prose)
+    review = _review(draft, loc, names_in_prose, near)
 
     def ev(path: str) -> list[Evidence]:
         return review.evidence[path]

@@ -25,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -193,10 +194,15 @@ async def _as_finished(items: Iterable[T], work: Callable[[T], Awaitable[R]], li
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _load(summarizer: Summarizer, source: Source) -> Article:
+def _loader_pool(concurrency: int) -> ThreadPoolExecutor:
+    # Reading and extracting a file (trafilatura on HTML) blocks, so it runs off the event loop; in a pool of
+    # its own, because the default one (cpu + 4 threads) also carries calls through a sync OpenAI client.
+    return ThreadPoolExecutor(max_workers=min(4, concurrency), thread_name_prefix="summarizer-load")
+
+
+async def _load(summarizer: Summarizer, source: Source, pool: ThreadPoolExecutor) -> Article:
     if isinstance(source, Path):
-        # Reading and extracting a file (trafilatura on HTML) blocks; keep it off the loop the model calls share.
-        return await asyncio.to_thread(run_sync, summarizer.load(source))
+        return await asyncio.get_running_loop().run_in_executor(pool, run_sync, summarizer.load(source))
     return await summarizer.load(source)
 
 
@@ -254,7 +260,7 @@ async def asummarize_many(
         started = time.monotonic()
         result = BatchResult(index=index, source=source, label=_label(source))
         try:
-            article = await _load(summarizer, source)
+            article = await _load(summarizer, source, pool)
             result.label, result.key = article.label, summarizer.key(article)
             result.brief = await _brief(summarizer, article, force=force, timeout=article_timeout)
             result.status = "cached" if result.brief.provenance.cached else "ok"
@@ -263,9 +269,13 @@ async def asummarize_many(
         result.duration_s = round(time.monotonic() - started, 3)
         return result
 
-    async with aclosing(_as_finished(enumerate(sources), one, max(1, concurrency))) as results:
-        async for result in results:
-            yield result
+    pool = _loader_pool(max(1, concurrency))
+    try:
+        async with aclosing(_as_finished(enumerate(sources), one, max(1, concurrency))) as results:
+            async for result in results:
+                yield result
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass
@@ -496,6 +506,7 @@ class FolderBatch:
         self._index: _Journal | None = None
         self._errors: _Journal | None = None
         self._on_result: Callable[[BatchResult], None] | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def scan(self) -> BatchReport:
         """Check the folder and the model configuration and list the inputs; writes nothing.
@@ -550,6 +561,7 @@ class FolderBatch:
             # Compacting first also drops a torn last line a killed run left, so appends start on a clean line.
             self._flush_state()
             self._index, self._errors = _Journal(report.index_path), _Journal(report.errors_path)
+            self._pool = _loader_pool(self.concurrency)
             try:
                 async with aclosing(_as_finished(self.inputs, self._one, self.concurrency)) as results:
                     async for _ in results:
@@ -558,6 +570,7 @@ class FolderBatch:
                 report.interrupted = True
                 raise
             finally:
+                self._pool.shutdown(wait=False, cancel_futures=True)
                 self._index.close()
                 self._errors.close()
                 self._flush_state()
@@ -570,7 +583,7 @@ class FolderBatch:
                              output=item.output)
         previous = self._previous.get(item.rel)
         try:
-            article = await _load(self.summarizer, item.path)
+            article = await _load(self.summarizer, item.path, self._pool)
             result.label, result.key = article.label, self.summarizer.key(article)
             if not self.force and self._still_valid(previous, result.key, item):
                 result.status = "unchanged"

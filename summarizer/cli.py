@@ -36,6 +36,9 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--model", "-m", envvar="SUMMARIZER_MODEL", help="Model name [env SUMMARIZER_MODEL; default gpt-4o-mini].")
     @click.option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 [env OPENAI_BASE_URL].")
     @click.option("--language", "-l", default="en", show_default=True, help="Language of the brief (code or name); evidence stays verbatim.")
+    @click.option("--max-input-tokens", type=click.IntRange(min=500), envvar="SUMMARIZER_MAX_INPUT_TOKENS",
+                  help="Input tokens one request may carry; longer articles are split into parts "
+                  "[default: per model, 6000 for unknown models].")
     @click.option("--no-cache", is_flag=True, help="Neither read nor write the brief cache.")
     @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), envvar="SUMMARIZER_CACHE",
                   help="Cache file [env SUMMARIZER_CACHE; default ~/.cache/summarizer/briefs.sqlite3].")
@@ -49,13 +52,18 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_summarizer(*, model: str | None, base_url: str | None, language: str, no_cache: bool,
-                     cache_path: Path | None, max_concurrency: int = 8, **_: Any) -> Any:
+                     cache_path: Path | None, max_input_tokens: int | None = None, max_concurrency: int = 8,
+                     progress: Callable[[int, int], None] | None = None, **_: Any) -> Any:
     from .llm import LLM
     from .pipeline import Summarizer
 
     llm = LLM(model=model, base_url=base_url, max_concurrency=max_concurrency)
     cache: Any = False if no_cache else (cache_path or True)
-    return Summarizer(llm, cache=cache, language=language)
+    return Summarizer(llm, cache=cache, language=language, max_input_tokens=max_input_tokens, progress=progress)
+
+
+def _part_progress(done: int, total: int) -> None:
+    click.echo(f"  part {done}/{total} briefed", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,7 +101,7 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
 
     fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
     try:
-        summarizer = build_summarizer(**options)
+        summarizer = build_summarizer(**options, progress=_part_progress)
         result = summarizer.brief(Path(source) if _is_path(source) else source, force=force)
     except SummarizerError as exc:
         fail(str(exc))

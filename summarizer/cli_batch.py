@@ -1,9 +1,177 @@
-"""The `summarizer batch` command (placeholder until it is built)."""
+"""The `summarizer batch` command: parse, run `FolderBatch`, show progress, print a summary."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import click
 
+from .batch import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, BatchReport, BatchResult, FolderBatch
+from .cli import build_summarizer, fail, model_options
+from .errors import SummarizerError, scrub
+
+__all__ = ["batch", "EXIT_OK", "EXIT_FATAL", "EXIT_SOME_FAILED", "EXIT_INTERRUPTED"]
+
+EXIT_OK = 0
+EXIT_FATAL = 1
+EXIT_SOME_FAILED = 3
+EXIT_INTERRUPTED = 130
+_SHOW_SKIPPED = 10
+
 
 @click.command()
-def batch() -> None:
-    """Not built yet."""
-    raise SystemExit("summarizer batch: not built yet")
+@click.argument("folder", type=click.Path(file_okay=True, path_type=Path))
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the briefs, index.jsonl and errors.jsonl (created if missing).")
+@click.option("--concurrency", "-c", type=click.IntRange(1, 256), default=DEFAULT_CONCURRENCY, show_default=True,
+              help="Model calls at once (fewer while the server answers 429).")
+@click.option("--markdown", is_flag=True, help="Also write a Markdown brief beside each JSON one.")
+@click.option("--force", is_flag=True, help="Redo every article, ignoring briefs already written and the cache.")
+@click.option("--timeout", "article_timeout", type=click.FloatRange(min=1), default=DEFAULT_ARTICLE_TIMEOUT,
+              show_default=True, help="Give up on one article after this many seconds, retries included.")
+@model_options
+def batch(folder: Path, out: Path, concurrency: int, markdown: bool, force: bool, article_timeout: float,
+          **options: Any) -> None:
+    """Brief every article under FOLDER (.txt, .md, .html, recursively) into --out.
+
+    Each article gets OUT/<path without extension>.json (and .md with --markdown); OUT/index.jsonl lists
+    every input with its status and provenance, OUT/errors.jsonl every failure with its reason. Other files
+    are listed as skipped; hidden files and folders are ignored. A rerun skips articles already briefed with
+    the same text and settings, so after a crash or Ctrl-C the same command finishes the rest.
+
+    Exit status: 0 all briefed, 3 some inputs failed, 1 nothing could run, 130 interrupted.
+
+    \b
+    Example:
+        export OPENAI_API_KEY=sk-...        # or OPENAI_BASE_URL=http://localhost:11434/v1
+        summarizer batch articles/ --out briefs/ --concurrency 8
+        summarizer batch articles/ --out briefs/ --markdown --model gpt-4o-mini
+    """
+    try:
+        summarizer = build_summarizer(**options, max_concurrency=concurrency)
+        job = FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
+                          markdown=markdown, article_timeout=article_timeout)
+        report = job.scan()
+    except SummarizerError as exc:
+        fail(str(exc))
+    try:
+        with _progress(report) as on_result:
+            asyncio.run(job.run(on_result))
+    except KeyboardInterrupt:
+        job.report.interrupted = True
+    except SummarizerError as exc:
+        fail(str(exc))
+    except OSError as exc:  # the output folder itself failed us (disk full, permissions): nothing more can run
+        fail(f"{out}: cannot write ({exc.strerror or exc})")
+    click.echo(_summary(job.report))
+    if job.report.interrupted:
+        raise SystemExit(EXIT_INTERRUPTED)
+    raise SystemExit(EXIT_SOME_FAILED if job.report.failed else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _progress(report: BatchReport) -> Iterator[Callable[[BatchResult], None]]:
+    """A live bar on a terminal; one plain line per input otherwise (logs, CI, pipes)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield lambda result: _log_line(report, result)
+        return
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("briefing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    task = progress.add_task("batch", total=report.total, counts=_counts(report))
+
+    def on_result(result: BatchResult) -> None:
+        progress.update(task, advance=1, counts=_counts(report))
+        if not result.ok:
+            progress.console.print(f"[red]failed[/red] {escape(result.reason or result.label)}")
+
+    with progress, _logs_above(progress):
+        yield on_result
+
+
+@contextlib.contextmanager
+def _logs_above(progress: Any) -> Iterator[None]:
+    # Retry warnings go to the stderr captured when logging was configured, which would tear the live bar;
+    # point them at rich's redirected stderr so they print above it.
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
+    saved = [h.stream for h in handlers]
+    for handler in handlers:
+        if handler.stream in (sys.__stderr__, progress.console.file):
+            handler.setStream(sys.stderr)
+    try:
+        yield
+    finally:
+        for handler, stream in zip(handlers, saved, strict=True):
+            handler.setStream(stream)
+
+
+def _counts(report: BatchReport) -> str:
+    cached = report.cached + report.unchanged
+    return f"done {report.done} · failed {report.failed} · cached {cached}"
+
+
+def _log_line(report: BatchReport, result: BatchResult) -> None:
+    width = len(str(report.total))
+    head = f"[{report.finished:>{width}}/{report.total}]"
+    if result.ok:
+        where = f" -> {result.output}" if result.output is not None else ""
+        click.echo(f"{head} {result.status:<9} {result.path}{where}", err=True)
+    else:
+        click.echo(f"{head} {'FAILED':<9} {result.reason}", err=True)
+
+
+def _summary(report: BatchReport) -> str:
+    lines = []
+    head = "Interrupted" if report.interrupted else "Finished"
+    lines.append(
+        f"{head} in {report.wall_s:.1f} s: {report.done} of {report.total} articles briefed "
+        f"({report.ok} new, {report.cached} from cache, {report.unchanged} already done), {report.failed} failed"
+        + (f", {len(report.skipped)} other files skipped" if report.skipped else "")
+        + "."
+    )
+    for rel, reason in report.skipped[:_SHOW_SKIPPED]:
+        lines.append(f"  skipped {rel}: {reason}")
+    if len(report.skipped) > _SHOW_SKIPPED:
+        lines.append(f"  ... and {len(report.skipped) - _SHOW_SKIPPED} more skipped (see the index)")
+    if report.interrupted:
+        lines.append(f"Left: {report.left} articles not finished; run the same command again to finish them.")
+    tokens = f"Tokens: {report.total_tokens:,} ({report.prompt_tokens:,} in, {report.completion_tokens:,} out)"
+    if report.ok and report.unpriced == report.ok:
+        cost = "cost unknown (no list price for this model)"
+    else:
+        cost = f"estimated cost ${report.cost_usd:.4f}" + (
+            f" (+{report.unpriced} briefs from an unpriced model)" if report.unpriced else ""
+        )
+    lines.append(f"{tokens}; {report.model_answers} model answers; {cost}.")
+    lines.append(f"Briefs: {report.out}/  Index: {report.index_path}")
+    if report.failed:
+        lines.append(f"Failures: {report.errors_path} ({report.failed} inputs, path and reason per line)")
+    return scrub("\n".join(lines))

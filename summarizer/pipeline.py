@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import openai
 
 from .cache import Cache, cache_key
-from .errors import GroundingError, ModelOutputError
+from .errors import ArticleTooLongError, GroundingError, ModelOutputError
 from .fetch import Fetcher
 from .llm import LLM, CallStats, estimate_cost, parse_salvage
+from .longdoc import Part, merge, split_text
 from .prompts import PROMPT_VERSION, render_messages
-from .schemas import Brief, Draft, Provenance, Source, bind_gate, ground
+from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, bind_gate, ground
 from .schemas.grounding import Gate
 from .sources import Article, aload
+from .tokens import count_tokens, input_budget
 
-__all__ = ["Summarizer", "summarize", "asummarize", "run_sync", "LANGUAGES"]
+__all__ = ["Summarizer", "summarize", "asummarize", "run_sync", "LANGUAGES", "MAX_WORDS"]
+
+MAX_WORDS = 200_000  # past this a document is refused: the bill would be large and the brief thin
 
 T = TypeVar("T")
 
@@ -80,8 +86,14 @@ class Summarizer:
         reasks: int = 2,
         temperature: float = 0.0,
         max_output_tokens: int = 2048,
+        max_input_tokens: int | None = None,
+        max_words: int = MAX_WORDS,
+        progress: Callable[[int, int], None] | None = None,
     ):
         self.llm = llm or LLM()
+        self.max_input_tokens = max_input_tokens or input_budget(self.llm.model)
+        self.max_words = max_words
+        self.progress = progress
         self.cache = _make_cache(cache)
         self.fetcher = fetcher or Fetcher()
         self.language, self.language_name = _language(language)
@@ -97,6 +109,7 @@ class Summarizer:
             "reasks": self.reasks,
             "temperature": self.temperature,
             "max_output_tokens": self.max_output_tokens,
+            "max_input_tokens": self.max_input_tokens,
             "base_url": self.llm.base_url,
         }
 
@@ -117,34 +130,45 @@ class Summarizer:
             hit = self.cache.get(key)
             if hit is not None:
                 return _relabel(hit, article)
+        if article.words > self.max_words:
+            raise ArticleTooLongError(
+                f"{article.label}: {article.words:,} words is past the {self.max_words:,}-word limit; "
+                "brief a part of it instead"
+            )
         article_language = article.language
         names_in_prose = self.language == "en" and article_language in (None, "en")
-        messages = render_messages(article.text, title=article.title, language=self.language_name)
-        stats = CallStats()
-        with bind_gate(Gate(article.text, names_in_prose=names_in_prose)):
-            draft, stats, raw = await self.llm.structured(
-                messages,
-                Draft,
-                reasks=self.reasks,
-                temperature=self.temperature,
-                max_tokens=self.max_output_tokens,
-                stats=stats,
+        parts = self.split(article)
+        done = 0
+
+        async def run(part: Part) -> tuple[Grounded | None, CallStats, str | None]:
+            nonlocal done
+            try:
+                return await self._brief_part(article, part, names_in_prose, multi=len(parts) > 1)
+            finally:
+                done += 1
+                if self.progress is not None and len(parts) > 1:
+                    self.progress(done, len(parts))
+
+        tasks = [asyncio.ensure_future(run(part)) for part in parts]
+        try:
+            results = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            raise
+        usage = sum((stats.usage for _, stats, _ in results), Usage())
+        attempts = sum(stats.attempts for _, stats, _ in results)
+        found = [g for g, _, _ in results if g is not None]
+        grounded = merge(found) if found else None
+        failures = [f for _, _, f in results if f]
+        if grounded is None or grounded.empty:
+            reason = failures[0] if failures and not found else "nothing in the model's answer could be verified against the article"
+            dropped = len(grounded.dropped) if grounded else 0
+            raise (ModelOutputError if failures and not found else GroundingError)(
+                f"{article.label}: {reason}" + (f" ({dropped} claims dropped)" if grounded else "")
             )
-        if draft is not None:
-            grounded = ground(draft, article.text, names_in_prose=names_in_prose)
-        else:
-            # Re-asks ran out: keep the most that any answer can support, and report the rest as dropped.
-            candidates = [ground(d, article.text, names_in_prose=names_in_prose) for d in parse_salvage(raw, Draft)]
-            if not candidates:
-                raise ModelOutputError(
-                    f"{article.label}: the model's answers did not fit the brief schema after {stats.attempts} attempts"
-                )
-            grounded = max(candidates, key=_kept)
-        if grounded.empty:
-            raise GroundingError(
-                f"{article.label}: nothing in the model's answer could be verified against the article "
-                f"({len(grounded.dropped)} claims dropped)"
-            )
+        for i, failure in enumerate(failures):
+            grounded.dropped.append(Dropped(item=f"part[{i}]", text="", reason=failure))
         headline = grounded.headline or article.title or (grounded.what.summary if grounded.what else None)
         brief = Brief(
             headline=headline or "Untitled brief",
@@ -157,10 +181,12 @@ class Summarizer:
             provenance=Provenance(
                 model=self.llm.model,
                 prompt_version=PROMPT_VERSION,
-                attempts=stats.attempts,
-                usage=stats.usage,
-                cost_usd=estimate_cost(self.llm.model, stats.usage),
+                attempts=attempts,
+                usage=usage,
+                cost_usd=estimate_cost(self.llm.model, usage),
                 dropped=grounded.dropped,
+                parts=len(parts),
+                source_language=article_language,
                 brief_language=self.language,
                 created_at=datetime.now(timezone.utc),
                 duration_s=round(time.monotonic() - started, 3),
@@ -170,8 +196,52 @@ class Summarizer:
             self.cache.put(key, brief)
         return brief
 
+    def split(self, article: Article) -> list[Part]:
+        """The article in parts that each fit the input budget with the prompt around them."""
+        model = self.llm.model
+        budget = self.max_input_tokens - prompt_overhead(model, self.language_name)
+        if budget < 200:
+            raise ArticleTooLongError(f"--max-input-tokens {self.max_input_tokens} leaves no room for the article")
+        return split_text(article.text, budget, lambda s: count_tokens(s, model))
+
+    async def _brief_part(
+        self, article: Article, part: Part, names_in_prose: bool, *, multi: bool
+    ) -> tuple[Grounded | None, CallStats, str | None]:
+        """Brief one part; evidence is grounded against the whole article so offsets point into it."""
+        messages = render_messages(part.text, title=article.title, language=self.language_name)
+        stats = CallStats()
+        with bind_gate(Gate(part.text, names_in_prose=names_in_prose)):
+            draft, stats, raw = await self.llm.structured(
+                messages,
+                Draft,
+                reasks=self.reasks,
+                temperature=self.temperature,
+                max_tokens=self.max_output_tokens,
+                stats=stats,
+            )
+        if draft is not None:
+            return ground(draft, article.text, names_in_prose=names_in_prose, near=part.start), stats, None
+        # Re-asks ran out: keep the most that any answer can support, and report the rest as dropped.
+        candidates = [
+            ground(d, article.text, names_in_prose=names_in_prose, near=part.start) for d in parse_salvage(raw, Draft)
+        ]
+        if not candidates:
+            return None, stats, f"the model's answers did not fit the brief schema after {stats.attempts} attempts"
+        return max(candidates, key=_kept), stats, None
+
     def brief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
         return run_sync(self.abrief(source, force=force))
+
+
+@lru_cache(maxsize=16)
+def prompt_overhead(model: str, language_name: str = "English") -> int:
+    """Tokens a request carries besides the article: both templates and the tool schema."""
+    from instructor.v2.providers.openai.schema import generate_openai_schema
+
+    messages = render_messages("", title=None, language=language_name)
+    tool = json.dumps({"type": "function", "function": generate_openai_schema(Draft)}, separators=(",", ":"))
+    # a title line can be added per article; allow for a long one
+    return sum(count_tokens(m["content"], model) for m in messages) + count_tokens(tool, model) + 60
 
 
 def _kept(g: Any) -> int:

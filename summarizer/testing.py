@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeModel", "FakeError", "FakeServer", "fake_async_client", "fake_sync_client", "completion"]
+__all__ = ["FakeModel", "FakeError", "FakeServer", "fake_async_client", "fake_sync_client", "completion", "quoting_answer"]
 
 Reply = "dict[str, Any] | FakeError | Callable[[dict[str, Any]], Any]"
 
@@ -184,3 +183,33 @@ class FakeServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def quoting_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """A fake answer built from the article in the request: the first sentences quoted as evidence.
+
+    Generic enough for any article, so batch and long-document tests need no hand-written answer.
+    """
+    import re
+
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    inner = re.search(r"<(article-[0-9a-f]+)>\n(.*)\n</\1>", user, flags=re.DOTALL)
+    text = inner.group(2) if inner else user
+    found = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 5]
+    if not found:
+        found = [text.strip()]
+    first = found[0][:200]
+    names = re.findall(r"\b([A-Z][a-z]+ [A-Z][a-z]+)\b", text)
+    return {
+        "headline": first.split(",")[0][:80],
+        "who": [{"name": n, "role": "named in the article", "evidence": [_sentence_with(found, n)]}
+                for n in dict.fromkeys(names[:3])],
+        "what": {"summary": "See the evidence.", "evidence": [first]},
+        "background": [{"point": " ".join(s.split()[:6]), "evidence": [s[:200]]} for s in found[1:3]],
+        "proposed_responses": [],
+        "key_figures": [],
+    }
+
+
+def _sentence_with(sentences: list[str], name: str) -> str:
+    return next((s for s in sentences if name in s), name)[:200]

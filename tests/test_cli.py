@@ -15,7 +15,6 @@ from summarizer.testing import FakeError, FakeModel, FakeServer
 from tests.drafts import harbour_good
 
 
-
 @pytest.fixture
 def article_file(tmp_path: Path, article_text: str) -> Path:
     path = tmp_path / "strike.txt"

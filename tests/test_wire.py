@@ -88,9 +88,14 @@ def _harbour_invented() -> dict[str, Any]:
     return draft
 
 
-class _Sleeps(list):
+class _Sleeps:
+    """A no-op sleep for tenacity that notes each delay. (Not a list subclass: an empty list is falsy.)"""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
     async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
+        self.delays.append(seconds)
 
 
 def _pipeline(fake: FakeModel, *, client: Any = None, reasks: int = 2, attempts: int = 6,
@@ -189,7 +194,7 @@ async def test_sdk_retries_are_off_so_requests_equal_tenacity_attempts() -> None
     with pytest.raises(ModelUnavailableError, match="HTTP 429"):
         await summarizer.abrief(TEMPLATED)
     assert fake.calls == 3  # not 3 x 6
-    assert len(sleeps) == 2
+    assert len(sleeps.delays) == 2
 
 
 async def test_a_429_with_retry_after_is_waited_out_then_succeeds() -> None:
@@ -198,7 +203,7 @@ async def test_a_429_with_retry_after_is_waited_out_then_succeeds() -> None:
     summarizer, sleeps = _pipeline(fake)
     brief = await summarizer.abrief(TEMPLATED)
     assert fake.calls == 2
-    assert sleeps == [7.0]
+    assert sleeps.delays == [7.0]
     assert isinstance(brief, Brief)
     assert brief.provenance.attempts == 1  # a transport retry is not a re-ask
     assert fake.requests[0] == fake.requests[1]
@@ -209,7 +214,7 @@ async def test_a_400_fails_fast_and_is_never_reasked() -> None:
     summarizer, sleeps = _pipeline(fake, reasks=2)
     with pytest.raises(ModelRequestError, match="HTTP 400") as info:
         await summarizer.abrief(TEMPLATED)
-    assert fake.calls == 1 and sleeps == []
+    assert fake.calls == 1 and sleeps.delays == []
     assert "Invalid schema" in str(info.value)
 
 
@@ -219,7 +224,7 @@ async def test_other_request_errors_fail_fast(status: int) -> None:
     summarizer, sleeps = _pipeline(fake, reasks=2)
     with pytest.raises(ModelRequestError, match=f"HTTP {status}"):
         await summarizer.abrief(TEMPLATED)
-    assert fake.calls == 1 and sleeps == []
+    assert fake.calls == 1 and sleeps.delays == []
 
 
 @pytest.mark.parametrize("status", [401, 403])
@@ -229,7 +234,7 @@ async def test_auth_errors_never_show_the_key(status: int, caplog: pytest.LogCap
     summarizer, sleeps = _pipeline(fake, client=client, reasks=2)
     with caplog.at_level(logging.DEBUG), pytest.raises(ModelAuthError) as info:
         await summarizer.abrief(TEMPLATED)
-    assert fake.calls == 1 and sleeps == []
+    assert fake.calls == 1 and sleeps.delays == []
     error = info.value
     assert f"HTTP {status}" in str(error) and "OPENAI_API_KEY" in str(error)
     for text in (str(error), repr(error), caplog.text):
@@ -243,7 +248,7 @@ async def test_5xx_retries_then_gives_up_after_the_configured_attempts() -> None
     with pytest.raises(ModelUnavailableError) as info:
         await summarizer.abrief(TEMPLATED)
     assert fake.calls == 4
-    assert len(sleeps) == 3 and all(0 < s <= 30 for s in sleeps)
+    assert len(sleeps.delays) == 3 and all(0 < s <= 30 for s in sleeps.delays)
     assert "HTTP 500" in str(info.value) and "4 attempts" in str(info.value)
 
 
@@ -251,7 +256,7 @@ async def test_a_transient_5xx_then_success_costs_one_answer() -> None:
     fake = FakeModel([FakeError(503, "busy"), _good_draft("published a draft plan on Monday")])
     summarizer, sleeps = _pipeline(fake)
     brief = await summarizer.abrief(TEMPLATED)
-    assert fake.calls == 2 and len(sleeps) == 1
+    assert fake.calls == 2 and len(sleeps.delays) == 1
     assert brief.provenance.attempts == 1
 
 
@@ -268,7 +273,7 @@ async def test_a_connection_error_is_retried_then_readable() -> None:
     summarizer, sleeps = _pipeline(FakeModel([]), client=client, attempts=3)
     with pytest.raises(ModelUnavailableError, match="cannot reach the model server after 3 attempts") as info:
         await summarizer.abrief(TEMPLATED)
-    assert Refuse.calls == 3 and len(sleeps) == 2
+    assert Refuse.calls == 3 and len(sleeps.delays) == 2
     assert SECRET not in str(info.value)
 
 
@@ -282,7 +287,7 @@ async def test_an_invented_quote_is_reasked_by_name_and_usage_is_summed(article_
     ])
     summarizer, sleeps = _pipeline(fake, reasks=2)
     brief = await summarizer.abrief(article_text)
-    assert fake.calls == 2 and sleeps == []
+    assert fake.calls == 2 and sleeps.delays == []
     first, second = fake.requests
     assert INVENTED_QUOTE not in json.dumps(first["messages"], ensure_ascii=False)
     # the re-ask repeats the original conversation, then the model's answer, then what was wrong with it
@@ -296,7 +301,7 @@ async def test_an_invented_quote_is_reasked_by_name_and_usage_is_summed(article_
     assert prov.attempts == 2
     assert (prov.usage.prompt_tokens, prov.usage.completion_tokens, prov.usage.total_tokens) == (2400, 380, 2780)
     assert prov.dropped == []  # the mended answer is the one used
-    assert all(INVENTED_QUOTE != e.quote for e in brief.what.evidence)
+    assert all(e.quote != INVENTED_QUOTE for e in brief.what.evidence)
 
 
 async def test_reasks_stop_at_the_configured_count(article_text: str) -> None:
@@ -313,4 +318,4 @@ async def test_an_api_error_during_a_reask_is_not_reasked_again(article_text: st
     summarizer, sleeps = _pipeline(fake, reasks=3)
     with pytest.raises(ModelError, match="HTTP 400"):
         await summarizer.abrief(article_text)
-    assert fake.calls == 2 and sleeps == []
+    assert fake.calls == 2 and sleeps.delays == []

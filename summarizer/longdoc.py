@@ -1,0 +1,132 @@
+"""Long articles: split on paragraph boundaries to fit a token budget, and merge the parts' briefs.
+
+Parts never break a sentence; evidence is grounded against the whole article, so every offset in a merged
+brief points into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .schemas import Actor, BackgroundPoint, Dropped, Grounded, KeyFigure, ProposedResponse
+from .schemas.grounding import normalize
+
+__all__ = ["Part", "split_text", "merge"]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"'”’»)\]])\s+")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A slice of the article: text[start:end] of the original."""
+
+    start: int
+    end: int
+    text: str
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans (split on blank lines and headings' line breaks), in order."""
+    spans = []
+    for m in re.finditer(r"\S(?:.*?\S)?(?=\n\s*\n|\Z)", text, flags=re.DOTALL):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    cursor = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.start() > cursor:
+            spans.append((cursor, m.start()))
+        cursor = m.end()
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+def split_text(text: str, budget: int, count: Callable[[str], int]) -> list[Part]:
+    """Greedy parts of at most `budget` tokens, cut between paragraphs (or, for a giant paragraph, sentences)."""
+    if count(text) <= budget:
+        return [Part(0, len(text), text)]
+    pieces: list[tuple[int, int]] = []
+    for start, end in _units(text):
+        if count(text[start:end]) <= budget:
+            pieces.append((start, end))
+        else:
+            pieces.extend(_sentences(text, start, end))  # a sentence longer than the budget stays whole
+    parts: list[Part] = []
+    cur_start: int | None = None
+    cur_end = 0
+    for start, end in pieces:
+        if cur_start is None:
+            cur_start, cur_end = start, end
+            continue
+        if count(text[cur_start:end]) <= budget:
+            cur_end = end
+        else:
+            parts.append(Part(cur_start, cur_end, text[cur_start:cur_end]))
+            cur_start, cur_end = start, end
+    if cur_start is not None:
+        parts.append(Part(cur_start, cur_end, text[cur_start:cur_end]))
+    return parts
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", normalize(text)[0]))
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """'Elena Maris' and 'Maris' (or 'Ms Maris') are one person; 'Elena Maris' and 'Ana Maris' are not."""
+    ta, tb = _key(a).split(), _key(b).split()
+    if not ta or not tb:
+        return False
+    if ta == tb:
+        return True
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    titles = {"mr", "mrs", "ms", "dr", "president", "minister", "the"}
+    short = [t for t in short if t not in titles]
+    return bool(short) and short[-1] == long_[-1] and all(t in long_ for t in short)
+
+
+def merge(parts: list[Grounded]) -> Grounded:
+    """One brief from the parts' briefs, in article order: actors deduplicated, background kept in order,
+    responses kept with their attribution, figures deduplicated."""
+    who: list[Actor] = []
+    for actor in (a for g in parts for a in g.who):
+        twin = next((i for i, seen in enumerate(who) if _same_actor(seen.name, actor.name)), None)
+        if twin is None:
+            who.append(actor)
+            continue
+        seen = who[twin]
+        name = max(seen.name, actor.name, key=lambda n: len(_key(n).split()))
+        evidence = seen.evidence + [e for e in actor.evidence if (e.start, e.end) not in {(x.start, x.end) for x in seen.evidence}]
+        who[twin] = Actor(name=name, role=seen.role, evidence=evidence[:3])
+    background: list[BackgroundPoint] = []
+    for point in (p for g in parts for p in g.background):
+        if _key(point.point) not in {_key(p.point) for p in background}:
+            background.append(point)
+    responses: list[ProposedResponse] = []
+    for r in (r for g in parts for r in g.proposed_responses):
+        if not any(_same_actor(r.proposed_by, s.proposed_by) and _key(r.action) == _key(s.action) for s in responses):
+            responses.append(r)
+    figures: list[KeyFigure] = []
+    for f in (f for g in parts for f in g.key_figures):
+        if _key(f.value) not in {_key(x.value) for x in figures}:
+            figures.append(f)
+    dropped = [
+        Dropped(item=f"part[{i}].{d.item}" if len(parts) > 1 else d.item, text=d.text, reason=d.reason)
+        for i, g in enumerate(parts)
+        for d in g.dropped
+    ]
+    return Grounded(
+        headline=next((g.headline for g in parts if g.headline), None),
+        who=who,
+        what=next((g.what for g in parts if g.what is not None), None),
+        background=background,
+        proposed_responses=responses,
+        key_figures=figures,
+        dropped=dropped,
+    )

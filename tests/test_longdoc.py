@@ -1,0 +1,153 @@
+"""Long and foreign-language articles, with fakes: split points, merge, offsets, the budget, languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from summarizer import Summarizer
+from summarizer.errors import ArticleTooLongError
+from summarizer.llm import LLM
+from summarizer.longdoc import merge, split_text
+from summarizer.pipeline import prompt_overhead
+from summarizer.schemas import Actor, BackgroundPoint, Evidence, Grounded, ProposedResponse
+from summarizer.testing import FakeModel, fake_async_client, quoting_answer
+from summarizer.tokens import count_tokens
+
+ARTICLES = Path(__file__).parent / "articles"
+
+
+def long_report(paragraphs: int = 60) -> str:
+    out = []
+    for i in range(paragraphs):
+        out.append(
+            f"Section {i}. Inspector Mara Voss of the Harbour Safety Board reviewed crane {i} on day {i + 1}. "
+            f"She reported that crane {i} had {i % 7} faults and that repairs would take {i + 2} weeks. "
+            f"Port engineer Jonas Reyes said the budget for crane {i} was sufficient."
+        )
+    return "\n\n".join(out)
+
+
+def test_split_respects_budget_and_paragraphs() -> None:
+    text = long_report()
+    count = count_tokens
+    parts = split_text(text, 400, count)
+    assert len(parts) > 3
+    for p in parts:
+        assert count(p.text) <= 400
+        assert text[p.start : p.end] == p.text
+        assert p.text.startswith("Section ") and p.text.endswith("sufficient.")  # whole paragraphs
+    joined = " ".join(p.text for p in parts)
+    assert joined.split() == text.split()  # nothing lost, nothing repeated
+
+
+def test_a_giant_paragraph_splits_between_sentences() -> None:
+    text = " ".join(f"Sentence number {i} says the crane was inspected on time." for i in range(300))
+    parts = split_text(text, 300, count_tokens)
+    assert len(parts) > 1
+    for p in parts:
+        assert p.text.endswith("on time.") and count_tokens(p.text) <= 300
+
+
+def _ev(text: str, quote: str) -> list[Evidence]:
+    at = text.index(quote)
+    return [Evidence(quote=quote, start=at, end=at + len(quote), match="exact")]
+
+
+def test_merge_dedupes_actors_keeps_order_and_attribution() -> None:
+    text = "Elena Maris spoke. Later Maris spoke again. Ana Kovac proposed a fund. Tomas Lindqvist proposed a fund."
+    a = Grounded(
+        headline="H", what=None, key_figures=[], dropped=[],
+        who=[Actor(name="Elena Maris", role="union leader", evidence=_ev(text, "Elena Maris spoke"))],
+        background=[BackgroundPoint(point="First", evidence=_ev(text, "Elena Maris spoke"))],
+        proposed_responses=[ProposedResponse(proposed_by="Ana Kovac", action="A fund", kind="economic",
+                                             status="proposed", evidence=_ev(text, "Ana Kovac proposed a fund"))],
+    )
+    b = Grounded(
+        headline=None, what=None, key_figures=[], dropped=[],
+        who=[Actor(name="Maris", role="speaker", evidence=_ev(text, "Later Maris spoke again")),
+             Actor(name="Ana Maris", role="someone else", evidence=_ev(text, "Ana Kovac proposed"))],
+        background=[BackgroundPoint(point="Second", evidence=_ev(text, "Later Maris spoke again")),
+                    BackgroundPoint(point="First", evidence=_ev(text, "Elena Maris spoke"))],
+        proposed_responses=[
+            ProposedResponse(proposed_by="Tomas Lindqvist", action="A fund", kind="economic", status="proposed",
+                             evidence=_ev(text, "Tomas Lindqvist proposed a fund")),
+            ProposedResponse(proposed_by="Kovac", action="A fund", kind="economic", status="proposed",
+                             evidence=_ev(text, "Ana Kovac proposed a fund")),
+        ],
+    )
+    m = merge([a, b])
+    assert [x.name for x in m.who] == ["Elena Maris", "Ana Maris"]
+    assert len(m.who[0].evidence) == 2  # both mentions kept as evidence
+    assert [p.point for p in m.background] == ["First", "Second"]
+    assert [(r.proposed_by, r.action) for r in m.proposed_responses] == [("Ana Kovac", "A fund"), ("Tomas Lindqvist", "A fund")]
+
+
+async def test_long_article_is_briefed_in_parts_within_the_budget() -> None:
+    text = long_report(80)
+    fake = FakeModel(quoting_answer)
+    budget = prompt_overhead("fake") + 500
+    seen_parts: list[tuple[int, int]] = []
+    s = Summarizer(LLM(fake_async_client(fake), model="fake"), cache=False, max_input_tokens=budget,
+                   progress=lambda d, t: seen_parts.append((d, t)))
+    brief = await s.abrief(text)
+    assert brief.provenance.parts == fake.calls > 3
+    assert seen_parts[-1] == (fake.calls, fake.calls)
+    for request in fake.requests:  # the budget, asserted on what the server received
+        sent = sum(count_tokens(m["content"], "fake") for m in request["messages"])
+        sent += count_tokens(json.dumps(request["tools"], separators=(",", ":")), "fake")
+        assert sent <= budget
+    # evidence from later parts still points into the original text
+    assert brief.background and brief.source.text == text
+    starts = []
+    for item in [*brief.who, *brief.background, brief.what]:
+        for e in item.evidence:
+            assert text[e.start : e.end] == e.quote
+            starts.append(e.start)
+    assert max(starts) > len(text) // 2
+    # every part named the same three; the merge keeps each once
+    assert sorted(a.name for a in brief.who) == ["Harbour Safety", "Inspector Mara", "Jonas Reyes"]
+
+
+async def test_huge_documents_are_refused_before_any_call() -> None:
+    fake = FakeModel(quoting_answer)
+    s = Summarizer(LLM(fake_async_client(fake)), cache=False, max_words=1000)
+    with pytest.raises(ArticleTooLongError, match="word limit"):
+        await s.abrief("word " * 1500)
+    assert fake.calls == 0
+
+
+@pytest.mark.parametrize(("name", "lang"), [("de_hafenstreik.txt", "de"), ("uk_strajk.txt", "uk")])
+async def test_foreign_articles_detected_and_briefed_in_english(name: str, lang: str) -> None:
+    text = (ARTICLES / name).read_text(encoding="utf-8")
+    sentences = [s for s in re.split(r"(?<=[.!?“»])\s+", text) if len(s.split()) > 6]
+
+    def answer(body: dict) -> dict:
+        return {
+            "headline": "Valmora dock workers strike",
+            "who": [{"name": text.split("\n\n")[2].split(",")[0], "role": "union general secretary",
+                     "evidence": [text.split("\n\n")[2].split(",")[0] + ","]}],
+            "what": {"summary": "Dock workers began a 72-hour strike.", "evidence": [sentences[1][:80]]},
+            "background": [],
+            "proposed_responses": [{"proposed_by": "Ana Kovac" if lang == "de" else "Ана Ковач",
+                                    "action": "A retraining fund of 40 million euros", "kind": "economic",
+                                    "status": "proposed", "evidence": [sentences[-1][-60:]]}],
+        }
+
+    fake = FakeModel(answer)
+    brief = await Summarizer(LLM(fake_async_client(fake)), cache=False, language="en").abrief(text)
+    assert brief.source.language == lang and brief.provenance.source_language == lang
+    assert brief.provenance.brief_language == "en"
+    assert "in English" in fake.requests[0]["messages"][0]["content"]
+    assert brief.what is not None and brief.proposed_responses
+    for e in brief.what.evidence + brief.proposed_responses[0].evidence:
+        assert text[e.start : e.end] == e.quote  # evidence stays verbatim in the article's language
+
+
+async def test_brief_language_setting_reaches_the_prompt(article_text: str) -> None:
+    fake = FakeModel(quoting_answer)
+    brief = await Summarizer(LLM(fake_async_client(fake)), cache=False, language="German").abrief(article_text)
+    assert "in German" in fake.requests[0]["messages"][0]["content"] and brief.provenance.brief_language == "de"
