@@ -57,18 +57,20 @@ def split_text(text: str, budget: int, count: Callable[[str], int]) -> list[Part
             pieces.append((start, end))
         else:
             pieces.extend(_sentences(text, start, end))  # a sentence longer than the budget stays whole
+    # Token counts of adjacent pieces add up to within a token or two of the joined count; sum them (plus a
+    # margin per join) instead of re-counting ever-longer prefixes, which would be quadratic.
     parts: list[Part] = []
     cur_start: int | None = None
     cur_end = 0
+    cur_tokens = 0
     for start, end in pieces:
-        if cur_start is None:
-            cur_start, cur_end = start, end
+        tokens = count(text[start:end]) + 2
+        if cur_start is not None and cur_tokens + tokens <= budget:
+            cur_end, cur_tokens = end, cur_tokens + tokens
             continue
-        if count(text[cur_start:end]) <= budget:
-            cur_end = end
-        else:
+        if cur_start is not None:
             parts.append(Part(cur_start, cur_end, text[cur_start:cur_end]))
-            cur_start, cur_end = start, end
+        cur_start, cur_end, cur_tokens = start, end, tokens
     if cur_start is not None:
         parts.append(Part(cur_start, cur_end, text[cur_start:cur_end]))
     return parts

@@ -67,12 +67,17 @@ class Ask:
     file: dict[str, Any] | None = None
 
     @property
-    def label(self) -> str:
+    def name(self) -> str:
+        """What error messages from the engine start with (the article's label)."""
         if self.url:
             return self.url
         if self.file:
-            return str(self.file.get("name") or self.file.get("title") or "the attached file")
-        return f"pasted text ({len((self.text or '').split())} words)"
+            return str(self.file.get("name") or "file")
+        return "pasted text"
+
+    @property
+    def label(self) -> str:
+        return self.name if not self.text else f"pasted text ({len(self.text.split())} words)"
 
 
 def _unescape(text: str) -> str:
@@ -401,7 +406,8 @@ class BriefBot:
             self._deliver(brief, where, placeholder)
         except SummarizerError as exc:
             self._discard(where, placeholder)
-            self._tell(where, f"Could not brief {ask.label}: {exc}")
+            message = str(exc)
+            self._tell(where, f"Could not brief {message if message.startswith(ask.name) else f'{ask.label}: {message}'}")
         except _CannotPost as exc:
             self._tell(where, str(exc))
         except SlackApiError as exc:
@@ -420,7 +426,7 @@ class BriefBot:
             return load(ask.url, fetcher=self.summarizer.fetcher)
         if ask.file:
             file, data = self._download(ask.file)
-            name = str(file.get("name") or "file")
+            name = str(file.get("name") or ask.name)
             html = "html" in str(file.get("mimetype") or "").lower() or file.get("filetype") == "html"
             return from_bytes(data, name, html=True if html else None)
         # Never pass user text to `Summarizer.abrief(str)`: a one-line string naming a local file is read as a path.

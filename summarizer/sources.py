@@ -9,6 +9,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from .errors import EmptyArticleError, NotAnArticleError, UnreadableSourceError
@@ -84,7 +85,7 @@ class Article:
     def words(self) -> int:
         return len(self.text.split())
 
-    @property
+    @cached_property
     def language(self) -> str | None:
         return detect_language(self.text)
 
