@@ -5,14 +5,15 @@ The grounding gate (`schemas.grounding`) validates a draft against the article b
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from .brief import ResponseKind, ResponseStatus
+from .brief import Dropped, ResponseKind, ResponseStatus
 from .grounding import current_gate
 
-__all__ = ["Draft", "DraftActor", "DraftWhat", "DraftPoint", "DraftResponse", "DraftFigure"]
+__all__ = ["Draft", "DraftActor", "DraftWhat", "DraftPoint", "DraftResponse", "DraftFigure", "salvage"]
 
 Quotes = list[str]
 # No bound on evidence in the schema: each bound costs tokens on every call; the gate keeps at most three.
@@ -56,7 +57,7 @@ class Draft(BaseModel):
 
     headline: str
     who: list[DraftActor]
-    what: DraftWhat
+    what: DraftWhat | None  # required in the schema shown; None only when salvaged from an incomplete answer
     background: list[DraftPoint]
     proposed_responses: list[DraftResponse]
     key_figures: list[DraftFigure] = Field(default_factory=list)
@@ -71,7 +72,7 @@ class Draft(BaseModel):
         title = schema.get("title", cls.__name__)
         compact = _compact(schema, schema.get("$defs", {}))
         compact["title"] = title
-        compact["required"] = schema.get("required", [])
+        compact["required"] = sorted({*schema.get("required", []), "what"})
         return compact
 
     @model_validator(mode="after")
@@ -103,3 +104,59 @@ def _compact(node: Any, defs: dict[str, Any]) -> Any:
             continue
         out[key] = _compact(value, defs)
     return out
+
+
+_LISTS: dict[str, type[BaseModel]] = {
+    "who": DraftActor,
+    "background": DraftPoint,
+    "proposed_responses": DraftResponse,
+    "key_figures": DraftFigure,
+}
+
+
+def _describe(item: Any) -> str:
+    if isinstance(item, dict):
+        for key in ("name", "summary", "point", "action", "value"):
+            if isinstance(item.get(key), str):
+                return item[key][:200]
+    return json.dumps(item, ensure_ascii=False)[:200]
+
+
+def _reason(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ())) or "item"
+    return f"incomplete answer: {where}: {err.get('msg', 'invalid')}"
+
+
+def salvage(raw: str) -> tuple[Draft, list[Dropped]] | None:
+    """The usable part of an answer that failed validation: each item checked on its own.
+
+    Small models leave out fields or put raw newlines in strings; one bad item should cost that item, not
+    the brief. Returns None when the answer is not a JSON object at all. The gate is not applied here.
+    """
+    try:
+        data = json.loads(raw, strict=False)  # strict=False: tolerate raw control characters in strings
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    dropped: list[Dropped] = []
+    fields: dict[str, Any] = {}
+    for name, model in _LISTS.items():
+        items = data.get(name)
+        kept = []
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                kept.append(model.model_validate(item))
+            except ValidationError as exc:
+                dropped.append(Dropped(item=f"{name}[{i}]", text=_describe(item), reason=_reason(exc)))
+        fields[name] = kept
+    what = data.get("what")
+    try:
+        fields["what"] = DraftWhat.model_validate(what) if what is not None else None
+    except ValidationError as exc:
+        fields["what"] = None
+        dropped.append(Dropped(item="what", text=_describe(what), reason=_reason(exc)))
+    headline = data.get("headline")
+    fields["headline"] = headline if isinstance(headline, str) else ""
+    return Draft.model_construct(**fields), dropped

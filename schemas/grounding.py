@@ -102,6 +102,22 @@ def _fold(text: str) -> str:
     return normalize(text)[0]
 
 
+# Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or
+# Russian article may name "Olena Maris" where the article has "Олена Маріс".
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+        "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+        "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+        "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e", "ё": "e", "ъ": "", "'": "",
+    }
+)
+
+
+def _has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
 def _canon_number(token: str) -> str:
     digits = "".join(c for c in token if c.isdigit())
     return digits.lstrip("0") or "0"
@@ -117,10 +133,20 @@ class Span:
 class Locator:
     """Answers, for one article, where a quote stands and whether a name or number appears in it."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, _norm: str | None = None):
         self.text = text
-        self.norm, self._index = normalize(text)
+        if _norm is None:
+            self.norm, self._index = normalize(text)
+        else:
+            self.norm, self._index = _norm, []
         self.numbers = {_canon_number(m.group()) for m in _NUMBER.finditer(self.norm)}
+        self._latin: Locator | None | bool = None
+
+    def _latin_view(self) -> Locator | None:
+        """The article transliterated to Latin letters, for names only; None for non-Cyrillic articles."""
+        if self._latin is None:
+            self._latin = Locator(self.text, _norm=self.norm.translate(_TRANSLIT)) if _has_cyrillic(self.norm) else False
+        return self._latin or None
 
     # -- quotes -------------------------------------------------------------------------------------
     def find_quote(self, quote: str, near: int = 0) -> Span | None:
@@ -238,7 +264,10 @@ class Locator:
             return True
         if self._starts_word(w, 3 if len(w) >= 4 else 0):
             return True
-        return any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3))
+        if any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3)):
+            return True
+        latin = self._latin_view()
+        return latin is not None and not _has_cyrillic(w) and latin.has_word(w)
 
     def has_name(self, name: str) -> bool:
         """True if the name stands in the article, whole or with all its words close together."""
@@ -253,10 +282,13 @@ class Locator:
         if not tokens or not all(self.has_word(t) for t in tokens):
             return False
         anchor, *rest = sorted(tokens, key=len, reverse=True)
-        for pos in self._word_prefix_positions(anchor[: max(4, len(anchor) - 3)]):
-            nearby = self.norm[max(0, pos - NAME_WINDOW) : pos + len(anchor) + NAME_WINDOW]
-            if all(_near_has(nearby, t) for t in rest):
-                return True
+        for view in (self, self._latin_view()):
+            if view is None:
+                continue
+            for pos in view._word_prefix_positions(anchor[: max(4, len(anchor) - 3)]):
+                nearby = view.norm[max(0, pos - NAME_WINDOW) : pos + len(anchor) + NAME_WINDOW]
+                if all(_near_has(nearby, t) for t in rest):
+                    return True
         return False
 
     def unknown_numbers(self, text: str) -> list[str]:
@@ -327,7 +359,8 @@ class _Review:
 def _items(draft: Draft) -> Iterator[tuple[str, Any, list[str], list[str]]]:
     """(path, item, names that must appear, prose to check) for every evidenced item of a draft."""
     w = draft.what
-    yield "what", w, [], [w.summary, w.where or "", w.when or ""]
+    if w is not None:
+        yield "what", w, [], [w.summary, w.where or "", w.when or ""]
     for i, a in enumerate(draft.who):
         yield f"who[{i}]", a, [a.name], [a.role]
     for i, p in enumerate(draft.background):
@@ -419,9 +452,11 @@ class Grounded:
         return self.what is None and not (self.who or self.background or self.proposed_responses)
 
 
-def ground(draft: Draft, text: str, *, names_in_prose: bool = True, near: int = 0) -> Grounded:
+def ground(
+    draft: Draft, text: str, *, names_in_prose: bool = True, near: int = 0, dropped: list[Dropped] | None = None
+) -> Grounded:
     """Keep what the article supports, with each quote located in `text` (first from offset `near`);
-    list the rest as dropped."""
+    list the rest as dropped (after any `dropped` already found, e.g. incomplete items)."""
     loc = _locator(text)
     review = _review(draft, loc, names_in_prose, near)
 
@@ -432,7 +467,11 @@ def ground(draft: Draft, text: str, *, names_in_prose: bool = True, near: int = 
         return path not in review.fatal
 
     w = draft.what
-    what = What(summary=w.summary, where=w.where, when=w.when, evidence=ev("what")) if keep("what") else None
+    what = (
+        What(summary=w.summary, where=w.where, when=w.when, evidence=ev("what"))
+        if w is not None and keep("what")
+        else None
+    )
     return Grounded(
         headline=draft.headline if keep("headline") else None,
         who=[
@@ -458,7 +497,7 @@ def ground(draft: Draft, text: str, *, names_in_prose: bool = True, near: int = 
             for i, f in enumerate(draft.key_figures)
             if keep(f"key_figures[{i}]")
         ],
-        dropped=[Dropped(item=p.item, text=p.text, reason=p.reason) for p in review.problems],
+        dropped=[*(dropped or []), *(Dropped(item=p.item, text=p.text, reason=p.reason) for p in review.problems)],
     )
 
 

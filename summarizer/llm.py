@@ -25,7 +25,6 @@ from .errors import (
     ConfigError,
     ModelAuthError,
     ModelError,
-    ModelOutputError,
     ModelRequestError,
     ModelUnavailableError,
     SummarizerError,
@@ -342,17 +341,3 @@ def _arguments(completion: Any) -> str | None:
             text = text.strip("`").removeprefix("json").strip()
         return text
     return None
-
-
-def parse_salvage(raw: list[str], model: type[M]) -> list[M]:
-    """Every answer that parses as `model` outside the grounding gate, newest first."""
-    out: list[M] = []
-    for text in reversed(raw):
-        try:
-            out.append(model.model_validate_json(text))
-        except (ValidationError, ValueError):
-            continue
-    return out
-
-
-__all__ += ["parse_salvage", "ModelOutputError"]

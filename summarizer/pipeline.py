@@ -17,10 +17,11 @@ import openai
 from .cache import Cache, cache_key
 from .errors import ArticleTooLongError, GroundingError, ModelOutputError
 from .fetch import Fetcher
-from .llm import LLM, CallStats, estimate_cost, parse_salvage
+from .llm import LLM, CallStats, estimate_cost
 from .longdoc import Part, merge, split_text
 from .prompts import PROMPT_VERSION, render_messages
 from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, bind_gate, ground
+from .schemas.draft import salvage
 from .schemas.grounding import Gate
 from .sources import Article, aload
 from .tokens import count_tokens, input_budget
@@ -223,7 +224,8 @@ class Summarizer:
             return ground(draft, article.text, names_in_prose=names_in_prose, near=part.start), stats, None
         # Re-asks ran out: keep the most that any answer can support, and report the rest as dropped.
         candidates = [
-            ground(d, article.text, names_in_prose=names_in_prose, near=part.start) for d in parse_salvage(raw, Draft)
+            ground(d, article.text, names_in_prose=names_in_prose, near=part.start, dropped=lost)
+            for d, lost in filter(None, (salvage(r) for r in reversed(raw)))
         ]
         if not candidates:
             return None, stats, f"the model's answers did not fit the brief schema after {stats.attempts} attempts"

@@ -151,3 +151,11 @@ async def test_brief_language_setting_reaches_the_prompt(article_text: str) -> N
     fake = FakeModel(quoting_answer)
     brief = await Summarizer(LLM(fake_async_client(fake)), cache=False, language="German").abrief(article_text)
     assert "in German" in fake.requests[0]["messages"][0]["content"] and brief.provenance.brief_language == "de"
+
+
+def test_latin_names_for_a_cyrillic_article() -> None:
+    from summarizer.schemas import Locator
+
+    loc = Locator((ARTICLES / "uk_strajk.txt").read_text(encoding="utf-8"))
+    assert loc.has_name("Olena Maris") and loc.has_name("Ana Kovach") and loc.has_name("Олена Маріс")
+    assert not loc.has_name("Sergei Petrov") and not loc.has_name("Olena Kovach")
