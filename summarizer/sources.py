@@ -180,6 +180,12 @@ def _looks_like_html(text: str) -> bool:
     )
 
 
+def _refuse_binary(data: bytes, label: str) -> None:
+    sample = data[:8192]
+    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) // 100 + 1:
+        raise UnreadableSourceError(f"{label}: binary data, not text")
+
+
 def _decode(data: bytes, label: str, charset: str | None = None) -> str:
     if not data.strip():
         raise EmptyArticleError(f"{label}: the input is empty")
@@ -188,10 +194,8 @@ def _decode(data: bytes, label: str, charset: str | None = None) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise UnreadableSourceError(f"{label}: not decodable as UTF-16 text") from exc
-    sample = data[:8192]
-    if b"\x00" in sample or sum(b < 9 or 13 < b < 32 for b in sample) > len(sample) // 100 + 1:
-        raise UnreadableSourceError(f"{label}: binary data, not text")
-    for encoding in ("utf-8-sig", charset):
+    _refuse_binary(data, label)
+    for encoding in (charset, "utf-8-sig"):  # a charset the server declared wins
         if not encoding:
             continue
         try:
@@ -209,6 +213,13 @@ def _decode(data: bytes, label: str, charset: str | None = None) -> str:
 
 def from_bytes(data: bytes, label: str, *, html: bool | None = None, url: str | None = None, charset: str | None = None) -> Article:
     """An article from raw bytes: decoded strictly, HTML detected by content when not told."""
+    if html is not False and charset is None and data.lstrip()[:1] == b"<" and b"<html" in data[:4096].lower():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            # a legacy-encoded page (windows-1251, latin-1...): its <meta charset> tells trafilatura how to read it
+            _refuse_binary(data, label)
+            return from_html(data, label=label, url=url)
     text = _decode(data, label, charset)
     if html is None:
         html = _looks_like_html(text)

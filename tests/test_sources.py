@@ -117,3 +117,11 @@ def test_extract_json_shape(tmp_path: Path) -> None:
     assert payload["outlet"] == "Coastal Herald" and "72-hour strike" in payload["text"]
     text = CliRunner().invoke(cli, ["extract", str(tmp_path / "p.html")])
     assert text.output.strip() == payload["text"].strip()
+
+
+def test_legacy_encoded_html_page_is_read_by_its_meta_charset() -> None:
+    body = "<p>" + "Докери порту Вальмора у вівторок розпочали 72-годинний страйк. " * 10 + "</p>"
+    page = f'<html><head><meta charset="windows-1251"><title>Страйк</title></head><body><article>{body}</article></body></html>'
+    article = from_bytes(page.encode("windows-1251"), "page.html", html=True)
+    assert "Докери порту Вальмора" in article.text
+    assert article.language == "uk"
