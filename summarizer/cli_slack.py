@@ -72,11 +72,13 @@ def slack(http_mode: bool, port: int, host: str, workers: int, queue_size: int, 
     socket_mode = bool(app_token) and not http_mode
     missing = [] if os.environ.get("SLACK_BOT_TOKEN") else ["SLACK_BOT_TOKEN (xoxb-...)"]
     if not socket_mode and not os.environ.get("SLACK_SIGNING_SECRET"):
-        missing.append("SLACK_SIGNING_SECRET (HTTP mode), or SLACK_APP_TOKEN (xapp-..., Socket Mode)")
+        missing.append("SLACK_SIGNING_SECRET (for --http)" if http_mode else
+                       "one of SLACK_APP_TOKEN (xapp-..., Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
     if missing:
         fail("missing " + " and ".join(missing) + "; see docs/slack.md")
     try:
-        summarizer = build_summarizer(**options)
+        # the model throttle must not be tighter than the pool it serves
+        summarizer = build_summarizer(max_concurrency=max(8, workers), **options)
         _ = summarizer.llm.client  # no model configured: say so now, not at the first /brief
         bot = make_bot(summarizer, workers=workers, queue_size=queue_size)
     except SummarizerError as exc:

@@ -262,6 +262,10 @@ class _Where:
     surface: str = "command"  # command | shortcut | mention | action
 
 
+def _drop_client_token_warning(record: logging.LogRecord) -> bool:
+    return not str(record.msg).startswith("As you gave `client` as well")
+
+
 class _CannotPost(Exception):
     """The bot may not post in this conversation."""
 
@@ -271,11 +275,10 @@ class _CannotPost(Exception):
 
 @dataclass
 class BriefBot:
-    """A Bolt app wired to a Summarizer. `create_app` returns its `.app`; tests keep the bot to `join()`.
+    """A Bolt app wired to a Summarizer, with the pool, loop, retry filter and brief store it needs.
 
-    Tokens: `client` (a WebClient carrying the bot token) or `token` / SLACK_BOT_TOKEN, with `api_url` /
-    SLACK_API_URL to point the Web API elsewhere. `signing_secret` / SLACK_SIGNING_SECRET verifies HTTP
-    requests (Socket Mode needs none).
+    `client` is a WebClient carrying the bot token; `signing_secret` verifies HTTP requests (Socket Mode needs
+    none). `make_bot` / `create_app` build both from the environment. Tests keep the bot to `join()` it.
     """
 
     summarizer: Summarizer
@@ -300,11 +303,14 @@ class BriefBot:
         self._store = _Store(self.store_size)
         # Listeners only ack and enqueue, so finishing them before the HTTP response costs nothing and keeps
         # all work off Bolt's listener threads (process_before_response=True; the same in Socket Mode).
+        # Bolt warns that SLACK_BOT_TOKEN from the environment is unused when a client is given; it is the
+        # client's token, so the warning is noise.
+        logging.getLogger("slack_bolt.App").addFilter(_drop_client_token_warning)
         self.app = App(
             client=self.client,
             signing_secret=self.signing_secret or "",
             process_before_response=True,
-            name="summarizer",
+            name="summarizer.slack",
         )
         self.app.middleware(self._drop_repeats)
         self.app.command(self.command)(self._on_command)

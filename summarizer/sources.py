@@ -250,8 +250,8 @@ def _is_url(value: str) -> bool:
 async def aload(source: Article | Path | str | bytes, *, fetcher: Fetcher | None = None) -> Article:
     """Resolve any supported source to a checked Article.
 
-    A str is a URL if it is one, a file path if it is a single line naming an existing file, and article
-    text otherwise. "-" reads standard input.
+    A str is a URL if it is one and article text otherwise; it is never opened as a file (a bot passing on
+    what users type must not read "/etc/passwd"): pass a Path for that. "-" reads standard input.
     """
     if isinstance(source, Article):
         return _check(source)
@@ -269,16 +269,16 @@ async def aload(source: Article | Path | str | bytes, *, fetcher: Fetcher | None
         html = page.content_type != "text/plain" and page.content_type != "text/markdown"
         article = from_bytes(page.body, url, html=html, url=page.url, charset=page.charset)
         return replace(article, url=url if article.url is None else article.url)
-    if "\n" not in source and len(source) < 4096 and source.strip():
-        candidate = Path(source.strip()).expanduser()
-        try:
-            if candidate.is_file():
-                return read_path(candidate)
-        except OSError:
-            pass
     if _looks_like_html(source):
         return from_html(source, label="<html>")
-    return from_text(source)
+    try:
+        return from_text(source)
+    except NotAnArticleError:
+        if "\n" not in source.strip() and Path(source.strip()).suffix.lower() in SUPPORTED_SUFFIXES:
+            raise NotAnArticleError(
+                f"{source.strip()!r} looks like a file name, but text is never read as a path: pass Path(...)"
+            ) from None
+        raise
 
 
 def load(source: Article | Path | str | bytes, *, fetcher: Fetcher | None = None) -> Article:

@@ -25,7 +25,16 @@ from summarizer.errors import EmptyArticleError, UnreadableSourceError  # noqa: 
 from summarizer.fetch import Fetcher  # noqa: E402
 from summarizer.llm import LLM  # noqa: E402
 from summarizer.pipeline import Summarizer  # noqa: E402
-from summarizer.schemas import Actor, BackgroundPoint, Brief, Evidence, Provenance, ProposedResponse, Source, What  # noqa: E402
+from summarizer.schemas import (  # noqa: E402
+    Actor,
+    BackgroundPoint,
+    Brief,
+    Evidence,
+    ProposedResponse,
+    Provenance,
+    Source,
+    What,
+)
 from summarizer.slack import BUSY, BriefBot, make_bot, parse_request, serve_http  # noqa: E402
 from summarizer.slack_blocks import (  # noqa: E402
     MAX_BLOCKS,
@@ -275,7 +284,7 @@ def test_more_concurrent_commands_than_workers_are_all_acked_fast_over_http(
 ) -> None:
     bot, model = make(latency=1.0, workers=2, queue_size=10)
     server = serve_http(bot.app, host="127.0.0.1", port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/slack/events"
     latencies: list[float] = []
     statuses: list[int] = []
@@ -457,6 +466,21 @@ def test_show_evidence_posts_the_quotes_in_the_briefs_thread(slack: FakeSlack, m
     assert told.params["text"] == "The evidence is already in this thread."
 
 
+def test_show_evidence_where_the_bot_may_not_post_goes_to_the_clicker(
+    slack: FakeSlack, make: Make, article_text: str
+) -> None:
+    bot, _ = make()
+    slack.errors["chat.postMessage"] = "not_in_channel"
+    dispatch(bot, command_request(article_text, hook=slack.hook("cmd")))
+    assert bot.join(10)
+    [brief] = slack.calls_to("hook:cmd")
+    dispatch(bot, action_request(button_value(brief.params["blocks"]), hook=slack.hook("act"), message_ts="1699990000.000001"))
+    assert bot.join(10)
+    [evidence] = slack.calls_to("hook:act")
+    assert evidence.params["response_type"] == "ephemeral" and evidence.params["replace_original"] is False
+    assert "Elena Maris" in "\n".join(texts(evidence.params["blocks"]))
+
+
 def test_show_evidence_for_a_forgotten_brief_says_so(slack: FakeSlack, make: Make) -> None:
     bot, _ = make()
     dispatch(bot, action_request("0" * 32, hook=slack.hook("act"), message_ts="1699990000.001000"))
@@ -480,7 +504,7 @@ def test_forged_and_stale_requests_get_401(slack: FakeSlack, make: Make, article
     assert bot.app.dispatch(BoltRequest(body=body, headers=unsigned)).status == 401
 
     server = serve_http(bot.app, host="127.0.0.1", port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/slack/events"
     try:
         assert httpx.post(url, content=body, headers=forged).status_code == 401
@@ -581,14 +605,18 @@ def _text_objects(block: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_injection_in_a_real_brief_is_escaped_end_to_end(slack: FakeSlack, make: Make, article_text: str) -> None:
     draft = harbour_draft()
-    draft["who"][0]["role"] = f"union leader {INJECTIONS}"
+    # the grounding gate drops invented names and numbers, so the injection here uses neither
+    draft["headline"] = "Strike <!channel> & <http://evil.example|your bank>"
+    draft["who"][0]["role"] = "union leader <!channel> <!here> & <http://evil.example|click here>"
     bot, _ = make([draft])
     dispatch(bot, command_request(article_text, hook=slack.hook("cmd")))
     assert bot.join(10)
     [update] = slack.calls_to("chat.update")
     sent = json.dumps(update.params)
-    assert "<!channel>" not in sent and "<http://evil" not in sent and "<@U999>" not in sent
-    assert "&lt;!channel&gt;" in sent
+    assert "<!channel>" not in sent.replace('"plain_text", "text": "Strike <!channel>', "")
+    assert "<!here>" not in sent and "|click here>" not in sent
+    assert "union leader &lt;!channel&gt; &lt;!here&gt; &amp; &lt;http://evil.example|click here&gt;" in sent
+    assert update.params["text"] == "Brief: Strike &lt;!channel&gt; &amp; &lt;http://evil.example|your bank&gt;"
 
 
 def test_a_source_url_is_linked_safely() -> None:

@@ -88,7 +88,8 @@ def test_files_by_path(tmp_path: Path, article_text: str) -> None:
     assert load(tmp_path / "a.txt").label == str(tmp_path / "a.txt")
     assert "72-hour strike" in load(tmp_path / "p.html").text
     assert load(tmp_path / "bom.md").text.startswith("Port of Valmora")
-    assert load(str(tmp_path / "a.txt")).text == load(tmp_path / "a.txt").text  # a one-line str naming a file
+    with pytest.raises(NotAnArticleError, match="pass Path"):  # text is never opened as a file
+        load(str(tmp_path / "a.txt"))
     with pytest.raises(UnreadableSourceError, match="no such file"):
         load(tmp_path / "missing.txt")
     with pytest.raises(UnreadableSourceError, match="is a directory"):
