@@ -5,6 +5,7 @@ The grounding gate (`schemas.grounding`) validates a draft against the article b
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -18,6 +19,7 @@ __all__ = ["Draft", "DraftActor", "DraftWhat", "DraftPoint", "DraftResponse", "D
 Quotes = list[str]
 # No bound on evidence in the schema: each bound costs tokens on every call; the gate keeps at most three.
 _EVIDENCE = Field(min_length=1)
+_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}  # instructor asks for the schema on every call
 
 
 class DraftActor(BaseModel):
@@ -68,12 +70,16 @@ class Draft(BaseModel):
 
         Validation is unchanged; this only trims what every request pays for in tokens.
         """
+        cache_key = (cls, repr(args), repr(sorted(kwargs.items())))
+        if cache_key in _SCHEMAS:
+            return copy.deepcopy(_SCHEMAS[cache_key])
         schema = super().model_json_schema(*args, **kwargs)
         title = schema.get("title", cls.__name__)
         compact = _compact(schema, schema.get("$defs", {}))
         compact["title"] = title
         compact["required"] = sorted({*schema.get("required", []), "what"})
-        return compact
+        _SCHEMAS[cache_key] = compact
+        return copy.deepcopy(compact)
 
     @model_validator(mode="after")
     def _grounded(self) -> Draft:

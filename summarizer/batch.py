@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import queue
+import random
 import re
 import secrets
 import threading
@@ -55,9 +56,13 @@ log = logging.getLogger("summarizer.batch")
 INDEX_NAME = "index.jsonl"
 ERRORS_NAME = "errors.jsonl"
 DEFAULT_CONCURRENCY = 4
-# Per-article wall-clock budget, transport retries and re-asks included. The LLM's own retry budget (6 tries,
-# 300 s) bounds each HTTP call; this bounds the article as a whole, so one stuck input cannot hold a batch.
+# Per-article wall-clock budget, every retry included. The LLM's own retry budget (6 tries, 300 s) bounds each
+# HTTP call; this bounds the article as a whole, so one stuck input cannot hold a batch.
 DEFAULT_ARTICLE_TIMEOUT = 600.0
+# An article whose calls stayed unavailable (429/5xx/timeouts) through all transport retries is tried again
+# this many times, after a pause, before it is recorded as failed. Only then: other errors are deterministic.
+DEFAULT_RETRIES = 1
+RETRY_PAUSE_S = 2.0
 SUCCESS = frozenset({"ok", "cached", "unchanged"})
 _LOCK_NAME = ".summarizer-batch.lock"
 _TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
@@ -93,9 +98,13 @@ class BatchResult:
         """One line naming the input and what went wrong; None on success."""
         if self.error is None:
             return None
-        if isinstance(self.error, SummarizerError):
-            return scrub(str(self.error))
-        return scrub(f"{self.label}: unexpected {type(self.error).__name__}: {self.error}")
+        if not isinstance(self.error, SummarizerError):
+            message = f"{self.label}: unexpected {type(self.error).__name__}: {self.error}"
+        else:
+            message = str(self.error)
+            # source errors name their input; model errors ("the server kept failing ...") do not
+            message = message if message.startswith(self.label) else f"{self.label}: {message}"
+        return " ".join(scrub(message).split())
 
 
 @dataclass
@@ -194,21 +203,37 @@ async def _as_finished(items: Iterable[T], work: Callable[[T], Awaitable[R]], li
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-def _loader_pool(concurrency: int) -> ThreadPoolExecutor:
-    # Reading and extracting a file (trafilatura on HTML) blocks, so it runs off the event loop; in a pool of
-    # its own, because the default one (cpu + 4 threads) also carries calls through a sync OpenAI client.
-    return ThreadPoolExecutor(max_workers=min(4, concurrency), thread_name_prefix="summarizer-load")
+def _io_pool(concurrency: int) -> ThreadPoolExecutor:
+    # Reading files (trafilatura on HTML) and fsync-ed writes block for milliseconds each; on the event loop
+    # they would stall every call in flight. A pool of its own, because the default one (cpu + 4 threads)
+    # also carries the calls of a sync OpenAI client.
+    return ThreadPoolExecutor(max_workers=min(8, concurrency), thread_name_prefix="summarizer-io")
 
 
 async def _load(summarizer: Summarizer, source: Source, pool: ThreadPoolExecutor) -> Article:
     if isinstance(source, Path):
-        return await asyncio.get_running_loop().run_in_executor(pool, run_sync, summarizer.load(source))
+        return await asyncio.get_running_loop().run_in_executor(pool, lambda: run_sync(summarizer.load(source)))
     return await summarizer.load(source)
 
 
-async def _brief(summarizer: Summarizer, article: Article, *, force: bool, timeout: float | None) -> Brief:
+async def _brief(summarizer: Summarizer, article: Article, *, force: bool, timeout: float | None,
+                 retries: int) -> Brief:
+    async def tries() -> Brief:
+        attempt = 0
+        while True:
+            try:
+                return await summarizer.abrief_article(article, force=force)
+            except ModelUnavailableError as exc:
+                if attempt >= retries:
+                    raise ModelUnavailableError(
+                        f"{article.label}: {exc}" + (f" (article tried {attempt + 1} times)" if attempt else "")
+                    ) from None
+                # A pause with jitter lets the server recover and breaks lockstep with other retries.
+                await asyncio.sleep(RETRY_PAUSE_S * 2**attempt * (0.5 + random.random()))
+                attempt += 1
+
     try:
-        return await asyncio.wait_for(summarizer.abrief_article(article, force=force), timeout)
+        return await asyncio.wait_for(tries(), timeout)
     except TimeoutError:
         raise ModelUnavailableError(
             f"{article.label}: no brief after {timeout:g} s (the per-article budget, retries included)"
@@ -238,6 +263,14 @@ def _check_config(summarizer: Summarizer) -> None:
     _ = summarizer.llm.client
 
 
+async def _close(summarizer: Summarizer) -> None:
+    # Only for a summarizer built here: an async client's connections belong to this loop, and closing them
+    # after the loop is gone logs "Event loop is closed".
+    close = getattr(summarizer.llm.client, "close", None)
+    if close is not None and asyncio.iscoroutinefunction(close):
+        await close()
+
+
 async def asummarize_many(
     sources: Iterable[Source],
     *,
@@ -245,6 +278,7 @@ async def asummarize_many(
     concurrency: int = DEFAULT_CONCURRENCY,
     force: bool = False,
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
 ) -> AsyncIterator[BatchResult]:
     """Brief every source (Path, URL, text, bytes, Article), `concurrency` at a time; yield one BatchResult per
     input as each finishes. A bad input yields a failed result and never stops the rest.
@@ -252,6 +286,7 @@ async def asummarize_many(
     Without `summarizer`, one is built from the environment (OPENAI_API_KEY / OPENAI_BASE_URL) with
     `concurrency` model calls allowed at once. Raises ConfigError before any work when no model is configured.
     """
+    owned = summarizer is None
     summarizer = summarizer or Summarizer(LLM(max_concurrency=concurrency))
     _check_config(summarizer)
 
@@ -262,20 +297,22 @@ async def asummarize_many(
         try:
             article = await _load(summarizer, source, pool)
             result.label, result.key = article.label, summarizer.key(article)
-            result.brief = await _brief(summarizer, article, force=force, timeout=article_timeout)
+            result.brief = await _brief(summarizer, article, force=force, timeout=article_timeout, retries=retries)
             result.status = "cached" if result.brief.provenance.cached else "ok"
         except Exception as exc:
             _failed(result, exc)
         result.duration_s = round(time.monotonic() - started, 3)
         return result
 
-    pool = _loader_pool(max(1, concurrency))
+    pool = _io_pool(max(1, concurrency))
     try:
         async with aclosing(_as_finished(enumerate(sources), one, max(1, concurrency))) as results:
             async for result in results:
                 yield result
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        if owned:
+            await _close(summarizer)
 
 
 @dataclass
@@ -473,7 +510,7 @@ def _now() -> str:
 
 
 class FolderBatch:
-    """One run of `summarizer batch`: every article under `folder` briefed into `out`.
+    """One run of `summarizer batch` (make a new one per run): every article under `folder` briefed into `out`.
 
     Layout of `out`: `<relative path without extension>.json` per article (and `.md` beside it with
     `markdown`), `index.jsonl` (one line per input: status, cache key, output, provenance or error) and
@@ -491,14 +528,17 @@ class FolderBatch:
         force: bool = False,
         markdown: bool = False,
         article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+        retries: int = DEFAULT_RETRIES,
     ):
         self.folder = Path(folder)
         self.out = Path(out)
         self.concurrency = max(1, concurrency)
+        self._owned = summarizer is None
         self.summarizer = summarizer or Summarizer(LLM(max_concurrency=self.concurrency))
         self.force = force
         self.markdown = markdown
         self.article_timeout = article_timeout
+        self.retries = retries
         self.report = BatchReport(folder=self.folder, out=self.out)
         self.inputs: list[_Input] | None = None
         self._previous: dict[str, dict[str, Any]] = {}
@@ -507,6 +547,7 @@ class FolderBatch:
         self._errors: _Journal | None = None
         self._on_result: Callable[[BatchResult], None] | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()  # index, errors, state and report are written from the I/O threads
 
     def scan(self) -> BatchReport:
         """Check the folder and the model configuration and list the inputs; writes nothing.
@@ -561,23 +602,27 @@ class FolderBatch:
             # Compacting first also drops a torn last line a killed run left, so appends start on a clean line.
             self._flush_state()
             self._index, self._errors = _Journal(report.index_path), _Journal(report.errors_path)
-            self._pool = _loader_pool(self.concurrency)
+            self._pool = _io_pool(self.concurrency)
             try:
                 async with aclosing(_as_finished(self.inputs, self._one, self.concurrency)) as results:
                     async for _ in results:
-                        pass  # each worker records its own result, with no await between writing and indexing
+                        pass  # each worker writes its outputs and its index line itself, in an I/O thread
             except asyncio.CancelledError:
                 report.interrupted = True
                 raise
             finally:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                # Let writes already started finish (milliseconds), so every brief on disk is in the index.
+                self._pool.shutdown(wait=True, cancel_futures=True)
                 self._index.close()
                 self._errors.close()
                 self._flush_state()
                 report.wall_s = round(time.monotonic() - started, 3)
+                if self._owned:
+                    await _close(self.summarizer)
         return report
 
     async def _one(self, item: _Input) -> BatchResult:
+        assert self._pool is not None
         started = time.monotonic()
         result = BatchResult(index=item.order, source=item.path, label=str(item.path), path=item.rel,
                              output=item.output)
@@ -587,20 +632,17 @@ class FolderBatch:
             result.label, result.key = article.label, self.summarizer.key(article)
             if not self.force and self._still_valid(previous, result.key, item):
                 result.status = "unchanged"
-                if self.markdown and not item.markdown.exists():
-                    brief = Brief.model_validate_json(item.output.read_bytes())
-                    _atomic_write(item.markdown, to_markdown(brief))
             else:
-                brief = await _brief(self.summarizer, article, force=self.force, timeout=self.article_timeout)
-                _atomic_write(item.output, to_json(brief) + "\n")
-                if self.markdown:
-                    _atomic_write(item.markdown, to_markdown(brief))
-                result.brief = brief
-                result.status = "cached" if brief.provenance.cached else "ok"
+                result.brief = await _brief(self.summarizer, article, force=self.force,
+                                            timeout=self.article_timeout, retries=self.retries)
+                result.status = "cached" if result.brief.provenance.cached else "ok"
         except Exception as exc:
             _failed(result, exc)
         result.duration_s = round(time.monotonic() - started, 3)
-        self._record(result, item, previous)
+        # Once started, the write and its index line complete even if this task is cancelled meanwhile.
+        await asyncio.get_running_loop().run_in_executor(self._pool, self._persist, result, item, previous)
+        if self._on_result is not None:
+            self._on_result(result)
         return result
 
     def _still_valid(self, previous: dict[str, Any] | None, key: str, item: _Input) -> bool:
@@ -612,8 +654,29 @@ class FolderBatch:
             and item.output.is_file()
         )
 
-    def _record(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> None:
+    def _persist(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> None:
+        """Write the outputs, then the index line (an I/O thread): a brief on disk is always in the index."""
         assert self._index is not None and self._errors is not None
+        try:
+            if result.brief is not None:
+                _atomic_write(item.output, to_json(result.brief) + "\n")
+                if self.markdown:
+                    _atomic_write(item.markdown, to_markdown(result.brief))
+            elif result.status == "unchanged" and self.markdown and not item.markdown.exists():
+                _atomic_write(item.markdown, to_markdown(Brief.model_validate_json(item.output.read_bytes())))
+        except OSError as exc:
+            _failed(result, SummarizerError(f"{result.label}: cannot write {item.output} ({exc.strerror or exc})"))
+        except Exception as exc:
+            _failed(result, exc)
+        record = self._record(result, item, previous)
+        with self._lock:
+            self._state[item.rel] = record
+            self._index.write(record)
+            if result.status == "failed":
+                self._errors.write(_error_line(record))
+            self.report.add(result)
+
+    def _record(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> dict[str, Any]:
         record: dict[str, Any] = {"path": item.rel, "status": result.status, "key": result.key}
         if result.status == "unchanged" and previous is not None:
             record = {**previous, **record}
@@ -631,13 +694,7 @@ class FolderBatch:
         else:
             record.update(error=result.reason, error_type=type(result.error).__name__)
         record.update(duration_s=result.duration_s, finished_at=_now())
-        self._state[item.rel] = record
-        self._index.write(record)
-        if result.status == "failed":
-            self._errors.write(_error_line(record))
-        self.report.add(result)
-        if self._on_result is not None:
-            self._on_result(result)
+        return record
 
     def _flush_state(self) -> None:
         records = [self._state[k] for k in sorted(self._state)]

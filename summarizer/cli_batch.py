@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from .batch import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, BatchReport, BatchResult, FolderBatch
+from .batch import (
+    DEFAULT_ARTICLE_TIMEOUT,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_RETRIES,
+    BatchReport,
+    BatchResult,
+    FolderBatch,
+)
 from .cli import build_summarizer, fail, model_options
 from .errors import SummarizerError, scrub
 
@@ -35,9 +42,12 @@ _SHOW_SKIPPED = 10
 @click.option("--force", is_flag=True, help="Redo every article, ignoring briefs already written and the cache.")
 @click.option("--timeout", "article_timeout", type=click.FloatRange(min=1), default=DEFAULT_ARTICLE_TIMEOUT,
               show_default=True, help="Give up on one article after this many seconds, retries included.")
+@click.option("--retries", type=click.IntRange(0, 10), default=DEFAULT_RETRIES, show_default=True,
+              help="Tries again, after a pause, for an article the server kept refusing (429/5xx) through all "
+                   "transport retries.")
 @model_options
 def batch(folder: Path, out: Path, concurrency: int, markdown: bool, force: bool, article_timeout: float,
-          **options: Any) -> None:
+          retries: int, **options: Any) -> None:
     """Brief every article under FOLDER (.txt, .md, .html, recursively) into --out.
 
     Each article gets OUT/<path without extension>.json (and .md with --markdown); OUT/index.jsonl lists
@@ -56,7 +66,7 @@ def batch(folder: Path, out: Path, concurrency: int, markdown: bool, force: bool
     try:
         summarizer = build_summarizer(**options, max_concurrency=concurrency)
         job = FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
-                          markdown=markdown, article_timeout=article_timeout)
+                          markdown=markdown, article_timeout=article_timeout, retries=retries)
         report = job.scan()
     except SummarizerError as exc:
         fail(str(exc))
@@ -154,7 +164,7 @@ def _summary(report: BatchReport) -> str:
     lines.append(
         f"{head} in {report.wall_s:.1f} s: {report.done} of {report.total} articles briefed "
         f"({report.ok} new, {report.cached} from cache, {report.unchanged} already done), {report.failed} failed"
-        + (f", {len(report.skipped)} other files skipped" if report.skipped else "")
+        + (f", {len(report.skipped)} other file{'s' if len(report.skipped) > 1 else ''} skipped" if report.skipped else "")
         + "."
     )
     for rel, reason in report.skipped[:_SHOW_SKIPPED]:

@@ -89,10 +89,13 @@ class Throttle:
     Shared by every call of one LLM, so a batch slows down as a whole when the server pushes back.
     """
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, cooldown: float = 1.0):
         self.max = max(1, limit)
         self.limit = float(self.max)
         self.active = 0
+        self.cooldown = cooldown
+        self.lowest = self.limit  # the tightest the server pushed us, for reports
+        self._last_cut = float("-inf")
         self._cond: asyncio.Condition | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -116,7 +119,12 @@ class Throttle:
             cond.notify_all()
 
     def pushed_back(self) -> None:
-        self.limit = max(1.0, self.limit / 2)
+        # One burst of 429s from calls already in flight is one signal, not eight: halve once per cooldown.
+        now = time.monotonic()
+        if now - self._last_cut >= self.cooldown:
+            self._last_cut = now
+            self.limit = max(1.0, self.limit / 2)
+            self.lowest = min(self.lowest, self.limit)
 
     def succeeded(self) -> None:
         # additive increase: about one more slot per `limit` successes; waiters wake on the next exit
@@ -205,6 +213,8 @@ class LLM:
         self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         self._api_key = api_key
         self._client = client.with_options(max_retries=0) if client is not None else None
+        # clients we build are per event loop: an async HTTP pool cannot be shared across asyncio.run calls
+        self._own: dict[int, tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI]] = {}
         if client is not None and self.base_url is None:
             self.base_url = str(getattr(client, "base_url", "") or "") or None
         self.timeout = timeout
@@ -215,18 +225,35 @@ class LLM:
 
     @property
     def client(self) -> openai.AsyncOpenAI | openai.OpenAI:
-        if self._client is None:
-            key = self._api_key or os.environ.get("OPENAI_API_KEY")
-            if not key and not self.base_url:
-                raise ConfigError(
-                    "no model configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or --base-url) "
-                    "for an OpenAI-compatible server such as Ollama, vLLM or llama.cpp"
-                )
+        if self._client is not None:
+            return self._client
+        key = self._api_key or os.environ.get("OPENAI_API_KEY")
+        if not key and not self.base_url:
+            raise ConfigError(
+                "no model configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or --base-url) "
+                "for an OpenAI-compatible server such as Ollama, vLLM or llama.cpp"
+            )
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        slot = id(loop)
+        held = self._own.get(slot)
+        if held is None or held[0] is not loop:
+            for stale in [k for k, (lp, _) in self._own.items() if lp is not None and lp.is_closed()]:
+                del self._own[stale]
             # local servers ignore the key, but the SDK insists on one
-            self._client = openai.AsyncOpenAI(
+            client = openai.AsyncOpenAI(
                 api_key=key or "unused", base_url=self.base_url, max_retries=0, timeout=self.timeout
             )
-        return self._client
+            self._own[slot] = held = (loop, client)  # type: ignore[assignment]
+        return held[1]
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients this LLM built (not one passed in)."""
+        owned, self._own = list(self._own.values()), {}
+        for _, client in owned:
+            await client.close()
 
     def _secret(self) -> str | None:
         return self._api_key or os.environ.get("OPENAI_API_KEY")
@@ -239,7 +266,8 @@ class LLM:
             exc = state.outcome.exception() if state.outcome else None
             hinted = _retry_after(exc) if exc is not None else None
             if hinted is not None:
-                return min(hinted, 60.0)
+                # a little jitter so calls told the same Retry-After don't return in lockstep
+                return min(hinted, 60.0) * (1 + 0.2 * random.random())
             return min(30.0, 0.5 * 2 ** (state.attempt_number - 1)) * (0.5 + random.random() / 2)
 
         def before_sleep(state: RetryCallState) -> None:

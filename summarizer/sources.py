@@ -131,7 +131,7 @@ def _check(article: Article, raw: str | None = None) -> Article:
     if words == 0:
         raise EmptyArticleError(f"{article.label}: no article text found (empty input)")
     if words < MIN_WORDS:
-        raise NotAnArticleError(f"{article.label}: only {words} words of text; too short to brief")
+        raise NotAnArticleError(f"{article.label}: only {words} word{'s' if words != 1 else ''} of text; too short to brief")
     return article
 
 
