@@ -266,9 +266,7 @@ def _check_config(summarizer: Summarizer) -> None:
 async def _close(summarizer: Summarizer) -> None:
     # Only for a summarizer built here: an async client's connections belong to this loop, and closing them
     # after the loop is gone logs "Event loop is closed".
-    close = getattr(summarizer.llm.client, "close", None)
-    if close is not None and asyncio.iscoroutinefunction(close):
-        await close()
+    await summarizer.llm.aclose()
 
 
 async def asummarize_many(

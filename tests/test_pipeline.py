@@ -107,3 +107,15 @@ async def test_requests_run_concurrently_up_to_the_throttle(article_text: str) -
 def test_exported_json_schema_is_current() -> None:
     on_disk = json.loads((ROOT / "schemas" / "brief.schema.json").read_text(encoding="utf-8"))
     assert on_disk == Brief.model_json_schema(), "regenerate: summarizer schema > schemas/brief.schema.json"
+
+
+def test_one_summarizer_serves_many_sync_calls(article_text: str) -> None:
+    # each sync call runs its own event loop; the client the LLM built must not outlive its loop
+    from summarizer.testing import FakeServer, quoting_answer
+
+    fake = FakeModel(quoting_answer)
+    with FakeServer(fake) as server:
+        s = Summarizer(LLM(base_url=server.base_url, transport_attempts=1), cache=False)
+        first = s.brief(article_text)
+        second = s.brief(article_text + "\n\nThe strike entered its second day on Wednesday at the port.")
+    assert first.headline and second.headline and fake.calls == 2
