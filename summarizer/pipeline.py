@@ -144,7 +144,7 @@ class Summarizer:
         async def run(part: Part) -> tuple[Grounded | None, CallStats, str | None]:
             nonlocal done
             try:
-                return await self._brief_part(article, part, names_in_prose, multi=len(parts) > 1)
+                return await self._brief_part(article, part, names_in_prose)
             finally:
                 done += 1
                 if self.progress is not None and len(parts) > 1:
@@ -161,14 +161,15 @@ class Summarizer:
         attempts = sum(stats.attempts for _, stats, _ in results)
         found = [g for g, _, _ in results if g is not None]
         grounded = merge(found) if found else None
-        failures = [f for _, _, f in results if f]
-        if grounded is None or grounded.empty:
-            reason = failures[0] if failures and not found else "nothing in the model's answer could be verified against the article"
-            dropped = len(grounded.dropped) if grounded else 0
-            raise (ModelOutputError if failures and not found else GroundingError)(
-                f"{article.label}: {reason}" + (f" ({dropped} claims dropped)" if grounded else "")
+        failures = [(i, f) for i, (_, _, f) in enumerate(results) if f]
+        if grounded is None:
+            raise ModelOutputError(f"{article.label}: {failures[0][1]}")
+        if grounded.empty:
+            raise GroundingError(
+                f"{article.label}: nothing in the model's answer could be verified against the article "
+                f"({len(grounded.dropped)} claims dropped)"
             )
-        for i, failure in enumerate(failures):
+        for i, failure in failures:  # a part whose answers never parsed; the other parts still count
             grounded.dropped.append(Dropped(item=f"part[{i}]", text="", reason=failure))
         headline = grounded.headline or article.title or (grounded.what.summary if grounded.what else None)
         brief = Brief(
@@ -206,7 +207,7 @@ class Summarizer:
         return split_text(article.text, budget, lambda s: count_tokens(s, model))
 
     async def _brief_part(
-        self, article: Article, part: Part, names_in_prose: bool, *, multi: bool
+        self, article: Article, part: Part, names_in_prose: bool
     ) -> tuple[Grounded | None, CallStats, str | None]:
         """Brief one part; evidence is grounded against the whole article so offsets point into it."""
         messages = render_messages(part.text, title=article.title, language=self.language_name)
