@@ -159,3 +159,19 @@ def test_latin_names_for_a_cyrillic_article() -> None:
     loc = Locator((ARTICLES / "uk_strajk.txt").read_text(encoding="utf-8"))
     assert loc.has_name("Olena Maris") and loc.has_name("Ana Kovach") and loc.has_name("Олена Маріс")
     assert not loc.has_name("Sergei Petrov") and not loc.has_name("Olena Kovach")
+
+
+async def test_a_part_whose_answers_never_parse_is_reported_and_the_rest_kept() -> None:
+    text = long_report(40)
+
+    def answer(body: dict) -> dict | str:
+        user = body["messages"][-1]["content"]
+        return '{"who": "broken' if "Section 0." in user else quoting_answer(body)
+
+    fake = FakeModel(answer)
+    s = Summarizer(LLM(fake_async_client(fake), model="fake"), cache=False, reasks=0,
+                   max_input_tokens=prompt_overhead("fake") + 400)
+    brief = await s.abrief(text)
+    assert brief.provenance.parts > 2
+    assert [d.item for d in brief.provenance.dropped if d.item.startswith("part[") and d.text == ""] == ["part[0]"]
+    assert brief.background and all(e.start > 0 for p in brief.background for e in p.evidence)
