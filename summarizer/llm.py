@@ -325,6 +325,7 @@ class LLM:
         from instructor.v2.core.patch import patch_v2
 
         stats = stats if stats is not None else CallStats()
+        _quiet_instructor()
 
         async def create(*args: Any, **kwargs: Any) -> Any:
             return await self._send(stats, kwargs)
@@ -349,6 +350,14 @@ class LLM:
             if not isinstance(cause, (ValidationError, ValueError)) and stats.attempts == 0:
                 raise ModelError(f"model call failed: {scrub(str(cause))[:300]}") from None
             return None, stats, [a for a in (_arguments(c) for c in stats.completions) if a]
+
+
+def _quiet_instructor() -> None:
+    # Instructor logs each exhausted re-ask at ERROR with the model's whole answer, inventions included;
+    # the gate reports those in provenance instead. A level the application set itself is left alone.
+    retry_log = logging.getLogger("instructor.v2.retry")
+    if retry_log.level == logging.NOTSET:
+        retry_log.setLevel(logging.CRITICAL)
 
 
 def _arguments(completion: Any) -> str | None:

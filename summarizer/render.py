@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .schemas import Brief, Evidence
 
-__all__ = ["to_json", "to_markdown", "to_text", "render"]
+__all__ = ["to_json", "to_markdown", "to_text", "render", "removed_counts"]
 
 KIND_LABEL = {"called_for": "called for"}
 
@@ -61,12 +61,21 @@ def _footer(brief: Brief) -> str:
     p = brief.provenance
     bits = [f"model {p.model}", f"prompt {p.prompt_version}", f"{p.attempts} call(s)", f"{p.usage.total_tokens} tokens"]
     if p.cost_usd is not None:
-        bits.append(f"~${p.cost_usd:.4f}")
+        bits.append(f"~${p.cost_usd:.2g}")
     if p.cached:
         bits.append("from cache")
-    if p.dropped:
-        bits.append(f"{len(p.dropped)} unsupported claim(s) removed")
+    items, quotes = removed_counts(brief)
+    if items or quotes:
+        parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((items, "item"), (quotes, "quote")) if n]
+        bits.append(" and ".join(parts) + " removed as unsupported")
     return "*" + " · ".join(bits) + "*"
+
+
+def removed_counts(brief: Brief) -> tuple[int, int]:
+    """(whole items, single quotes of kept items) that the grounding gate removed."""
+    items = {d.item for d in brief.provenance.dropped if ".evidence[" not in d.item}
+    quotes = {d.item for d in brief.provenance.dropped if ".evidence[" in d.item and d.item.split(".evidence[")[0] not in items}
+    return len(items), len(quotes)
 
 
 def to_text(brief: Brief) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .render import removed_counts
 from .schemas import Brief, Evidence
 
 __all__ = [
@@ -183,11 +184,12 @@ def _footer(brief: Brief) -> str:
     bits = [f"model {escape(_clip(p.model, 80))}", f"prompt {escape(_clip(p.prompt_version, 40))}",
             f"{p.usage.total_tokens:,} tokens"]
     if p.cost_usd is not None:
-        bits.append(f"~${p.cost_usd:.4f}")
+        bits.append(f"~${p.cost_usd:.2g}")
     if p.cached:
         bits.append("from cache")
-    if p.dropped:
-        bits.append(f"{len(p.dropped)} unsupported claim(s) removed")
+    items, quotes = removed_counts(brief)
+    if items or quotes:
+        bits.append(f"{items + quotes} unsupported claim{'s' if items + quotes != 1 else ''} removed")
     return " · ".join(bits)
 
 

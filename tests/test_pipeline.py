@@ -119,3 +119,20 @@ def test_one_summarizer_serves_many_sync_calls(article_text: str) -> None:
         first = s.brief(article_text)
         second = s.brief(article_text + "\n\nThe strike entered its second day on Wednesday at the port.")
     assert first.headline and second.headline and fake.calls == 2
+
+
+async def test_inventions_never_reach_the_logs(article_text: str, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO)
+    fake = FakeModel([harbour_with_inventions()])
+    brief = await asummarize(article_text, client=fake_async_client(fake), cache=False, reasks=1)
+    assert brief.who and "Sergei Petrov" not in caplog.text and "declared illegal" not in caplog.text
+
+
+def test_footer_counts_removed_items_and_quotes(article_text: str) -> None:
+    from summarizer.render import removed_counts, to_markdown
+
+    brief = summarize(article_text, client=fake_sync_client(FakeModel([harbour_with_inventions()])), cache=False, reasks=0)
+    assert removed_counts(brief) == (2, 1)  # Petrov and the 2,400 point; one invented quote of a kept item
+    assert "2 items and 1 quote removed as unsupported" in to_markdown(brief)
