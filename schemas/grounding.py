@@ -55,6 +55,11 @@ _WORD = re.compile(r"\w+")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _EDGE = " \"'.,;:!?-()[]"
+_NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"
+# two or more capitalized words in a row: somebody named (a person, a body, a state)
+_PERSON = re.compile(rf"[{_UPPER}][\w’'\-]+(?:\s+[{_UPPER}][\w’'\-]+)+")
 _NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 # Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
 _COMMON = set(
@@ -271,6 +276,8 @@ class Locator:
 
     def has_name(self, name: str) -> bool:
         """True if the name stands in the article, whole or with all its words close together."""
+        if _NAME_DEBRIS.search(name) or len(name) > 120:
+            return False  # JSON or markup debris, or a sentence posing as a name
         n = _fold(name).strip(_EDGE)
         if n.startswith("the "):
             n = n[4:]
@@ -290,6 +297,43 @@ class Locator:
                 if all(_near_has(nearby, t) for t in rest):
                     return True
         return False
+
+    def _paragraphs(self, start: int, end: int) -> tuple[str, str]:
+        """(the paragraph(s) holding text[start:end], the paragraph before them)."""
+        breaks = [0, *(m.end() for m in _PARAGRAPH.finditer(self.text)), len(self.text)]
+        first = max(i for i, b in enumerate(breaks) if b <= start)
+        hi = next((b for b in breaks if b >= end), len(self.text))
+        before = self.text[breaks[first - 1] : breaks[first]] if first > 0 else ""
+        return self.text[breaks[first] : hi], before
+
+    def mentioned_near(self, name: str, evidence: list[Evidence]) -> bool:
+        """True if the article names `name` where one of the quotes stands: in its paragraph, or in the one
+        before when the quote's paragraph names nobody else ("...," he said)."""
+        tokens = [t for t in _WORD.findall(_fold(name)) if t not in _COMMON and len(t) > 1]
+        if not tokens:
+            return True
+        for e in evidence:
+            paragraph, before = self._paragraphs(e.start, e.end)
+            if any(Locator(paragraph).has_word(t) for t in tokens):
+                return True
+            if before and not _PERSON.search(paragraph) and any(Locator(before).has_word(t) for t in tokens):
+                return True
+        return False
+
+    def supports(self, claim: str, evidence: list[Evidence], needed: int = 2) -> bool:
+        """True if the paragraphs the quotes stand in share `needed` content words with the claim (or all of
+        a shorter claim): a real quote next to an unrelated claim does not make it grounded."""
+        words = list(dict.fromkeys(w for w in re.findall(r"[^\W\d_]{4,}", claim.lower()) if w not in _FUNCTION_WORDS))
+        if not words:
+            return True
+        around = Locator("\n\n".join(dict.fromkeys(self._paragraphs(e.start, e.end)[0] for e in evidence)))
+        shared = sum(1 for w in words if around.has_word(w))
+        return shared >= min(needed, len(words))
+
+    def unsupported_words(self, text: str) -> list[str]:
+        """Content words of model prose that the article never uses, in any inflection."""
+        words = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _FUNCTION_WORDS]
+        return [w for w in dict.fromkeys(words) if not self.has_word(w)]
 
     def unknown_numbers(self, text: str) -> list[str]:
         return [m.group() for m in _NUMBER.finditer(_fold(text)) if _canon_number(m.group()) not in self.numbers]
@@ -313,6 +357,14 @@ class Locator:
                 if part and part[0].isupper() and not self.has_word(part) and word not in missing:
                     missing.append(word)
         return missing
+
+
+# Words of four letters or more that carry no claim; everything else in model prose must be the article's.
+_FUNCTION_WORDS = set(
+    ["that", "with", "from", "this", "have", "been", "were", "will", "would", "could", "should", "their", "there", "they", "them", "than", "then", "into", "over", "about", "after", "before", "also", "more", "most", "some", "such", "only", "other", "which", "while", "what", "when", "where", "said", "says", "amid", "against", "under", "between", "during", "including", "because", "being", "does", "made", "make", "many", "much", "very", "both", "each", "here", "these", "those", "since", "until", "upon", "within", "without", "whose", "whom", "again", "further", "once", "same", "just", "like", "part", "parts", "following", "according"]
+)
+PROSE_UNSUPPORTED_MIN = 3  # and at least this share of the prose's content words
+PROSE_UNSUPPORTED_SHARE = 0.34
 
 
 def _near_has(window: str, token: str) -> bool:
@@ -379,6 +431,12 @@ def _check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool
         if names_in_prose:
             for name in loc.unknown_names(text):
                 problems.append(Problem(path, name, f"{name!r} does not appear in the article", True))
+            unknown = loc.unsupported_words(text)
+            content = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in _FUNCTION_WORDS]
+            if len(unknown) >= PROSE_UNSUPPORTED_MIN and len(unknown) >= PROSE_UNSUPPORTED_SHARE * len(set(content)):
+                problems.append(
+                    Problem(path, text, f"the article does not say this (words not in it: {', '.join(unknown[:6])})", True)
+                )
     return problems
 
 
@@ -407,6 +465,17 @@ def _review(draft: Draft, loc: Locator, names_in_prose: bool, near: int = 0) -> 
                     break
         if not kept:
             problems.append(Problem(path, _summary_of(item), "no evidence quote was found in the article", True))
+        else:
+            claim = _claim_of(item)
+            # a figure's label only names what the number counts; the number itself is checked above
+            needed = 1 if path.startswith("key_figures") else 2
+            if names_in_prose and claim and not loc.supports(claim, kept, needed):
+                problems.append(Problem(path, claim, "the evidence does not support this; quote the passage that says it", True))
+            for name in names:
+                if not loc.mentioned_near(name, kept):
+                    problems.append(
+                        Problem(path, name, f"the evidence does not mention {name!r}; quote where the article names them", True)
+                    )
         review.evidence[path] = kept
         if any(p.fatal for p in problems):
             review.fatal.add(path)
@@ -416,6 +485,18 @@ def _review(draft: Draft, loc: Locator, names_in_prose: bool, near: int = 0) -> 
         review.fatal.add("headline")
         review.problems += headline_problems
     return review
+
+
+def _claim_of(item: Any) -> str:
+    """The prose an item asserts (besides names and roles): what its evidence has to back.
+
+    A role is left out: an actor's evidence must name them (see `mentioned_near`), and roles are often
+    stated elsewhere in the article than the quote.
+    """
+    for attr in ("summary", "point", "action", "label"):
+        if isinstance(getattr(item, attr, None), str):
+            return getattr(item, attr)
+    return ""
 
 
 def _summary_of(item: Any) -> str:

@@ -204,7 +204,7 @@ def quoting_answer(body: dict[str, Any]) -> dict[str, Any]:
         "headline": first.split(",")[0][:80],
         "who": [{"name": n, "role": "named in the article", "evidence": [_sentence_with(found, n)]}
                 for n in dict.fromkeys(names[:3])],
-        "what": {"summary": "See the evidence.", "evidence": [first]},
+        "what": {"summary": " ".join(first.split()[:8]), "evidence": [first]},
         "background": [{"point": " ".join(s.split()[:6]), "evidence": [s[:200]]} for s in found[1:3]],
         "proposed_responses": [],
         "key_figures": [],

@@ -149,3 +149,84 @@ def test_seed_article_typographic_variants_pass(seed_text: str) -> None:
     rng = random.Random(1)
     caught = [q for s in sentences(text) for _, q in fabrications(s, rng) if loc.find_quote(q) is not None]
     assert caught == []
+
+
+def test_names_with_debris_are_rejected(article: str) -> None:
+    loc = Locator(article)
+    for name in ["Elena Maris }, { ", "Elena Maris<", "[Ana Kovac]", "Ana Kovac; role=minister", "Tomas  Lindqvist x"]:
+        assert not loc.has_name(name), name
+    assert loc.has_name("Elena Maris") and loc.has_name("Valmora Dockworkers’ Union")
+
+
+def test_a_true_proposal_given_to_the_wrong_person_is_dropped(article: str) -> None:
+    misattributed = {"proposed_by": "Tomas Lindqvist", "action": "a state-backed retraining fund",
+                     "kind": "economic", "status": "proposed",
+                     "evidence": ["proposed a state-backed retraining fund of €40 million"]}
+    g = ground(draft(proposed_responses=[misattributed]), article)
+    assert g.proposed_responses == []
+    assert any("does not mention 'Tomas Lindqvist'" in d.reason for d in g.dropped)
+
+
+def test_an_actor_whose_evidence_is_about_something_else_is_dropped(article: str) -> None:
+    g = ground(draft(who=[{"name": "Tomas Lindqvist", "role": "port authority chief executive",
+                           "evidence": ["halting the loading of around 140 container ships"]}]), article)
+    assert g.who == []
+
+
+def test_invented_prose_is_dropped_and_a_fair_paraphrase_kept(article: str) -> None:
+    quote = ["Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"]
+    invented = ground(draft(what={"summary": "Fishing boats blockaded the harbour over fuel prices and taxes.",
+                                  "evidence": quote}), article)
+    assert invented.what is None
+    fair = ground(draft(what={"summary": "Dock workers began a 72-hour strike after automation talks collapsed.",
+                              "evidence": quote}), article)
+    assert fair.what is not None and fair.dropped == []
+
+
+SEED_DRAFT = {
+    "headline": "Lithuania's NATO envoy urges concrete action over North Korean troops in Russia",
+    "who": [
+        {"name": "Deividas Matulionis", "role": "Lithuania's Permanent Representative to NATO",
+         "evidence": ["Deividas Matulionis, Lithuania’s Permanent Representative to NATO"]},
+        {"name": "Mark Rutte", "role": "NATO Secretary General, confirmed the deployment",
+         "evidence": ["NATO Secretary General Mark Rutte has confirmed that North Korean troops are being deployed"]},
+        {"name": "South Korean intelligence", "role": "reported the first deployment",
+         "evidence": ["On 23 October, South Korean intelligence reported that North Korea had sent 3,000 troops to Russia"]},
+        {"name": "the White House", "role": "confirmed the reports",
+         "evidence": ["The White House later confirmed reports that there are several thousand North Korean troops in Russia"]},
+        {"name": "Germany and Austria", "role": "summoned the North Korean ambassadors",
+         "evidence": ["Germany and Austria have summoned the North Korean ambassadors"]},
+        {"name": "Joe Biden", "role": "US President",
+         "evidence": ["US President Joe Biden also reacted to reports"]},
+    ],
+    "what": {"summary": "NATO confirmed that 10,000 to 12,000 North Korean troops could be deployed to Russia's Kursk Oblast.",
+             "where": "Kursk Oblast, Russia",
+             "evidence": ["He confirmed the information that 10,000 to 12,000 North Korean troops could be deployed in Kursk."]},
+    "background": [
+        {"point": "On 23 October South Korean intelligence reported that North Korea had sent 3,000 troops to Russia.",
+         "evidence": ["On 23 October, South Korean intelligence reported that North Korea had sent 3,000 troops to Russia"]},
+        {"point": "The White House confirmed several thousand North Korean troops are in Russia.",
+         "evidence": ["The White House later confirmed reports that there are several thousand North Korean troops in Russia"]},
+    ],
+    "proposed_responses": [
+        {"proposed_by": "Deividas Matulionis", "action": "Increase military support to Ukraine", "kind": "military",
+         "status": "called_for", "evidence": ["how to continue and increase military support to Ukraine"]},
+        {"proposed_by": "Deividas Matulionis", "action": "Discuss removing geographical restrictions on long-range weapons",
+         "kind": "military", "status": "proposed",
+         "evidence": ["the issue of the removal of geographical restrictions on long-range weapons"]},
+        {"proposed_by": "Matulionis", "action": "Sanctions", "kind": "sanctions", "status": "proposed",
+         "evidence": ["There is also the issue of sanctions."]},
+        {"proposed_by": "Matulionis", "action": "Deeper defence-industry cooperation with Japan, Australia, New Zealand and South Korea",
+         "kind": "diplomatic", "status": "proposed",
+         "evidence": ["deeper cooperation with the Pacific countries – Japan, Australia, New Zealand, South Korea – in the field of the defence industry"]},
+    ],
+    "key_figures": [{"value": "10,000 to 12,000", "label": "North Korean troops that could be deployed in Kursk",
+                     "evidence": ["10,000 to 12,000 North Korean troops could be deployed in Kursk"]}],
+}
+
+
+def test_a_faithful_brief_of_the_seed_survives_whole(seed_text: str) -> None:
+    text = from_text(seed_text).text
+    g = ground(Draft.model_validate(SEED_DRAFT), text)
+    assert g.dropped == []
+    assert len(g.who) == 6 and len(g.proposed_responses) == 4 and g.what is not None

@@ -53,12 +53,12 @@ low-income households. Consumer group spokesperson Tim Walsh called for the rise
 """
 
 
-def _good_draft(quote: str) -> dict[str, Any]:
+def _good_draft(quote: str, summary: str = "the council published a draft plan") -> dict[str, Any]:
     """A minimal grounded answer: one event, backed by a verbatim quote of the article."""
     return {
-        "headline": "a draft plan was published",
+        "headline": summary,
         "who": [],
-        "what": {"summary": "the council published a draft plan", "evidence": [quote]},
+        "what": {"summary": summary, "evidence": [quote]},
         "background": [],
         "proposed_responses": [],
     }
@@ -132,7 +132,8 @@ async def test_template_syntax_in_the_article_reaches_the_model_byte_for_byte() 
 
 
 async def test_an_injection_stays_inside_the_delimiter_and_the_system_prompt_calls_it_data() -> None:
-    fake = FakeModel([_good_draft("it would raise household prices by 6 per cent from January")])
+    fake = FakeModel([_good_draft("it would raise household prices by 6 per cent from January",
+                                  "the water utility will raise household prices")])
     summarizer, _ = _pipeline(fake)
     await summarizer.abrief(INJECTION)
     request = fake.requests[0]
@@ -197,13 +198,15 @@ async def test_sdk_retries_are_off_so_requests_equal_tenacity_attempts() -> None
     assert len(sleeps.delays) == 2
 
 
-async def test_a_429_with_retry_after_is_waited_out_then_succeeds() -> None:
-    fake = FakeModel([FakeError(429, "rate limited", headers={"retry-after": "7"}),
+@pytest.mark.parametrize(("headers", "asked"), [({"retry-after": "7"}, 7.0), ({"retry-after-ms": "1500"}, 1.5)])
+async def test_a_429_with_retry_after_is_waited_out_then_succeeds(headers: dict[str, str], asked: float) -> None:
+    fake = FakeModel([FakeError(429, "rate limited", headers=headers),
                       _good_draft("published a draft plan on Monday")])
     summarizer, sleeps = _pipeline(fake)
     brief = await summarizer.abrief(TEMPLATED)
     assert fake.calls == 2
-    assert sleeps.delays == [7.0]
+    # honoured: never sooner than the server asked, and not much later (a little jitter is allowed)
+    assert len(sleeps.delays) == 1 and asked <= sleeps.delays[0] <= asked * 1.25
     assert isinstance(brief, Brief)
     assert brief.provenance.attempts == 1  # a transport retry is not a re-ask
     assert fake.requests[0] == fake.requests[1]
