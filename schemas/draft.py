@@ -70,7 +70,8 @@ class Draft(BaseModel):
 
         Validation is unchanged; this only trims what every request pays for in tokens.
         """
-        cache_key = (cls, repr(args), repr(sorted(kwargs.items())))
+        # keyed by shape, not class: Instructor may wrap Draft in a fresh subclass with the same fields
+        cache_key = (cls.__name__, tuple(cls.model_fields), repr(args), repr(sorted(kwargs.items())))
         if cache_key in _SCHEMAS:
             return copy.deepcopy(_SCHEMAS[cache_key])
         schema = super().model_json_schema(*args, **kwargs)

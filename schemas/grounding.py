@@ -11,10 +11,12 @@ reports it.
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import difflib
 import re
 import unicodedata
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,10 +78,10 @@ def _norm_char(ch: str) -> str:
     return mapped.lower()
 
 
-def normalize(text: str) -> tuple[str, list[int]]:
+def normalize(text: str) -> tuple[str, array[int]]:
     """Fold typography, whitespace and case; return the folded text and each character's source offset."""
     out: list[str] = []
-    index: list[int] = []
+    index: array[int] = array("q")
     space = True  # drop leading whitespace
     for i, ch in enumerate(text):
         if ch.isspace():
@@ -143,7 +145,8 @@ class Locator:
         if _norm is None:
             self.norm, self._index = normalize(text)
         else:
-            self.norm, self._index = _norm, []
+            self.norm, self._index = _norm, array("q")
+        self._breaks: list[int] | None = None
         self.numbers = {_canon_number(m.group()) for m in _NUMBER.finditer(self.norm)}
         self._latin: Locator | None | bool = None
 
@@ -300,8 +303,10 @@ class Locator:
 
     def _paragraphs(self, start: int, end: int) -> tuple[str, str]:
         """(the paragraph(s) holding text[start:end], the paragraph before them)."""
-        breaks = [0, *(m.end() for m in _PARAGRAPH.finditer(self.text)), len(self.text)]
-        first = max(i for i, b in enumerate(breaks) if b <= start)
+        if self._breaks is None:
+            self._breaks = [0, *(m.end() for m in _PARAGRAPH.finditer(self.text)), len(self.text)]
+        breaks = self._breaks
+        first = bisect.bisect_right(breaks, start) - 1
         hi = next((b for b in breaks if b >= end), len(self.text))
         before = self.text[breaks[first - 1] : breaks[first]] if first > 0 else ""
         return self.text[breaks[first] : hi], before
@@ -314,9 +319,9 @@ class Locator:
             return True
         for e in evidence:
             paragraph, before = self._paragraphs(e.start, e.end)
-            if any(Locator(paragraph).has_word(t) for t in tokens):
+            if any(_small_locator(paragraph).has_word(t) for t in tokens):
                 return True
-            if before and not _PERSON.search(paragraph) and any(Locator(before).has_word(t) for t in tokens):
+            if before and not _PERSON.search(paragraph) and any(_small_locator(before).has_word(t) for t in tokens):
                 return True
         return False
 
@@ -326,7 +331,7 @@ class Locator:
         words = list(dict.fromkeys(w for w in re.findall(r"[^\W\d_]{4,}", claim.lower()) if w not in _FUNCTION_WORDS))
         if not words:
             return True
-        around = Locator("\n\n".join(dict.fromkeys(self._paragraphs(e.start, e.end)[0] for e in evidence)))
+        around = _small_locator("\n\n".join(dict.fromkeys(self._paragraphs(e.start, e.end)[0] for e in evidence)))
         shared = sum(1 for w in words if around.has_word(w))
         return shared >= min(needed, len(words))
 
@@ -385,7 +390,13 @@ def _same_words(a: list[str], b: list[str]) -> bool:
     return True
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=512)
+def _small_locator(text: str) -> Locator:
+    """Paragraph-sized views, reused across items and re-asks."""
+    return Locator(text)
+
+
+@lru_cache(maxsize=16)  # whole articles: few, but large
 def _locator(text: str) -> Locator:
     return Locator(text)
 
@@ -534,12 +545,20 @@ class Grounded:
 
 
 def ground(
-    draft: Draft, text: str, *, names_in_prose: bool = True, near: int = 0, dropped: list[Dropped] | None = None
+    draft: Draft,
+    text: str,
+    *,
+    names_in_prose: bool = True,
+    near: int = 0,
+    dropped: list[Dropped] | None = None,
+    gate: Gate | None = None,
 ) -> Grounded:
     """Keep what the article supports, with each quote located in `text` (first from offset `near`);
-    list the rest as dropped (after any `dropped` already found, e.g. incomplete items)."""
-    loc = _locator(text)
-    review = _review(draft, loc, names_in_prose, near)
+    list the rest as dropped (after any `dropped` already found, e.g. incomplete items). A `gate` that has
+    just reviewed this very draft against this very text lends its review instead of a second pass."""
+    review = gate.review_of(draft, text, names_in_prose) if gate is not None else None
+    if review is None:
+        review = _review(draft, _locator(text), names_in_prose, near)
 
     def ev(path: str) -> list[Evidence]:
         return review.evidence[path]
@@ -588,11 +607,18 @@ class Gate:
 
     text: str
     names_in_prose: bool = True
+    _last: tuple[int, _Review] | None = field(default=None, repr=False)
 
     def enforce(self, draft: Draft) -> None:
         review = _review(draft, _locator(self.text), self.names_in_prose)
+        self._last = (id(draft), review)
         if review.problems:
             raise ValueError(reask_message(review.problems))
+
+    def review_of(self, draft: Draft, text: str, names_in_prose: bool) -> _Review | None:
+        if self._last is None or self._last[0] != id(draft) or text != self.text or names_in_prose != self.names_in_prose:
+            return None
+        return self._last[1]
 
 
 _gate: contextvars.ContextVar[Gate | None] = contextvars.ContextVar("summarizer_gate", default=None)

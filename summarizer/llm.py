@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import openai
@@ -333,7 +334,7 @@ class LLM:
         patched = patch_v2(func=create, provider=instructor.Provider.OPENAI, mode=instructor.Mode.TOOLS)
         try:
             result = await patched(
-                response_model=response_model,
+                response_model=_prepared(response_model),
                 messages=messages,
                 model=self.model,
                 max_retries=reasks,
@@ -350,6 +351,15 @@ class LLM:
             if not isinstance(cause, (ValidationError, ValueError)) and stats.attempts == 0:
                 raise ModelError(f"model call failed: {scrub(str(cause))[:300]}") from None
             return None, stats, [a for a in (_arguments(c) for c in stats.completions) if a]
+
+
+@lru_cache(maxsize=16)
+def _prepared(model: type[M]) -> type[M]:
+    """The response model as Instructor wants it, built once: Instructor otherwise wraps the model in a new
+    class (and regenerates its schema) on every call."""
+    from instructor.v2.core.function_calls import response_schema
+
+    return response_schema(model)
 
 
 def _quiet_instructor() -> None:

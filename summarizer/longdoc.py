@@ -49,7 +49,8 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def split_text(text: str, budget: int, count: Callable[[str], int]) -> list[Part]:
     """Greedy parts of at most `budget` tokens, cut between paragraphs (or, for a giant paragraph, sentences)."""
-    if count(text) <= budget:
+    # a byte-level BPE never makes more tokens than bytes: short texts need no counting at all
+    if len(text.encode("utf-8")) <= budget or count(text) <= budget:
         return [Part(0, len(text), text)]
     pieces: list[tuple[int, int]] = []
     for start, end in _units(text):

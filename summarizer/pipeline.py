@@ -212,7 +212,8 @@ class Summarizer:
         """Brief one part; evidence is grounded against the whole article so offsets point into it."""
         messages = render_messages(part.text, title=article.title, language=self.language_name)
         stats = CallStats()
-        with bind_gate(Gate(part.text, names_in_prose=names_in_prose)):
+        gate = Gate(part.text, names_in_prose=names_in_prose)
+        with bind_gate(gate):
             draft, stats, raw = await self.llm.structured(
                 messages,
                 Draft,
@@ -222,7 +223,8 @@ class Summarizer:
                 stats=stats,
             )
         if draft is not None:
-            return ground(draft, article.text, names_in_prose=names_in_prose, near=part.start), stats, None
+            grounded = ground(draft, article.text, names_in_prose=names_in_prose, near=part.start, gate=gate)
+            return grounded, stats, None
         # Re-asks ran out: keep the most that any answer can support, and report the rest as dropped.
         candidates = [
             ground(d, article.text, names_in_prose=names_in_prose, near=part.start, dropped=lost)
