@@ -88,6 +88,7 @@ class BatchResult:
     duration_s: float = 0.0
     path: str | None = None  # folder runs: the input relative to the folder, as stored in the index
     output: Path | None = None  # folder runs: where the brief is (or would have been) written
+    position: int = 0  # folder runs: how many inputs had finished when this one did, itself included
 
     @property
     def ok(self) -> bool:
@@ -673,6 +674,7 @@ class FolderBatch:
             if result.status == "failed":
                 self._errors.write(_error_line(record))
             self.report.add(result)
+            result.position = self.report.finished  # read under the lock: progress lines never repeat a count
 
     def _record(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> dict[str, Any]:
         record: dict[str, Any] = {"path": item.rel, "status": result.status, "key": result.key}

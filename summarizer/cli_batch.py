@@ -150,7 +150,7 @@ def _counts(report: BatchReport) -> str:
 
 def _log_line(report: BatchReport, result: BatchResult) -> None:
     width = len(str(report.total))
-    head = f"[{report.finished:>{width}}/{report.total}]"
+    head = f"[{result.position or report.finished:>{width}}/{report.total}]"
     if result.ok:
         where = f" -> {result.output}" if result.output is not None else ""
         click.echo(f"{head} {result.status:<9} {result.path}{where}", err=True)
