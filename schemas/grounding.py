@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .brief import (
     Actor,
@@ -377,6 +377,14 @@ def _near_has(window: str, token: str) -> bool:
     return at >= 0
 
 
+def _spelling_variant(x: str, y: str) -> bool:
+    """defence/defense, centre/center, program/programme, yes; secretly/secretary, no."""
+    if OSA.distance(x, y) <= 1:
+        return True
+    short, long_ = sorted((x, y), key=len)
+    return len(short) >= 5 and long_.startswith(short) and long_[len(short) :] in ("me", "ue")
+
+
 def _same_words(a: list[str], b: list[str]) -> bool:
     if len(a) != len(b):
         return False
@@ -385,7 +393,7 @@ def _same_words(a: list[str], b: list[str]) -> bool:
             continue
         if any(c.isdigit() for c in x + y) or x in _NEGATIONS or y in _NEGATIONS:
             return False
-        if min(len(x), len(y)) < 4 or Levenshtein.distance(x, y) > max(1, min(len(x), len(y)) // 4):
+        if min(len(x), len(y)) < 4 or not _spelling_variant(x, y):
             return False
     return True
 

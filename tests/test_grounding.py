@@ -230,3 +230,12 @@ def test_a_faithful_brief_of_the_seed_survives_whole(seed_text: str) -> None:
     g = ground(Draft.model_validate(SEED_DRAFT), text)
     assert g.dropped == []
     assert len(g.who) == 6 and len(g.proposed_responses) == 4 and g.what is not None
+
+
+def test_spelling_variants_pass_but_other_words_do_not(article: str) -> None:
+    loc = Locator(article)
+    base = "called on both sides to accept mediation by the national labour council"
+    assert loc.find_quote(base.replace("labour", "labor")) is not None
+    for wrong in ("labourer", "favour", "council's"):
+        assert loc.find_quote(base.replace("labour", wrong)) is None, wrong
+    assert loc.find_quote(base.replace("mediation", "meditation")) is None
