@@ -24,7 +24,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
 
 from .brief import (
     Actor,
@@ -377,12 +376,28 @@ def _near_has(window: str, token: str) -> bool:
     return at >= 0
 
 
+_VARIANTS = [  # British -> American spellings; both sides are mapped, then must be equal
+    (re.compile(r"(?<=\w{2})our(?=s?$|ed$|ing$|ite)"), "or"),  # labour, colours, favoured, favourite
+    (re.compile(r"(?<=\w)is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # organise, organisation
+    (re.compile(r"(?<=\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse
+    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # travelled, modelling
+    (re.compile(r"(?<=\w{3}[^aeiou])re(s?)$"), r"er\1"),  # centre, theatres
+    (re.compile(r"(?<=\w{4})(?:mme|ue)(s?)$"), lambda m: ("m" if m.group(0).startswith("mme") else "") + m.group(1)),
+    (re.compile(r"ence(s?)$"), r"ense\1"),  # defence, licence
+    (re.compile(r"dgement"), "dgment"),  # judgement
+]
+
+
+def _american(word: str) -> str:
+    for pattern, repl in _VARIANTS:
+        word = pattern.sub(repl, word)
+    return word
+
+
 def _spelling_variant(x: str, y: str) -> bool:
-    """defence/defense, centre/center, program/programme, yes; secretly/secretary, no."""
-    if OSA.distance(x, y) <= 1:
-        return True
-    short, long_ = sorted((x, y), key=len)
-    return len(short) >= 5 and long_.startswith(short) and long_[len(short) :] in ("me", "ue")
+    """defence/defense, centre/center, programme/program, labour/labor, yes; secretly/secretary,
+    mediation/meditation, labour/labourer, no."""
+    return x == y or _american(x) == _american(y)
 
 
 def _same_words(a: list[str], b: list[str]) -> bool:
