@@ -234,15 +234,14 @@ class Locator:
         if not blocks:
             return None
         first, last = blocks[0], blocks[-1]
-        if first.a != 0 or last.a + last.size != len(q_tokens):
+        # a differing first or last word sits outside the matching blocks: extend by the same count
+        b_lo = first.b - first.a
+        b_hi = last.b + last.size + (len(q_tokens) - last.a - last.size)
+        if b_lo < 0 or b_hi > len(w_tokens):
             return None
-        a_seg = q_tokens[first.a : last.a + last.size]
-        b_seg = w_tokens[first.b : last.b + last.size]
-        if not _same_words(a_seg, b_seg):
+        if not _same_words(q_tokens, w_tokens[b_lo:b_hi]):
             return None
-        span_start = window[first.b][1]
-        span_end = window[last.b + last.size - 1][2]
-        return self._to_source(span_start, span_end, "fuzzy")
+        return self._to_source(window[b_lo][1], window[b_hi - 1][2], "fuzzy")
 
     # -- names and numbers --------------------------------------------------------------------------
     def _word_prefix_positions(self, needle: str) -> Iterator[int]:

@@ -34,6 +34,11 @@ def typographic_variants(sentence: str) -> list[str]:
         s.rstrip(".,”"),
         s.replace(" ", "\u00a0", 2),
     ]
+    american = s
+    for british, us in (("defence", "defense"), ("labour", "labor"), ("programme", "program"), ("centre", "center"),
+                        ("organisation", "organization"), ("favour", "favor"), ("honour", "honor")):
+        american = american.replace(british, us)
+    variants.append(american)
     if len(words) >= 12:
         variants.append(" ".join(words[:4]) + " ... " + " ".join(words[-4:]))
         variants.append(" ".join(words[:4]) + " … " + " ".join(words[-4:]))
@@ -67,5 +72,12 @@ def fabrications(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
         swapped[i] = rng.choice(["reportedly", "secretly", "officially", "partly", "never"])
         out.append(("word-swap", " ".join(swapped)))
         out.append(("paraphrase", " ".join(reversed(words[: len(words) // 2])) + " " + " ".join(words[len(words) // 2 :])))
+    long_words = [i for i, w in enumerate(words) if len(w) >= 7 and w.isalpha()]
+    if long_words:
+        i = rng.choice(long_words)
+        changed = words[:]
+        w = changed[i]
+        changed[i] = w[:3] + w[4:] if rng.random() < 0.5 else w[:4] + "t" + w[4:]  # mediation -> meditation
+        out.append(("one-letter", " ".join(changed)))
     out.append(("invented", f"{rng.choice(INVENTED_NAMES)} said the plan would cost 7,345 jobs by 2031."))
     return out
