@@ -60,20 +60,28 @@ def quoting_answer(body: dict[str, Any]) -> dict[str, Any]:
             "background": [], "proposed_responses": []}
 
 
-def _serve(latency: float, nth: int, retry_after: str, calls: Any, errors: Any, ready: Any, stop: Any) -> None:
-    """The fake model server, in a process of its own so its work does not share the client's GIL."""
+def _serve(latency: float, nth: int, retry_after: str, calls: Any, errors: Any, ready: Any, stop: Any,
+           capacity: int = 0) -> None:
+    """The fake model server, in a process of its own so its work does not share the client's GIL.
+
+    `nth`: every nth request is refused with 429 whatever the load. `capacity`: a request that finds more
+    than `capacity` others in flight is refused at once with 429, like a server at its limit."""
 
     def answer(body: dict[str, Any]) -> Any:
         with calls.get_lock():
             calls.value += 1
             hit = bool(nth) and calls.value % nth == 0
+        if capacity and model.in_flight > capacity:
+            hit = True
         if hit:
             with errors.get_lock():
                 errors.value += 1
             return FakeError(429, "rate limited", headers={"retry-after": retry_after})
+        time.sleep(latency)
         return quoting_answer(body)
 
-    with FakeServer(FakeModel(answer, latency=latency)) as server:
+    model = FakeModel(answer)
+    with FakeServer(model) as server:
         ready.put(server.base_url)
         stop.wait()
 
@@ -81,12 +89,13 @@ def _serve(latency: float, nth: int, retry_after: str, calls: Any, errors: Any, 
 class ServerProcess:
     """A FakeServer in a child process; every `nth` request (0: none) answers 429 with `retry_after`."""
 
-    def __init__(self, latency: float, *, nth: int = 0, retry_after: str = "0"):
+    def __init__(self, latency: float, *, nth: int = 0, retry_after: str = "0", capacity: int = 0):
         ctx = multiprocessing.get_context("spawn")
         self._calls, self._errors = ctx.Value("i", 0), ctx.Value("i", 0)
         self._ready, self._stop = ctx.Queue(), ctx.Event()
         self._process = ctx.Process(
-            target=_serve, args=(latency, nth, retry_after, self._calls, self._errors, self._ready, self._stop),
+            target=_serve,
+            args=(latency, nth, retry_after, self._calls, self._errors, self._ready, self._stop, capacity),
             daemon=True,
         )
         self.base_url = ""
@@ -199,6 +208,18 @@ def main() -> None:
                          f"{report.done}/{n} briefed, {report.failed} failed, {server.errors} x 429 answered; "
                          f"throttle ended at {s.llm.throttle.limit:.1f} of {c}; "
                          f"{report.wall_s / batch_s:.2f}x the clean run"))
+
+        cap = 4
+        with ServerProcess(lat, capacity=cap, retry_after="0.2") as server:
+            s = summarizer(server.base_url, root / "cachecap.sqlite3", c)
+            job = FolderBatch(folder, root / "outcap", summarizer=s, concurrency=c)
+            report = run_closing(s, job.run())
+            ideal = math.ceil(n / cap) * lat
+            rows.append((f"batch, server admits {cap} at once (429 beyond, retry-after 0.2 s)", f"{report.wall_s:.2f} s",
+                         f"{server.calls}", f"{n / report.wall_s:.1f}/s",
+                         f"{report.done}/{n} briefed, {report.failed} failed, {server.errors} x 429; "
+                         f"ideal at capacity {cap}: {ideal:.1f} s -> {report.wall_s / ideal:.2f}x; "
+                         f"throttle went down to {s.llm.throttle.lowest:.1f}, ended at {s.llm.throttle.limit:.1f} of {c}"))
 
     headers = ("case", "wall", "model calls", "throughput", "notes")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
