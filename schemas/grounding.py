@@ -324,12 +324,12 @@ class Locator:
         return False
 
     def supports(self, claim: str, evidence: list[Evidence], needed: int = 2) -> bool:
-        """True if the paragraphs the quotes stand in share `needed` content words with the claim (or all of
-        a shorter claim): a real quote next to an unrelated claim does not make it grounded."""
+        """True if the quotes share `needed` content words with the claim (or all of a shorter claim): a real
+        quote beside an unrelated claim does not make the claim grounded."""
         words = list(dict.fromkeys(w for w in re.findall(r"[^\W\d_]{4,}", claim.lower()) if w not in _FUNCTION_WORDS))
         if not words:
             return True
-        around = _small_locator("\n\n".join(dict.fromkeys(self._paragraphs(e.start, e.end)[0] for e in evidence)))
+        around = _small_locator("\n\n".join(e.quote for e in evidence))
         shared = sum(1 for w in words if around.has_word(w))
         return shared >= min(needed, len(words))
 
@@ -359,6 +359,13 @@ class Locator:
             for part in re.split(r"[-'’]", word):
                 if part and part[0].isupper() and not self.has_word(part) and word not in missing:
                     missing.append(word)
+        # each word may be the article's and the name still invented ("Peter Hall" from "Peter" and "Town
+        # Hall"): a run of capitalized words must stand together in the article as a name
+        if not missing:
+            for run in _PERSON.finditer(text):
+                words_in_run = [w for w in run.group().split() if w.lower().strip("'’") not in _COMMON]
+                if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run)):
+                    missing.append(" ".join(words_in_run))
         return missing
 
 

@@ -239,3 +239,20 @@ def test_spelling_variants_pass_but_other_words_do_not(article: str) -> None:
     for wrong in ("labourer", "favour", "council's"):
         assert loc.find_quote(base.replace("labour", wrong)) is None, wrong
     assert loc.find_quote(base.replace("mediation", "meditation")) is None
+
+
+def test_a_name_made_of_two_real_words_is_still_invented() -> None:
+    text = ("Mayor Peter Smith reopened the Town Hall on Monday after a two-year renovation, the council said. "
+            "Architect Maria Lund said the building now meets modern safety rules.")
+    loc = Locator(text)
+    assert loc.unknown_names("The hall reopened, said Peter Smith.") == []
+    assert loc.unknown_names("The hall reopened, said Peter Hall.") == ["Peter Hall"]
+    assert loc.unknown_names("Town Hall architect Maria Lund praised it.") == []
+
+
+def test_a_claim_needs_a_quote_that_says_it(article: str) -> None:
+    beside = ground(draft(what={"summary": "Dock workers began a strike over automation.",
+                                "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]}),
+                    article)
+    assert beside.what is None
+    assert any("does not support" in d.reason for d in beside.dropped)
