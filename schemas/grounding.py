@@ -43,7 +43,6 @@ __all__ = ["Locator", "Gate", "Grounded", "Problem", "ground", "bind_gate", "cur
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
 MIN_QUOTE_WORDS = 2
-NAME_WINDOW = 80  # characters within which all words of a multi-word name must stand
 
 _CHAR_MAP = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
@@ -146,6 +145,7 @@ class Locator:
         else:
             self.norm, self._index = _norm, array("q")
         self._breaks: list[int] | None = None
+        self._word_cache: list[str] | None = None
         self.numbers = {_canon_number(m.group()) for m in _NUMBER.finditer(self.norm)}
         self._latin: Locator | None | bool = None
 
@@ -275,8 +275,9 @@ class Locator:
         latin = self._latin_view()
         return latin is not None and not _has_cyrillic(w) and latin.has_word(w)
 
-    def has_name(self, name: str) -> bool:
-        """True if the name stands in the article, whole or with all its words close together."""
+    def has_name(self, name: str, slack: int = 2) -> bool:
+        """True if the name stands in the article, whole or with all its words within `slack` words of
+        each other (not counting "of", "the" and the like)."""
         if _NAME_DEBRIS.search(name) or len(name) > 120:
             return False  # JSON or markup debris, or a sentence posing as a name
         n = _fold(name).strip(_EDGE)
@@ -289,15 +290,23 @@ class Locator:
         tokens = [t for t in _WORD.findall(n) if t not in _COMMON and not (len(t) == 1 and t.isalpha())]
         if not tokens or not all(self.has_word(t) for t in tokens):
             return False
-        anchor, *rest = sorted(tokens, key=len, reverse=True)
+        # all its words within a few words of each other: "President Biden" in "US President Joe Biden", but
+        # not "Peter Hall" from "Peter Smith reopened the Town Hall"
+        reach = len(tokens) - 1 + slack
         for view in (self, self._latin_view()):
             if view is None:
                 continue
-            for pos in view._word_prefix_positions(anchor[: max(4, len(anchor) - 3)]):
-                nearby = view.norm[max(0, pos - NAME_WINDOW) : pos + len(anchor) + NAME_WINDOW]
-                if all(_near_has(nearby, t) for t in rest):
+            words = view._words()
+            hits = [[i for i, w in enumerate(words) if _same_stem(w, t)] for t in tokens]
+            for i in hits[0]:
+                if all(any(abs(j - i) <= reach for j in others) for others in hits[1:]):
                     return True
         return False
+
+    def _words(self) -> list[str]:
+        if self._word_cache is None:
+            self._word_cache = [w for w in _WORD.findall(self.norm) if len(w) > 1 and w not in _COMMON]
+        return self._word_cache
 
     def _paragraphs(self, start: int, end: int) -> tuple[str, str]:
         """(the paragraph(s) holding text[start:end], the paragraph before them)."""
@@ -363,9 +372,11 @@ class Locator:
         # Hall"): a run of capitalized words must stand together in the article as a name
         if not missing:
             for run in _PERSON.finditer(text):
-                words_in_run = [w for w in run.group().split() if w.lower().strip("'’") not in _COMMON]
-                if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run)):
-                    missing.append(" ".join(words_in_run))
+                # "Lithuania's NATO envoy" is two names, not one
+                for piece in re.split(r"['’]s\b", run.group()):
+                    words_in_run = [w for w in piece.split() if w.lower().strip("'’") not in _COMMON]
+                    if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run), slack=1):
+                        missing.append(" ".join(words_in_run))
         return missing
 
 
@@ -377,9 +388,12 @@ PROSE_UNSUPPORTED_MIN = 3  # and at least this share of the prose's content word
 PROSE_UNSUPPORTED_SHARE = 0.34
 
 
-def _near_has(window: str, token: str) -> bool:
-    at = window.find(token[: max(4, len(token) - 3)] if len(token) > 4 else token)
-    return at >= 0
+def _same_stem(word: str, token: str) -> bool:
+    """The article's `word` is the name's `token`, give or take a short ending (Korea/Korean, Kovac/Kovach)."""
+    if len(token) < 4:
+        return word == token
+    stem = token[: max(4, len(token) - 3)]
+    return word.startswith(stem) and abs(len(word) - len(token)) <= 3
 
 
 _VARIANTS = [  # British -> American spellings; both sides are mapped, then must be equal
