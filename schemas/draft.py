@@ -123,10 +123,10 @@ _LISTS: dict[str, type[BaseModel]] = {
 
 def _describe(item: Any) -> str:
     if isinstance(item, dict):
-        for key in ("name", "summary", "point", "action", "value"):
+        for key in ("name", "proposed_by", "summary", "point", "action", "value"):
             if isinstance(item.get(key), str):
-                return item[key][:200]
-    return json.dumps(item, ensure_ascii=False)[:200]
+                return item[key][:500]
+    return json.dumps(item, ensure_ascii=False)[:500]
 
 
 def _reason(exc: ValidationError) -> str:

@@ -503,6 +503,7 @@ def _review(draft: Draft, loc: Locator, names_in_prose: bool, near: int = 0) -> 
                 problems.append(Problem(path, name, f"the name {name!r} does not appear in the article", True))
         problems += _check_prose(loc, path, texts, names_in_prose)
         kept: list[Evidence] = []
+        origin: dict[int, int] = {}  # id of a kept Evidence -> its index in the model's list
         for j, quote in enumerate(item.evidence):
             span = loc.find_quote(quote, near)
             if span is None:
@@ -511,6 +512,7 @@ def _review(draft: Draft, loc: Locator, names_in_prose: bool, near: int = 0) -> 
                 )
             elif all((e.start, e.end) != (span.start, span.end) for e in kept):
                 kept.append(Evidence(quote=loc.quote_text(span), start=span.start, end=span.end, match=span.match))
+                origin[id(kept[-1])] = j
         if path.startswith("key_figures"):
             quoted = {_canon_number(m.group()) for e in kept for m in _NUMBER.finditer(_fold(e.quote))}
             for m in _NUMBER.finditer(_fold(item.value)):
@@ -525,6 +527,14 @@ def _review(draft: Draft, loc: Locator, names_in_prose: bool, near: int = 0) -> 
             needed = 1 if path.startswith("key_figures") else 2
             if names_in_prose and claim and not loc.supports(claim, kept, needed):
                 problems.append(Problem(path, claim, "the evidence does not support this; quote the passage that says it", True))
+            elif names_in_prose and claim and not names and len(kept) > 1:
+                # keep only the quotes that speak to the claim; a stray name or phrase is no evidence
+                related = [e for e in kept if loc.supports(claim, [e], 1)]
+                for e in kept:
+                    if e not in related:
+                        where = f"{path}.evidence[{origin[id(e)]}]"
+                        problems.append(Problem(where, e.quote, "this quote says nothing of the item", False))
+                kept = related
             for name in names:
                 if not loc.mentioned_near(name, kept):
                     problems.append(

@@ -256,3 +256,12 @@ def test_a_claim_needs_a_quote_that_says_it(article: str) -> None:
                     article)
     assert beside.what is None
     assert any("does not support" in d.reason for d in beside.dropped)
+
+
+def test_stray_quotes_beside_a_supported_claim_are_pruned(article: str) -> None:
+    g = ground(draft(what={"summary": "Dock workers began a 72-hour strike.",
+                           "evidence": ["Dock workers at the Port of Valmora began a 72-hour strike on Tuesday",
+                                        "Tomas Lindqvist"]}), article)
+    assert g.what is not None and [e.quote for e in g.what.evidence] == [
+        "Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"]
+    assert [(d.item, d.text) for d in g.dropped] == [("what.evidence[1]", "Tomas Lindqvist")]
