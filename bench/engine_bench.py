@@ -35,41 +35,13 @@ from summarizer.schemas import Brief
 from summarizer.testing import FakeModel, FakeServer
 from summarizer.tokens import count_tokens, encoding_name
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.drafts import harbour_good  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "gpt-4o-mini"
 
-# A grounded answer for tests/articles/harbour_strike.txt: every quote is copied from the article.
-HARBOUR_DRAFT: dict[str, Any] = {
-    "headline": "Valmora dock workers strike over automation",
-    "who": [
-        {"name": "Elena Maris", "role": "general secretary of the dockworkers' union",
-         "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]},
-        {"name": "Tomas Lindqvist", "role": "port authority chief executive",
-         "evidence": ["Port authority chief executive Tomas Lindqvist said the automation programme was"]},
-        {"name": "Ana Kovac", "role": "regional transport minister",
-         "evidence": ["The regional transport minister, Ana Kovac, called on both sides to accept mediation"]},
-    ],
-    "what": {"summary": "Dock workers began a 72-hour strike after automation talks collapsed.",
-             "where": "Port of Valmora", "when": "Tuesday",
-             "evidence": ["Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"]},
-    "background": [
-        {"point": "In March the port announced a €310 million investment in automated cranes.",
-         "evidence": ["In March, the port authority announced a €310 million investment in automated cranes"]},
-        {"point": "The union staged a four-hour warning strike in June.",
-         "evidence": ["The union staged a four-hour warning strike in June"]},
-    ],
-    "proposed_responses": [
-        {"proposed_by": "Ana Kovac", "action": "Mediation and a €40 million retraining fund",
-         "kind": "economic", "status": "proposed",
-         "evidence": ["proposed a state-backed retraining fund of €40 million"]},
-        {"proposed_by": "Chamber of Commerce", "action": "Designate the port an essential service",
-         "kind": "other", "status": "called_for",
-         "evidence": ["The Chamber of Commerce urged the government to designate the port an essential service"]},
-    ],
-    "key_figures": [
-        {"value": "1,200", "label": "jobs at risk", "evidence": ["1,200 jobs will disappear by spring"]},
-    ],
-}
+HARBOUR_DRAFT: dict[str, Any] = harbour_good()  # a grounded answer: every quote copied from the article
 
 
 # -- (a) wall-time overhead ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .schemas import Brief, Evidence
 
-__all__ = ["to_json", "to_markdown", "to_text", "render", "removed_counts"]
+__all__ = ["to_json", "to_markdown", "to_text", "render", "removed_counts", "footer_bits"]
 
 KIND_LABEL = {"called_for": "called for"}
 
@@ -57,9 +57,11 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(out)
 
 
-def _footer(brief: Brief) -> str:
+def footer_bits(brief: Brief) -> list[str]:
+    """How the brief was made, in short phrases: model, prompt, calls, tokens, cost, cache, what was removed."""
     p = brief.provenance
-    bits = [f"model {p.model}", f"prompt {p.prompt_version}", f"{p.attempts} call(s)", f"{p.usage.total_tokens} tokens"]
+    calls = f"{p.attempts} call{'s' if p.attempts != 1 else ''}"
+    bits = [f"model {p.model}", f"prompt {p.prompt_version}", calls, f"{p.usage.total_tokens:,} tokens"]
     if p.cost_usd is not None:
         bits.append(f"~${p.cost_usd:.2g}")
     if p.cached:
@@ -68,7 +70,11 @@ def _footer(brief: Brief) -> str:
     if items or quotes:
         parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((items, "item"), (quotes, "quote")) if n]
         bits.append(" and ".join(parts) + " removed as unsupported")
-    return "*" + " · ".join(bits) + "*"
+    return bits
+
+
+def _footer(brief: Brief) -> str:
+    return "*" + " · ".join(footer_bits(brief)) + "*"
 
 
 def removed_counts(brief: Brief) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .render import removed_counts
+from .render import footer_bits
 from .schemas import Brief, Evidence
 
 __all__ = [
@@ -180,17 +180,7 @@ def _source_line(brief: Brief) -> str:
 
 
 def _footer(brief: Brief) -> str:
-    p = brief.provenance
-    bits = [f"model {escape(_clip(p.model, 80))}", f"prompt {escape(_clip(p.prompt_version, 40))}",
-            f"{p.usage.total_tokens:,} tokens"]
-    if p.cost_usd is not None:
-        bits.append(f"~${p.cost_usd:.2g}")
-    if p.cached:
-        bits.append("from cache")
-    items, quotes = removed_counts(brief)
-    if items or quotes:
-        bits.append(f"{items + quotes} unsupported claim{'s' if items + quotes != 1 else ''} removed")
-    return " · ".join(bits)
+    return " · ".join(escape(_clip(bit, 80)) for bit in footer_bits(brief))
 
 
 def brief_text(brief: Brief) -> str:

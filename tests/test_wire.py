@@ -25,6 +25,7 @@ from summarizer.llm import LLM
 from summarizer.pipeline import Summarizer
 from summarizer.prompts import render_messages
 from summarizer.testing import FakeError, FakeModel, completion, fake_async_client
+from tests.drafts import harbour_good
 
 SECRET = "sk-test-SECRET1234567890"
 
@@ -64,21 +65,7 @@ def _good_draft(quote: str, summary: str = "the council published a draft plan")
     }
 
 
-HARBOUR_GOOD = {
-    "headline": "Valmora dock workers strike over automation",
-    "who": [
-        {"name": "Elena Maris", "role": "union general secretary",
-         "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]},
-    ],
-    "what": {"summary": "Dock workers began a 72-hour strike after automation talks collapsed.",
-             "where": "Port of Valmora", "when": "Tuesday",
-             "evidence": ["Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"]},
-    "background": [],
-    "proposed_responses": [
-        {"proposed_by": "Ana Kovac", "action": "a retraining fund", "kind": "economic", "status": "proposed",
-         "evidence": ["proposed a state-backed retraining fund of €40 million"]},
-    ],
-}
+HARBOUR_GOOD = harbour_good()
 INVENTED_QUOTE = "The strike was declared illegal by the courts"
 
 
