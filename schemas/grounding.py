@@ -1,9 +1,11 @@
 """The grounding gate: a deterministic check of a model's draft against the article it claims to describe.
 
 A quote is found verbatim, then after normalizing typography (curly quotes, dashes, whitespace, case,
-ellipses), then by a bounded fuzzy match whose differences may only be near-spellings of the same words:
-never a changed number, an added or removed word such as "not". Names must appear in the article; so must
-every number and proper name in the model's free text. User text is never compiled into a regex.
+ellipses), then by a bounded fuzzy match whose differences may only be British/American spellings of the
+same words: never a changed number, another word, an added or removed "not". A name must stand in the
+article and be named where its quotes stand. Every number in the model's prose must be the article's; for
+English briefs of English articles, so must its proper names and most of its words, and each claim must
+share words with its own quotes. User text is never compiled into a regex.
 
 `Gate.enforce` raises (so Instructor re-asks, naming each offending quote); `ground` drops what fails and
 reports it.
