@@ -155,6 +155,11 @@ class BatchReport:
     def add(self, result: BatchResult) -> None:
         if result.status == "failed":
             self.failed += 1
+            spent = getattr(result.error, "usage", None)
+            if spent is not None:  # the model answered, the gate kept nothing: still billed
+                self.model_answers += getattr(result.error, "attempts", 0)
+                self.prompt_tokens += spent.prompt_tokens
+                self.completion_tokens += spent.completion_tokens
         elif result.status == "unchanged":
             self.unchanged += 1
         elif result.status == "cached":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any
 
 __all__ = [
     "SummarizerError",
@@ -31,6 +32,10 @@ __all__ = [
 
 class SummarizerError(Exception):
     """Base of every error this package raises on purpose."""
+
+    # What the model calls behind the failure cost, when there were any (a failed brief still bills).
+    usage: Any = None
+    attempts: int = 0
 
 
 class SourceError(SummarizerError):

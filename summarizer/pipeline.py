@@ -162,13 +162,17 @@ class Summarizer:
         found = [g for g, _, _ in results if g is not None]
         grounded = merge(found) if found else None
         failures = [(i, f) for i, (_, _, f) in enumerate(results) if f]
-        if grounded is None:
-            raise ModelOutputError(f"{article.label}: {failures[0][1]}")
-        if grounded.empty:
-            raise GroundingError(
-                f"{article.label}: nothing in the model's answer could be verified against the article "
-                f"({len(grounded.dropped)} claims dropped)"
+        if grounded is None or grounded.empty:
+            error = (
+                ModelOutputError(f"{article.label}: {failures[0][1]}")
+                if grounded is None
+                else GroundingError(
+                    f"{article.label}: nothing in the model's answer could be verified against the article "
+                    f"({len(grounded.dropped)} claims dropped)"
+                )
             )
+            error.usage, error.attempts = usage, attempts
+            raise error
         for i, failure in failures:  # a part whose answers never parsed; the other parts still count
             grounded.dropped.append(Dropped(item=f"part[{i}]", text="", reason=failure))
         headline = grounded.headline or article.title or (grounded.what.summary if grounded.what else None)

@@ -54,8 +54,9 @@ async def test_a_mended_answer_is_used(article_text: str) -> None:
 
 async def test_nothing_verifiable_is_an_error(article_text: str) -> None:
     fake = FakeModel([all_invented()])
-    with pytest.raises(GroundingError, match="nothing in the model's answer could be verified"):
+    with pytest.raises(GroundingError, match="nothing in the model's answer could be verified") as err:
         await asummarize(article_text, client=fake_async_client(fake), reasks=1)
+    assert err.value.attempts == 2 and err.value.usage.total_tokens == 300  # a failed brief still cost tokens
     # nothing was cached: the next call asks again
     with pytest.raises(GroundingError):
         await asummarize(article_text, client=fake_async_client(fake), reasks=0)
