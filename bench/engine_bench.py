@@ -49,11 +49,7 @@ HARBOUR_DRAFT: dict[str, Any] = harbour_good()  # a grounded answer: every quote
 
 async def _overhead(article: str, n: int, latency: float, warmup: int = 3) -> dict[str, float]:
     fake = FakeModel(HARBOUR_DRAFT, latency=latency)
-    fake_server = FakeServer(fake)
-    # FakeServer writes headers and body in two send()s; with Nagle on, the body then waits for the
-    # client's delayed ACK (~40 ms on Linux) on some requests, which swamps what is measured here.
-    fake_server.httpd.RequestHandlerClass.disable_nagle_algorithm = True
-    with fake_server as server:
+    with FakeServer(fake) as server:
         ours = openai.AsyncOpenAI(base_url=server.base_url, api_key="x", max_retries=0)
         bare = openai.AsyncOpenAI(base_url=server.base_url, api_key="x", max_retries=0)
         summarizer = Summarizer(LLM(ours, model=MODEL), cache=False)

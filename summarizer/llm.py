@@ -222,7 +222,7 @@ class LLM:
         self.transport_attempts = transport_attempts
         self.transport_budget_s = transport_budget_s
         self.throttle = Throttle(max_concurrency)
-        self._sleep = sleep or asyncio.sleep
+        self._sleep = sleep if sleep is not None else asyncio.sleep
 
     @property
     def client(self) -> openai.AsyncOpenAI | openai.OpenAI:
@@ -314,7 +314,6 @@ class LLM:
         reasks: int = 2,
         temperature: float = 0.0,
         max_tokens: int = 2048,
-        stats: CallStats | None = None,
     ) -> tuple[M | None, CallStats, list[str]]:
         """Ask for `response_model`; re-ask up to `reasks` times when validation fails.
 
@@ -325,7 +324,7 @@ class LLM:
         from instructor.core.exceptions import InstructorRetryException
         from instructor.v2.core.patch import patch_v2
 
-        stats = stats if stats is not None else CallStats()
+        stats = CallStats()
         _quiet_instructor()
 
         async def create(*args: Any, **kwargs: Any) -> Any:

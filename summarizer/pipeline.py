@@ -215,7 +215,6 @@ class Summarizer:
     ) -> tuple[Grounded | None, CallStats, str | None]:
         """Brief one part; evidence is grounded against the whole article so offsets point into it."""
         messages = render_messages(part.text, title=article.title, language=self.language_name)
-        stats = CallStats()
         gate = Gate(part.text, names_in_prose=names_in_prose)
         with bind_gate(gate):
             draft, stats, raw = await self.llm.structured(
@@ -224,7 +223,6 @@ class Summarizer:
                 reasks=self.reasks,
                 temperature=self.temperature,
                 max_tokens=self.max_output_tokens,
-                stats=stats,
             )
         if draft is not None:
             grounded = ground(draft, article.text, names_in_prose=names_in_prose, near=part.start, gate=gate)
