@@ -10,7 +10,7 @@ import jinja2
 
 __all__ = ["PROMPT_VERSION", "render_messages"]
 
-PROMPT_VERSION = "brief-2026.11.28b"
+PROMPT_VERSION = "brief-2026.12.01"
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,8 @@ from .brief import (
     What,
 )
 from .draft import Draft
-from .grounding import Gate, Grounded, Locator, bind_gate, ground
+from .grounding import Grounded, feedback, ground
+from .text import Locator
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -25,7 +26,6 @@ __all__ = [
     "Draft",
     "Dropped",
     "Evidence",
-    "Gate",
     "Grounded",
     "KeyFigure",
     "Locator",
@@ -34,6 +34,6 @@ __all__ = [
     "Source",
     "Usage",
     "What",
-    "bind_gate",
+    "feedback",
     "ground",
 ]

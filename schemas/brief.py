@@ -24,7 +24,7 @@ __all__ = [
     "SCHEMA_VERSION",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 ResponseKind = Literal["military", "sanctions", "diplomatic", "economic", "humanitarian", "other"]
 ResponseStatus = Literal["proposed", "called_for", "agreed", "rejected"]
@@ -40,8 +40,9 @@ class Evidence(_Model):
     quote: str = Field(description="The passage exactly as it stands in the article text.")
     start: int = Field(ge=0, description="Offset of the first character in Source.text.")
     end: int = Field(ge=0, description="Offset one past the last character in Source.text.")
-    match: Literal["exact", "normalized", "fuzzy"] = Field(
-        description="How the model's quote was found: verbatim, after normalizing typography, or by a bounded fuzzy match."
+    match: Literal["exact", "normalized", "fuzzy", "located"] = Field(
+        description="How the evidence was found: the model's quote verbatim, after normalizing typography, or by a "
+        "bounded fuzzy match; or 'located': the tool found the sentence that supports the claim itself."
     )
 
 
@@ -116,11 +117,15 @@ class Usage(_Model):
 
 
 class Dropped(_Model):
-    """Something the model said that failed the grounding check and was removed."""
+    """An item of the model's answer that the grounding gate removed, with every reason it failed."""
 
-    item: str = Field(description="Where it stood in the model's answer, e.g. 'who[3]' or 'what.evidence[1]'.")
-    text: str = Field(description="What was removed (a name, a quote, a claim).")
-    reason: str
+    item: str = Field(description="Where it stood in the model's answer (not the brief), e.g. 'who[3]' or 'headline'.")
+    reasons: list[str] = Field(description="Why it was removed; never the model's own words.")
+    text: str | None = Field(
+        default=None,
+        description="What the model wrote (a name, a claim): absent unless asked for (show_dropped), since it "
+        "is what the article does not support.",
+    )
 
 
 class Provenance(_Model):
@@ -133,6 +138,10 @@ class Provenance(_Model):
     usage: Usage = Field(default_factory=Usage)
     cost_usd: float | None = Field(default=None, description="Estimated from list prices; None for unknown models.")
     dropped: list[Dropped] = Field(default_factory=list)
+    quotes_rejected: int = Field(
+        default=0, description="Quotes the model gave for kept items that were not used (not verbatim, a byline, beside the point)."
+    )
+    evidence_located: int = Field(default=0, description="Evidence passages the tool located itself ('located').")
     cached: bool = False
     parts: int = Field(default=1, description="Parts a long article was split into, each briefed by its own call.")
     source_language: str | None = Field(default=None, description="Detected language of the article.")

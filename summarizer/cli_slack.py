@@ -59,6 +59,7 @@ def slack(http_mode: bool, port: int, host: str, workers: int, queue_size: int, 
     Example:
         export SLACK_BOT_TOKEN=xoxb-... SLACK_APP_TOKEN=xapp-... OPENAI_API_KEY=sk-...
         summarizer slack
+        summarizer slack --model local       # the local model, no key (pip install -e ".[local]")
         SLACK_SIGNING_SECRET=... summarizer slack --http --port 3000
     """
     try:
@@ -77,8 +78,11 @@ def slack(http_mode: bool, port: int, host: str, workers: int, queue_size: int, 
     if missing:
         fail("missing " + " and ".join(missing) + "; see docs/slack.md")
     try:
-        # the model throttle must not be tighter than the pool it serves
-        summarizer = build_summarizer(max_concurrency=max(8, workers), **options)
+        # the model throttle must not be tighter than the pool it serves; a local server takes one at a time
+        from .local import choose
+
+        local = choose(options["model"], base_url=options["base_url"], api_key=None) is not None
+        summarizer = build_summarizer(max_concurrency=1 if local else max(8, workers), **options)
         _ = summarizer.llm.client  # no model configured: say so now, not at the first /brief
         bot = make_bot(summarizer, workers=workers, queue_size=queue_size)
     except SummarizerError as exc:

@@ -22,6 +22,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_after_delay
 
+from . import local
 from .errors import (
     ConfigError,
     ModelAuthError,
@@ -31,6 +32,7 @@ from .errors import (
     SummarizerError,
     scrub,
 )
+from .local import NO_MODEL
 from .schemas import Usage
 
 __all__ = ["LLM", "CallStats", "DEFAULT_MODEL", "estimate_cost", "Throttle"]
@@ -38,6 +40,8 @@ __all__ = ["LLM", "CallStats", "DEFAULT_MODEL", "estimate_cost", "Throttle"]
 log = logging.getLogger("summarizer.llm")
 
 DEFAULT_MODEL = "gpt-4o-mini"
+# A local server works on one request at a time, for 30-40 s on 2 cores: a long read timeout, no re-sends.
+LOCAL_TIMEOUT_S = 900.0
 M = TypeVar("M", bound=BaseModel)
 
 # USD per million tokens (input, output), list prices; used only for an estimate in provenance.
@@ -71,6 +75,13 @@ class CallStats:
     usage: Usage = field(default_factory=Usage)
     transport_retries: int = 0
     completions: list[Any] = field(default_factory=list)
+
+    def absorb(self, other: CallStats) -> None:
+        """Add another request's stats to these (a re-ask is another request)."""
+        self.attempts += other.attempts
+        self.usage = self.usage + other.usage
+        self.transport_retries += other.transport_retries
+        self.completions += other.completions
 
     def add(self, completion: Any) -> None:
         self.attempts += 1
@@ -204,24 +215,38 @@ class LLM:
         model: str | None = None,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float = 120.0,
-        transport_attempts: int = 6,
+        timeout: float | None = None,
+        transport_attempts: int | None = None,
         transport_budget_s: float = 300.0,
-        max_concurrency: int = 8,
+        max_concurrency: int | None = None,
         sleep: Callable[[float], Any] | None = None,
     ):
-        self.model = model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_MODEL
-        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        """`model` `local` or `local:/path/to/x.gguf` (or nothing configured at all: no client, no key, no base
+        URL, no model) means the local model (see summarizer.local), served on first use of `client`.
+
+        For the local model the defaults fit a slow server that works on one request at a time: `timeout`
+        900 s (env SUMMARIZER_LOCAL_TIMEOUT), one transport attempt (a re-send would queue behind the first),
+        `max_concurrency` 1. Otherwise 120 s, 6 attempts, 8 calls at once.
+        """
+        self.local = local.choose(model, base_url=base_url, api_key=api_key, client=client is not None)
+        if self.local is not None:
+            # the label, not the server's port: provenance and cache keys stay the same from run to run
+            self.model, self.base_url = self.local.label, None
+        else:
+            self.model = model or os.environ.get("SUMMARIZER_MODEL") or DEFAULT_MODEL
+            self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         self._api_key = api_key
         self._client = client.with_options(max_retries=0) if client is not None else None
         # clients we build are per event loop: an async HTTP pool cannot be shared across asyncio.run calls
         self._own: dict[int, tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI]] = {}
         if client is not None and self.base_url is None:
             self.base_url = str(getattr(client, "base_url", "") or "") or None
+        if timeout is None:
+            timeout = float(os.environ.get("SUMMARIZER_LOCAL_TIMEOUT") or LOCAL_TIMEOUT_S) if self.local else 120.0
         self.timeout = timeout
-        self.transport_attempts = transport_attempts
+        self.transport_attempts = transport_attempts or (1 if self.local else 6)
         self.transport_budget_s = transport_budget_s
-        self.throttle = Throttle(max_concurrency)
+        self.throttle = Throttle(max_concurrency or (1 if self.local else 8))
         self._sleep = sleep if sleep is not None else asyncio.sleep
 
     @property
@@ -229,24 +254,26 @@ class LLM:
         if self._client is not None:
             return self._client
         key = self._api_key or os.environ.get("OPENAI_API_KEY")
-        if not key and not self.base_url:
-            raise ConfigError(
-                "no model configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (or --base-url) "
-                "for an OpenAI-compatible server such as Ollama, vLLM or llama.cpp"
-            )
+        base_url: str | None = self.base_url
+        timeout: float | openai.Timeout = self.timeout
+        if self.local is not None:
+            # started (and its file checked) on first use; restarted on a new port if it died
+            base_url, key = local.serve(self.local), None
+            timeout = openai.Timeout(self.timeout, connect=10.0)
+        elif not key and not base_url:
+            raise ConfigError(NO_MODEL)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
         slot = id(loop)
         held = self._own.get(slot)
-        if held is None or held[0] is not loop:
+        moved = self.local is not None and held is not None and str(held[1].base_url).rstrip("/") != base_url
+        if held is None or held[0] is not loop or moved:
             for stale in [k for k, (lp, _) in self._own.items() if lp is not None and lp.is_closed()]:
                 del self._own[stale]
             # local servers ignore the key, but the SDK insists on one
-            client = openai.AsyncOpenAI(
-                api_key=key or "unused", base_url=self.base_url, max_retries=0, timeout=self.timeout
-            )
+            client = openai.AsyncOpenAI(api_key=key or "unused", base_url=base_url, max_retries=0, timeout=timeout)
             self._own[slot] = held = (loop, client)  # type: ignore[assignment]
         return held[1]
 
@@ -315,10 +342,10 @@ class LLM:
         temperature: float = 0.0,
         max_tokens: int = 2048,
     ) -> tuple[M | None, CallStats, list[str]]:
-        """Ask for `response_model`; re-ask up to `reasks` times when validation fails.
+        """Ask for `response_model`; Instructor re-asks up to `reasks` times when validation fails.
 
-        Returns the validated model, or None with the raw arguments of every answer when none validated
-        (the caller salvages what it can), and the call's stats.
+        Returns the validated model (or None when no answer validated: the caller salvages what it can), the
+        call's stats, and the raw arguments of every answer received, in order.
         """
         import instructor
         from instructor.core.exceptions import InstructorRetryException
@@ -340,7 +367,7 @@ class LLM:
                 temperature=temperature,
                 max_tokens=max_tokens,
             )
-            return result, stats, []
+            return result, stats, _raw(stats)
         except SummarizerError:
             raise
         except InstructorRetryException as exc:
@@ -349,7 +376,11 @@ class LLM:
                 raise cause from None
             if not isinstance(cause, (ValidationError, ValueError)) and stats.attempts == 0:
                 raise ModelError(f"model call failed: {scrub(str(cause))[:300]}") from None
-            return None, stats, [a for a in (_arguments(c) for c in stats.completions) if a]
+            return None, stats, _raw(stats)
+
+
+def _raw(stats: CallStats) -> list[str]:
+    return [a for a in (_arguments(c) for c in stats.completions) if a]
 
 
 @lru_cache(maxsize=16)

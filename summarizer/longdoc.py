@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .schemas import Actor, BackgroundPoint, Dropped, Grounded, KeyFigure, ProposedResponse
-from .schemas.grounding import normalize
+from .schemas.text import normalize
 
 __all__ = ["Part", "split_text", "merge"]
 
@@ -94,9 +94,11 @@ def _same_actor(a: str, b: str) -> bool:
     return bool(short) and short[-1] == long_[-1] and all(t in long_ for t in short)
 
 
-def merge(parts: list[Grounded]) -> Grounded:
-    """One brief from the parts' briefs, in article order: actors deduplicated, background kept in order,
-    responses kept with their attribution, figures deduplicated."""
+def merge(parts: list[Grounded], *, prefix: str = "part") -> Grounded:
+    """One brief from several briefs of one article (its parts, or successive answers to re-asks), in
+    order: actors deduplicated, background kept in order, responses kept with their attribution, figures
+    deduplicated. A removed item that a later brief got right, or that a later answer repeats, is listed once
+    or not at all."""
     who: list[Actor] = []
     for actor in (a for g in parts for a in g.who):
         twin = next((i for i, seen in enumerate(who) if _same_actor(seen.name, actor.name)), None)
@@ -119,17 +121,29 @@ def merge(parts: list[Grounded]) -> Grounded:
     for f in (f for g in parts for f in g.key_figures):
         if _key(f.value) not in {_key(x.value) for x in figures}:
             figures.append(f)
-    dropped = [
-        Dropped(item=f"part[{i}].{d.item}" if len(parts) > 1 else d.item, text=d.text, reason=d.reason)
-        for i, g in enumerate(parts)
-        for d in g.dropped
-    ]
+    kept = {_key(x) for x in [*(a.name for a in who), *(p.point for p in background),
+                              *(r.action for r in responses), *(f.value for f in figures)]}
+    what = next((g.what for g in parts if g.what is not None), None)
+    if what is not None:
+        kept.add(_key(what.summary))
+    dropped: list[Dropped] = []
+    seen_text: set[str] = set()
+    for i in reversed(range(len(parts))):
+        for d in parts[i].dropped:
+            key = _key(d.text or "")
+            if key and (key in kept or key in seen_text):
+                continue
+            seen_text.add(key)
+            item = f"{prefix}[{i}].{d.item}" if len(parts) > 1 else d.item
+            dropped.append(d.model_copy(update={"item": item}))
+    dropped.reverse()
     return Grounded(
         headline=next((g.headline for g in parts if g.headline), None),
         who=who,
-        what=next((g.what for g in parts if g.what is not None), None),
+        what=what,
         background=background,
         proposed_responses=responses,
         key_figures=figures,
         dropped=dropped,
+        quotes_rejected=sum(g.quotes_rejected for g in parts),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -20,9 +21,8 @@ from .fetch import Fetcher
 from .llm import LLM, CallStats, estimate_cost
 from .longdoc import Part, merge, split_text
 from .prompts import PROMPT_VERSION, render_messages
-from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, bind_gate, ground
+from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, feedback, ground
 from .schemas.draft import salvage
-from .schemas.grounding import Gate
 from .sources import Article, aload
 from .tokens import count_tokens, input_budget
 
@@ -84,12 +84,13 @@ class Summarizer:
         cache: CacheArg = True,
         fetcher: Fetcher | None = None,
         language: str = "en",
-        reasks: int = 2,
+        reasks: int = 1,
         temperature: float = 0.0,
         max_output_tokens: int = 2048,
         max_input_tokens: int | None = None,
         max_words: int = MAX_WORDS,
         progress: Callable[[int, int], None] | None = None,
+        show_dropped: bool = False,
     ):
         self.llm = llm or LLM()
         self.max_input_tokens = max_input_tokens or input_budget(self.llm.model)
@@ -101,6 +102,8 @@ class Summarizer:
         self.reasks = reasks
         self.temperature = temperature
         self.max_output_tokens = max_output_tokens
+        # what the gate removed is what the article does not support: its text is kept only on request
+        self.show_dropped = show_dropped
 
     @property
     def params(self) -> dict[str, Any]:
@@ -112,6 +115,7 @@ class Summarizer:
             "max_output_tokens": self.max_output_tokens,
             "max_input_tokens": self.max_input_tokens,
             "base_url": self.llm.base_url,
+            "show_dropped": self.show_dropped,
         }
 
     def key(self, article: Article) -> str:
@@ -174,10 +178,10 @@ class Summarizer:
             error.usage, error.attempts = usage, attempts
             raise error
         for i, failure in failures:  # a part whose answers never parsed; the other parts still count
-            grounded.dropped.append(Dropped(item=f"part[{i}]", text="", reason=failure))
-        headline = grounded.headline or article.title or (grounded.what.summary if grounded.what else None)
+            grounded.dropped.append(Dropped(item=f"part[{i}]", reasons=[failure]))
+        dropped = grounded.dropped if self.show_dropped else [d.model_copy(update={"text": None}) for d in grounded.dropped]
         brief = Brief(
-            headline=headline or "Untitled brief",
+            headline=_headline(grounded, article),
             who=grounded.who,
             what=grounded.what,
             background=grounded.background,
@@ -190,7 +194,9 @@ class Summarizer:
                 attempts=attempts,
                 usage=usage,
                 cost_usd=estimate_cost(self.llm.model, usage),
-                dropped=grounded.dropped,
+                dropped=dropped,
+                quotes_rejected=grounded.quotes_rejected,
+                evidence_located=sum(e.match == "located" for e in _evidence(grounded)),
                 parts=len(parts),
                 source_language=article_language,
                 brief_language=self.language,
@@ -213,28 +219,43 @@ class Summarizer:
     async def _brief_part(
         self, article: Article, part: Part, names_in_prose: bool
     ) -> tuple[Grounded | None, CallStats, str | None]:
-        """Brief one part; evidence is grounded against the whole article so offsets point into it."""
+        """Brief one part; evidence is grounded against the whole article so offsets point into it.
+
+        Re-asks are ours, not Instructor's: each names only the items the gate removed, in words a model can
+        act on; what an earlier answer got right is kept; a model that repeats its last answer is not asked
+        again. Transport retries stay in the LLM layer, and an API error is never re-asked.
+        """
         messages = render_messages(part.text, title=article.title, language=self.language_name)
-        gate = Gate(part.text, names_in_prose=names_in_prose)
-        with bind_gate(gate):
-            draft, stats, raw = await self.llm.structured(
-                messages,
-                Draft,
-                reasks=self.reasks,
-                temperature=self.temperature,
-                max_tokens=self.max_output_tokens,
+        total = CallStats()
+        answers: list[Grounded] = []
+        previous: str | None = None
+        for attempt in range(self.reasks + 1):
+            draft, stats, raws = await self.llm.structured(
+                messages, Draft, reasks=0, temperature=self.temperature, max_tokens=self.max_output_tokens
             )
-        if draft is not None:
-            grounded = ground(draft, article.text, names_in_prose=names_in_prose, near=part.start, gate=gate)
-            return grounded, stats, None
-        # Re-asks ran out: keep the most that any answer can support, and report the rest as dropped.
-        candidates = [
-            ground(d, article.text, names_in_prose=names_in_prose, near=part.start, dropped=lost)
-            for d, lost in filter(None, (salvage(r) for r in reversed(raw)))
-        ]
-        if not candidates:
-            return None, stats, f"the model's answers did not fit the brief schema after {stats.attempts} attempts"
-        return max(candidates, key=_kept), stats, None
+            total.absorb(stats)
+            raw = raws[-1] if raws else None
+            lost: list[Dropped] = []
+            if draft is None and raw is not None:
+                salvaged = salvage(raw)
+                if salvaged is not None:
+                    draft, lost = salvaged
+            if draft is None:
+                note = _UNREADABLE
+            else:
+                grounded = ground(draft, article.text, names_in_prose=names_in_prose, near=part.start, dropped=lost)
+                answers.append(grounded)
+                if not any(p.fatal for p in grounded.problems) and not lost:
+                    break
+                note = feedback(grounded.problems) + _incomplete(lost)
+            same = _canonical(raw)
+            if attempt == self.reasks or raw is None or same == previous:
+                break  # out of re-asks, or the model repeats itself: asking again would not help
+            previous = same
+            messages = [*messages, {"role": "assistant", "content": raw}, {"role": "user", "content": note}]
+        if not answers:
+            return None, total, f"the model's answers did not fit the brief schema after {total.attempts} attempts"
+        return (merge(answers, prefix="answer") if len(answers) > 1 else answers[0]), total, None
 
     def brief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
         return run_sync(self.abrief(source, force=force))
@@ -251,8 +272,47 @@ def prompt_overhead(model: str, language_name: str = "English") -> int:
     return sum(count_tokens(m["content"], model) for m in messages) + count_tokens(tool, model) + 60
 
 
-def _kept(g: Any) -> int:
-    return (g.what is not None) + len(g.who) + len(g.background) + len(g.proposed_responses) + len(g.key_figures)
+_UNREADABLE = (
+    "Your answer could not be read as a brief. Call the tool once with one JSON object holding headline, who, "
+    "what, background, proposed_responses and key_figures, each item with its evidence quotes."
+)
+
+
+def _incomplete(lost: list[Dropped]) -> str:
+    if not lost:
+        return ""
+    items = ", ".join(d.item for d in lost[:8])
+    return f"\nThese items were incomplete (a field missing or invalid): {items}. Give every field, evidence included."
+
+
+def _canonical(raw: str | None) -> str | None:
+    """An answer without its formatting, to tell whether the model repeated itself."""
+    if raw is None:
+        return None
+    try:
+        return json.dumps(json.loads(raw, strict=False), sort_keys=True)
+    except ValueError:
+        return " ".join(raw.split())
+
+
+def _evidence(g: Grounded) -> list[Any]:
+    items: list[Any] = [*g.who, *g.background, *g.proposed_responses, *g.key_figures]
+    if g.what is not None:
+        items.append(g.what)
+    return [e for item in items for e in item.evidence]
+
+
+def _headline(g: Grounded, article: Article) -> str:
+    """The model's headline when it passed the gate; else the page's title; else the first sentence of what
+    happened, never a paragraph."""
+    if g.headline:
+        return g.headline
+    if article.title and article.title.strip():
+        return article.title.strip()
+    if g.what is not None:
+        first = re.split(r"(?<=[.!?])\s", g.what.summary.strip(), maxsplit=1)[0]
+        return first if len(first) <= 140 else first[:140].rsplit(" ", 1)[0] + "…"
+    return "Untitled brief"
 
 
 def _source(article: Article, language: str | None) -> Source:
@@ -309,13 +369,15 @@ async def asummarize(
     language: str = "en",
     cache: CacheArg = True,
     fetcher: Fetcher | None = None,
-    reasks: int = 2,
+    reasks: int = 1,
     force: bool = False,
+    show_dropped: bool = False,
 ) -> Brief:
     """Brief one article: text, a Path, a URL or an Article.
 
     `client` is any OpenAI (sync or async) client; without one, a client is built from OPENAI_API_KEY /
-    OPENAI_BASE_URL on first use. `cache=False` turns the brief cache off.
+    OPENAI_BASE_URL on first use. `cache=False` turns the brief cache off. `show_dropped=True` keeps what the
+    model wrote in each removed item (`provenance.dropped[].text`); by default only the item and its reasons.
     """
     summarizer = Summarizer(
         LLM(client, model=model, base_url=base_url, api_key=api_key),
@@ -323,6 +385,7 @@ async def asummarize(
         fetcher=fetcher,
         language=language,
         reasks=reasks,
+        show_dropped=show_dropped,
     )
     return await summarizer.abrief(source, force=force)
 

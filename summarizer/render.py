@@ -66,10 +66,11 @@ def footer_bits(brief: Brief) -> list[str]:
         bits.append(f"~${p.cost_usd:.2g}")
     if p.cached:
         bits.append("from cache")
-    items, quotes = removed_counts(brief)
-    if items or quotes:
-        parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((items, "item"), (quotes, "quote")) if n]
-        bits.append(" and ".join(parts) + " removed as unsupported")
+    items, _ = removed_counts(brief)
+    if items:
+        bits.append(f"{items} item{'s' if items != 1 else ''} removed as unsupported")
+    if p.evidence_located:
+        bits.append(f"{p.evidence_located} passage{'s' if p.evidence_located != 1 else ''} located by the tool")
     return bits
 
 
@@ -78,10 +79,8 @@ def _footer(brief: Brief) -> str:
 
 
 def removed_counts(brief: Brief) -> tuple[int, int]:
-    """(whole items, single quotes of kept items) that the grounding gate removed."""
-    items = {d.item for d in brief.provenance.dropped if ".evidence[" not in d.item}
-    quotes = {d.item for d in brief.provenance.dropped if ".evidence[" in d.item and d.item.split(".evidence[")[0] not in items}
-    return len(items), len(quotes)
+    """(items the grounding gate removed, quotes of kept items it did not use)."""
+    return len(brief.provenance.dropped), brief.provenance.quotes_rejected
 
 
 def to_text(brief: Brief) -> str:

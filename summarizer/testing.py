@@ -197,20 +197,29 @@ def quoting_answer(body: dict[str, Any]) -> dict[str, Any]:
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
     inner = re.search(r"<(article-[0-9a-f]+)>\n(.*)\n</\1>", user, flags=re.DOTALL)
     text = inner.group(2) if inner else user
-    found = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 5]
+    # sentences of the body: headings (short lines without a full stop) are skipped, as a reader would
+    lines = [ln for ln in text.splitlines() if ln.strip() and (ln.rstrip()[-1:] in ".!?\"”’" or len(ln.split()) > 14)]
+    found = [s.strip() for s in re.split(r"(?<=[.!?])\s+", "\n".join(lines)) if len(s.split()) >= 5]
     if not found:
         found = [text.strip()]
     first = found[0][:200]
     names = re.findall(r"\b([A-Z][a-z]+ [A-Z][a-z]+)\b", text)
     return {
         "headline": first.split(",")[0][:80],
-        "who": [{"name": n, "role": "named in the article", "evidence": [_sentence_with(found, n)]}
+        "who": [{"name": n, "role": _words_after(_sentence_with(found, n), n), "evidence": [_sentence_with(found, n)]}
                 for n in dict.fromkeys(names[:3])],
         "what": {"summary": " ".join(first.split()[:8]), "evidence": [first]},
         "background": [{"point": " ".join(s.split()[:6]), "evidence": [s[:200]]} for s in found[1:3]],
         "proposed_responses": [],
         "key_figures": [],
     }
+
+
+def _words_after(sentence: str, name: str) -> str:
+    """The article's own words around a name, as its role (a fake must not invent one)."""
+    after = sentence.split(name, 1)[-1].strip(" ,.;:").split()
+    before = sentence.split(name, 1)[0].split()
+    return " ".join(after[:4] or before[-4:]) or name
 
 
 def _sentence_with(sentences: list[str], name: str) -> str:

@@ -81,3 +81,49 @@ def fabrications(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
         out.append(("one-letter", " ".join(changed)))
     out.append(("invented", f"{rng.choice(INVENTED_NAMES)} said the plan would cost 7,345 jobs by 2031."))
     return out
+
+
+# -- whole claims, as a lying model writes them (real quotes beside false claims) and as a small model writes
+#    true ones (right claim, wrong or missing quote) --------------------------------------------------------
+
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b")
+
+
+def claim_lies(sentence: str, others: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, claim) pairs: the sentence made false. A lying model gives these with the true sentence as
+    their quote, so only the claim itself can give them away. `others` are names of other people in the
+    same article, for misattribution."""
+    out: list[tuple[str, str]] = []
+    numbers = list(re.finditer(r"\d[\d,]*", sentence))
+    if numbers:
+        m = rng.choice(numbers)
+        changed = str(int(m.group().replace(",", "")) * 3 + 7)
+        out.append(("number", sentence[: m.start()] + changed + sentence[m.end() :]))
+    neg = re.search(r"\b(not|never)\s", sentence)
+    if neg:
+        out.append(("negation-removed", sentence[: neg.start()] + sentence[neg.end() :]))
+    else:
+        verb = re.search(r"\b(is|was|are|were|will|would|could|should|had|has)\b", sentence)
+        if verb:
+            out.append(("negation-added", sentence[: verb.end()] + " not" + sentence[verb.end() :]))
+    runs = [m for m in _NAME_RUN.finditer(sentence) if len(m.group().split()) >= 2]
+    if runs:
+        m = rng.choice(runs)
+        out.append(("invented-person", sentence[: m.start()] + rng.choice(INVENTED_NAMES) + sentence[m.end() :]))
+        swap = [o for o in others if o not in sentence and not set(o.split()) & set(m.group().split())]
+        if swap:
+            out.append(("other-person", sentence[: m.start()] + rng.choice(swap) + sentence[m.end() :]))
+    out.append(("invented", f"{rng.choice(INVENTED_NAMES)} said the plan would cost 7,345 jobs by 2031."))
+    return out
+
+
+def bad_quotes(sentence: str, article_sentences: list[str], rng: random.Random) -> list[tuple[str, list[str]]]:
+    """(kind, evidence) pairs for a true claim (the sentence itself): the quotes a small model gives."""
+    words = sentence.split()
+    elsewhere = [s for s in article_sentences if s != sentence]
+    out: list[tuple[str, list[str]]] = [("none", []), ("wrong-sentence", [rng.choice(elsewhere)] if elsewhere else [])]
+    out.append(("byline", ["By Jana Hofer and Luis Ortega, Reuters"]))
+    if len(words) > 8:
+        i = rng.randrange(2, len(words) - 2)
+        out.append(("near-verbatim", [" ".join(words[:i] + ["has"] + words[i:])]))
+    return out

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from summarizer.schemas import Draft, Locator, ground
-from summarizer.schemas.grounding import Gate, bind_gate
+from summarizer.schemas import Draft, Locator, feedback, ground
+from summarizer.schemas.draft import salvage
 from summarizer.sources import from_text
 from tests.mutations import INVENTED_NAMES, fabrications, sentences, typographic_variants
 
@@ -79,16 +79,19 @@ def test_numbers_and_names_in_prose_must_appear(article: str) -> None:
     assert loc.unknown_names("The strike was backed by Sergei Petrov and the Kremlin.") == ["Sergei", "Petrov", "Kremlin"]
 
 
-def test_gate_raises_naming_the_offending_quote(article: str) -> None:
-    bad = draft(who=[{"name": "Sergei Petrov", "role": "mediator", "evidence": ["Sergei Petrov will mediate the talks"]}])
-    with bind_gate(Gate(article)), pytest.raises(ValueError) as err:
-        Draft.model_validate(bad.model_dump())
-    message = str(err.value)
-    assert "Sergei Petrov will mediate the talks" in message
-    assert "who[0]" in message
+def test_feedback_names_only_the_removed_items_with_what_to_do(article: str) -> None:
+    bad = draft(who=[
+        {"name": "Elena Maris", "role": "union general secretary", "evidence": ["Elena Maris, general secretary"]},
+        {"name": "Sergei Petrov", "role": "mediator", "evidence": ["Sergei Petrov will mediate the talks"]},
+    ])
+    g = ground(bad, article)
+    message = feedback(g.problems)
+    assert "who[1]" in message and "Sergei Petrov" in message and "is not in the article" in message
+    assert "who[0]" not in message and "proposed_responses" not in message  # what passed is not asked again
+    assert "errors.pydantic.dev" not in message and "type=" not in message
 
 
-def test_gate_is_inert_without_an_article() -> None:
+def test_draft_validation_needs_no_article() -> None:
     assert Draft.model_validate(draft().model_dump()).headline.startswith("Valmora")
 
 
@@ -110,13 +113,16 @@ def test_ground_keeps_the_supported_and_reports_the_rest(article: str) -> None:
     )
     g = ground(d, article)
     assert [a.name for a in g.who] == ["Elena Maris"]
-    assert len(g.who[0].evidence) == 1  # the invented quote is gone, the real one stays
+    assert [e.quote for e in g.who[0].evidence] == ["Elena Maris, general secretary"]  # the invented quote is gone
     assert [p.point for p in g.background] == ["A warning strike took place in June."]
     assert [f.value for f in g.key_figures] == ["1,200"]
-    dropped = {(x.item, x.text) for x in g.dropped}
-    assert ("who[1]", "Sergei Petrov") in dropped
-    assert ("who[0].evidence[1]", "She threatened an indefinite strike") in dropped
-    assert ("background[1]", "2019") in dropped
+    dropped = {x.item: x for x in g.dropped}
+    assert set(dropped) == {"who[1]", "background[1]", "key_figures[1]"}  # one entry per removed item
+    assert dropped["who[1]"].reasons == ["a name that is not in the article"]
+    assert dropped["background[1]"].reasons == ["a number that is not in the article"]
+    for x in g.dropped:  # reasons never carry the model's words
+        assert not any("Petrov" in r or "2019" in r or "2,400" in r for r in x.reasons)
+    assert g.quotes_rejected == 1
     for e in [*g.who[0].evidence, *g.what.evidence, *g.proposed_responses[0].evidence]:
         assert article[e.start : e.end] == e.quote
 
@@ -164,13 +170,15 @@ def test_a_true_proposal_given_to_the_wrong_person_is_dropped(article: str) -> N
                      "evidence": ["proposed a state-backed retraining fund of €40 million"]}
     g = ground(draft(proposed_responses=[misattributed]), article)
     assert g.proposed_responses == []
-    assert any("does not mention 'Tomas Lindqvist'" in d.reason for d in g.dropped)
+    assert [d.reasons for d in g.dropped] == [["no passage shows them proposing it"]]
 
 
-def test_an_actor_whose_evidence_is_about_something_else_is_dropped(article: str) -> None:
+def test_an_actor_with_the_wrong_quote_gets_the_sentence_that_names_them(article: str) -> None:
     g = ground(draft(who=[{"name": "Tomas Lindqvist", "role": "port authority chief executive",
                            "evidence": ["halting the loading of around 140 container ships"]}]), article)
-    assert g.who == []
+    assert [a.name for a in g.who] == ["Tomas Lindqvist"]
+    (e,) = g.who[0].evidence
+    assert e.match == "located" and "Tomas Lindqvist" in e.quote and article[e.start : e.end] == e.quote
 
 
 def test_invented_prose_is_dropped_and_a_fair_paraphrase_kept(article: str) -> None:
@@ -199,7 +207,8 @@ SEED_DRAFT = {
         {"name": "Joe Biden", "role": "US President",
          "evidence": ["US President Joe Biden also reacted to reports"]},
     ],
-    "what": {"summary": "NATO confirmed that 10,000 to 12,000 North Korean troops could be deployed to Russia's Kursk Oblast.",
+    # (the numbers are Matulionis's, not NATO's: "NATO confirmed that 10,000 to 12,000 ..." is dropped)
+    "what": {"summary": "Matulionis confirmed that 10,000 to 12,000 North Korean troops could be deployed in Kursk.",
              "where": "Kursk Oblast, Russia",
              "evidence": ["He confirmed the information that 10,000 to 12,000 North Korean troops could be deployed in Kursk."]},
     "background": [
@@ -250,12 +259,17 @@ def test_a_name_made_of_two_real_words_is_still_invented() -> None:
     assert loc.unknown_names("Town Hall architect Maria Lund praised it.") == []
 
 
-def test_a_claim_needs_a_quote_that_says_it(article: str) -> None:
-    beside = ground(draft(what={"summary": "Dock workers began a strike over automation.",
-                                "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]}),
-                    article)
-    assert beside.what is None
-    assert any("does not support" in d.reason for d in beside.dropped)
+def test_a_true_claim_beside_the_wrong_quote_gets_the_passage_that_says_it(article: str) -> None:
+    g = ground(draft(what={"summary": "Dock workers began a strike over automation.",
+                           "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]}), article)
+    assert g.what is not None
+    (e,) = g.what.evidence
+    assert e.match == "located" and e.quote.startswith("Dock workers at the Port of Valmora began a 72-hour strike")
+    invented = ground(draft(what={"summary": "Dock workers began a hunger strike over pensions and housing costs.",
+                                  "evidence": ["Elena Maris, general secretary of the Valmora Dockworkers’ Union"]}),
+                      article)
+    assert invented.what is None
+    assert any(d.item == "what" for d in invented.dropped)
 
 
 def test_stray_quotes_beside_a_supported_claim_are_pruned(article: str) -> None:
@@ -264,4 +278,84 @@ def test_stray_quotes_beside_a_supported_claim_are_pruned(article: str) -> None:
                                         "Tomas Lindqvist"]}), article)
     assert g.what is not None and [e.quote for e in g.what.evidence] == [
         "Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"]
-    assert [(d.item, d.text) for d in g.dropped] == [("what.evidence[1]", "Tomas Lindqvist")]
+    assert g.dropped == [] and g.quotes_rejected == 1
+
+
+# -- whole claims: what a lying model and a small true model write ------------------------------------------
+
+
+def _claim_cases() -> tuple[list, list]:
+    from pathlib import Path
+
+    from tests.mutations import bad_quotes, claim_lies
+
+    rng = random.Random(5)
+    lies, truths = [], []
+    folder = Path(__file__).parent / "articles"
+    for path in sorted(p for p in folder.glob("*.txt") if ".ref." not in p.name and p.stem not in ("de_hafenstreik", "uk_strajk")):
+        text = from_text(path.read_text(encoding="utf-8")).text
+        body = [s for s in sentences(text)
+                if "\n" not in s and not s.startswith(("Source", "By ", "Photo")) and len(s.split()) >= 8]
+        people = list(dict.fromkeys(m for s in body for m in __import__("re").findall(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", s)))
+        for s in body:
+            lies += [(path.stem, kind, claim, s) for kind, claim in claim_lies(s, people, rng)]
+            truths += [(path.stem, kind, s, quotes) for kind, quotes in bad_quotes(s, body, rng)]
+    return lies, truths
+
+
+def _background(claim: str, quotes: list[str]) -> Draft:
+    return Draft.model_construct(headline="", who=[], what=None, proposed_responses=[], key_figures=[],
+                                 background=[type("P", (), {"point": claim, "evidence": quotes})()])
+
+
+def test_lies_beside_real_quotes_never_survive() -> None:
+    lies, _ = _claim_cases()
+    assert len(lies) > 300 and len({k for _, k, _, _ in lies}) >= 6
+    texts = {}
+    survived = []
+    for name, kind, claim, quote in lies:
+        if name not in texts:
+            from pathlib import Path
+
+            texts[name] = from_text((Path(__file__).parent / "articles" / f"{name}.txt").read_text(encoding="utf-8")).text
+        g = ground(_background(claim, [quote]), texts[name])
+        if g.background:
+            survived.append((name, kind, claim))
+    assert survived == []
+
+
+def test_true_claims_with_missing_wrong_or_inexact_quotes_are_repaired() -> None:
+    from pathlib import Path
+
+    _, truths = _claim_cases()
+    kept = 0
+    texts = {}
+    for name, _kind, claim, quotes in truths:
+        if name not in texts:
+            texts[name] = from_text((Path(__file__).parent / "articles" / f"{name}.txt").read_text(encoding="utf-8")).text
+        g = ground(_background(claim, quotes), texts[name])
+        if g.background:
+            kept += 1
+            for e in g.background[0].evidence:
+                assert texts[name][e.start : e.end] == e.quote and "Hofer" not in e.quote
+    assert kept >= 0.95 * len(truths), f"{kept}/{len(truths)}"  # the rest are fragments and short lines
+
+
+def test_an_item_without_evidence_is_salvaged_and_gets_the_passage_that_says_it(article: str) -> None:
+    raw = ('{"headline": "Dock strike", "who": [{"name": "Ana Kovac", "role": "regional transport minister"}],'
+           ' "what": {"summary": "Dock workers began a 72-hour strike at the Port of Valmora.", "evidence": []},'
+           ' "background": [], "proposed_responses": []}')
+    draft, lost = salvage(raw)
+    assert lost == [] and draft.who[0].evidence == [] and draft.what.evidence == []
+    g = ground(draft, article)
+    assert [a.name for a in g.who] == ["Ana Kovac"] and g.what is not None
+    assert all(e.match == "located" for e in [*g.who[0].evidence, *g.what.evidence])
+    assert "Ana Kovac" in g.who[0].evidence[0].quote
+
+
+def test_an_answer_cut_off_at_the_token_limit_keeps_its_finished_items(article: str) -> None:
+    raw = ('{"headline": "Dock strike", "who": [{"name": "Elena Maris", "role": "union general secretary", '
+           '"evidence": ["Elena Maris, general secretary"]}, {"name": "Tomas Lindq')
+    draft, lost = salvage(raw + "\n" * 50)
+    assert [a.name for a in draft.who][:1] == ["Elena Maris"]
+    assert [a.name for a in ground(draft, article, dropped=lost).who] == ["Elena Maris"]

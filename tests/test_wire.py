@@ -67,6 +67,7 @@ def _good_draft(quote: str, summary: str = "the council published a draft plan")
 
 HARBOUR_GOOD = harbour_good()
 INVENTED_QUOTE = "The strike was declared illegal by the courts"
+INVENTED_PERSON = "Sergei Petrovsky"
 
 
 def _harbour_invented() -> dict[str, Any]:
@@ -270,41 +271,66 @@ async def test_a_connection_error_is_retried_then_readable() -> None:
 # -- validation re-asks ------------------------------------------------------------------------------------
 
 
-async def test_an_invented_quote_is_reasked_by_name_and_usage_is_summed(article_text: str) -> None:
+def _harbour_with_person(role: str = "mediator") -> dict[str, Any]:
+    draft = json.loads(json.dumps(HARBOUR_GOOD))
+    draft["who"].append({"name": INVENTED_PERSON, "role": role, "evidence": [f"{INVENTED_PERSON} agreed to mediate"]})
+    return draft
+
+
+async def test_an_invented_item_is_reasked_by_name_and_usage_is_summed(article_text: str) -> None:
     fake = FakeModel([
-        completion(_harbour_invented(), prompt_tokens=1000, completion_tokens=200),
+        completion(_harbour_with_person(), prompt_tokens=1000, completion_tokens=200),
         completion(HARBOUR_GOOD, prompt_tokens=1400, completion_tokens=180),
     ])
     summarizer, sleeps = _pipeline(fake, reasks=2)
     brief = await summarizer.abrief(article_text)
     assert fake.calls == 2 and sleeps.delays == []
     first, second = fake.requests
-    assert INVENTED_QUOTE not in json.dumps(first["messages"], ensure_ascii=False)
     # the re-ask repeats the original conversation, then the model's answer, then what was wrong with it
     assert second["messages"][:2] == first["messages"]
-    later = json.dumps(second["messages"][2:], ensure_ascii=False)
-    assert INVENTED_QUOTE in later
-    assert "what.evidence[1]" in later and "not in the article word for word" in later
+    assert second["messages"][2]["role"] == "assistant" and INVENTED_PERSON in second["messages"][2]["content"]
+    note = second["messages"][3]["content"]
+    assert second["messages"][3]["role"] == "user"
+    assert "who[3]" in note and INVENTED_PERSON in note and "is not in the article" in note
+    assert "who[0]" not in note and "what" not in note.split("\n")[1]  # only the failing item is named
+    assert "pydantic" not in note and "[type=" not in note
     # every other part of the request is unchanged
     assert {k: v for k, v in second.items() if k != "messages"} == {k: v for k, v in first.items() if k != "messages"}
     prov = brief.provenance
     assert prov.attempts == 2
     assert (prov.usage.prompt_tokens, prov.usage.completion_tokens, prov.usage.total_tokens) == (2400, 380, 2780)
-    assert prov.dropped == []  # the mended answer is the one used
+    assert [(d.item, d.reasons, d.text) for d in prov.dropped] == [("answer[0].who[3]", ["a name that is not in the article"], None)]
+    assert INVENTED_PERSON not in brief.model_dump_json()
+
+
+async def test_a_quote_that_is_not_verbatim_costs_no_reask(article_text: str) -> None:
+    fake = FakeModel([_harbour_invented()])  # a true claim, one of its quotes invented
+    summarizer, _ = _pipeline(fake, reasks=2)
+    brief = await summarizer.abrief(article_text)
+    assert fake.calls == 1 and brief.provenance.dropped == [] and brief.provenance.quotes_rejected == 1
     assert all(e.quote != INVENTED_QUOTE for e in brief.what.evidence)
 
 
 async def test_reasks_stop_at_the_configured_count(article_text: str) -> None:
-    fake = FakeModel([_harbour_invented()])  # never mends its answer
-    summarizer, _ = _pipeline(fake, reasks=1)
+    roles = iter(["mediator", "arbitrator", "negotiator", "envoy"])
+    fake = FakeModel(lambda body: _harbour_with_person(next(roles)))  # a new invention every time
+    summarizer, _ = _pipeline(fake, reasks=2)
     brief = await summarizer.abrief(article_text)
-    assert fake.calls == 2  # the first answer and one re-ask
-    assert brief.provenance.attempts == 2
-    assert INVENTED_QUOTE in {d.text for d in brief.provenance.dropped}
+    assert fake.calls == 3  # the first answer and two re-asks
+    assert brief.provenance.attempts == 3
+    assert {d.item for d in brief.provenance.dropped} == {"answer[2].who[3]"}  # one entry for the one invention
+
+
+async def test_a_model_that_repeats_itself_is_not_asked_again(article_text: str) -> None:
+    fake = FakeModel([_harbour_with_person()])  # the same answer every time
+    summarizer, _ = _pipeline(fake, reasks=3)
+    brief = await summarizer.abrief(article_text)
+    assert fake.calls == 2 and brief.provenance.attempts == 2
+    assert len(brief.provenance.dropped) == 1
 
 
 async def test_an_api_error_during_a_reask_is_not_reasked_again(article_text: str) -> None:
-    fake = FakeModel([_harbour_invented(), FakeError(400, "context length exceeded")])
+    fake = FakeModel([_harbour_with_person(), FakeError(400, "context length exceeded")])
     summarizer, sleeps = _pipeline(fake, reasks=3)
     with pytest.raises(ModelError, match="HTTP 400"):
         await summarizer.abrief(article_text)

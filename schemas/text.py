@@ -1,0 +1,516 @@
+"""Finding text in an article: quotes (verbatim, normalized, or by a bounded fuzzy match), words, names,
+numbers, sentences, paragraphs, and the page furniture (bylines, credits, "Source:" lines) that is never
+evidence. Nothing here judges whether a claim is true; `schemas.grounding` does that with these answers.
+
+A quote is found verbatim, then after normalizing typography (curly quotes, dashes, whitespace, case,
+ellipses), then by a bounded fuzzy match whose differences may only be British/American spellings of the
+same words: never a changed number, another word, an added or removed "not". User text is never compiled
+into a regex.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+__all__ = ["Locator", "Span", "normalize", "fold", "canon_number", "locator", "small_locator"]
+
+FUZZY_THRESHOLD = 90.0
+FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
+MIN_QUOTE_WORDS = 2
+
+_CHAR_MAP = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    "\u2026": "...",
+}
+_DROP_CHARS = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+WORD = re.compile(r"\w+")
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
+NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+_EDGE = " \"'.,;:!?-()[]"
+_NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"
+# two or more capitalized words in a row: somebody named (a person, a body, a state)
+PERSON = re.compile(rf"[{_UPPER}][\w’'\-]+(?:\s+[{_UPPER}][\w’'\-]+)+")
+NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
+# Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
+COMMON = set(
+    ["a", "an", "the", "and", "or", "but", "if", "in", "on", "at", "of", "to", "for", "by", "from", "with", "as", "into", "over", "after", "before", "during", "amid", "following", "according", "while", "when", "where", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "there", "here", "also", "meanwhile", "however", "both", "all", "some", "many", "several", "more", "most", "other", "another", "each", "new", "i", "mr", "mrs", "ms", "dr"]
+)
+
+
+def _norm_char(ch: str) -> str:
+    if ch in _DROP_CHARS:
+        return ""
+    mapped = _CHAR_MAP.get(ch)
+    if mapped is None:
+        mapped = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+    return mapped.lower()
+
+
+def normalize(text: str) -> tuple[str, array[int]]:
+    """Fold typography, whitespace and case; return the folded text and each character's source offset."""
+    out: list[str] = []
+    index: array[int] = array("q")
+    space = True  # drop leading whitespace
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                index.append(i)
+                space = True
+            continue
+        for c in _norm_char(ch):
+            if c.isspace():
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
+            out.append(c)
+            index.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def fold(text: str) -> str:
+    return normalize(text)[0]
+
+
+# Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or
+# Russian article may name "Olena Maris" where the article has "Олена Маріс".
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+        "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+        "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+        "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e", "ё": "e", "ъ": "", "'": "",
+    }
+)
+
+
+def _has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+def canon_number(token: str) -> str:
+    digits = "".join(c for c in token if c.isdigit())
+    return digits.lstrip("0") or "0"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    match: str
+
+
+class Locator:
+    """Answers, for one article, where a quote stands and whether a name or number appears in it."""
+
+    def __init__(self, text: str, *, _norm: str | None = None):
+        self.text = text
+        if _norm is None:
+            self.norm, self._index = normalize(text)
+        else:
+            self.norm, self._index = _norm, array("q")
+        self._breaks: list[int] | None = None
+        self._word_cache: list[str] | None = None
+        self.numbers = {canon_number(m.group()) for m in NUMBER.finditer(self.norm)}
+        self._latin: Locator | None | bool = None
+        self._sentences: list[tuple[int, int]] | None = None
+        self._furniture: list[tuple[int, int]] | None = None
+
+    def _latin_view(self) -> Locator | None:
+        """The article transliterated to Latin letters, for names only; None for non-Cyrillic articles."""
+        if self._latin is None:
+            self._latin = Locator(self.text, _norm=self.norm.translate(_TRANSLIT)) if _has_cyrillic(self.norm) else False
+        return self._latin or None
+
+    # -- quotes -------------------------------------------------------------------------------------
+    def find_quote(self, quote: str, near: int = 0) -> Span | None:
+        """Locate a quote (possibly with ellipses for omissions) in the article; None if it is not there.
+
+        `near` is where to look first (the start of the part the model saw); the whole text is the fallback.
+        """
+        return (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
+
+    def _find_from(self, quote: str, cursor: int) -> Span | None:
+        fragments = [f for f in _ELLIPSIS.split(quote) if f.strip(_EDGE + " ")]
+        if not fragments:
+            return None
+        words = sum(len(WORD.findall(f)) for f in fragments)
+        if words < MIN_QUOTE_WORDS:
+            return None
+        spans: list[Span] = []
+        for fragment in fragments:
+            span = self._find_fragment(fragment, cursor)
+            if span is None:
+                return None
+            spans.append(span)
+            cursor = span.end
+        worst = max(spans, key=lambda s: ("exact", "normalized", "fuzzy").index(s.match)).match
+        return Span(spans[0].start, spans[-1].end, worst)
+
+    def quote_text(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def _to_source(self, start: int, end: int, match: str) -> Span:
+        return Span(self._index[start], self._index[end - 1] + 1, match)
+
+    def _find_fragment(self, fragment: str, cursor: int) -> Span | None:
+        raw = fragment.strip().strip(_EDGE)
+        if raw:
+            at = self.text.find(raw, cursor)
+            if at >= 0:
+                return Span(at, at + len(raw), "exact")
+        folded = fold(fragment).strip(_EDGE)
+        if not folded:
+            return None
+        norm_cursor = self._norm_offset(cursor)
+        at = self.norm.find(folded, norm_cursor)
+        if at >= 0:
+            return self._to_source(at, at + len(folded), "normalized")
+        if len(folded) > FUZZY_MAX_CHARS or len(WORD.findall(folded)) < 3:
+            return None
+        return self._fuzzy(folded, norm_cursor)
+
+    def _norm_offset(self, source_offset: int) -> int:
+        if source_offset == 0:
+            return 0
+        # first normalized position whose source offset is at or past the cursor
+        lo, hi = 0, len(self._index)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._index[mid] < source_offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def _fuzzy(self, folded: str, norm_cursor: int) -> Span | None:
+        haystack = self.norm[norm_cursor:]
+        hit = fuzz.partial_ratio_alignment(folded, haystack, score_cutoff=FUZZY_THRESHOLD)
+        if hit is None:
+            return None
+        # widen to whole words, then demand the same words in the same order, up to near-spellings
+        start = norm_cursor + hit.dest_start
+        end = norm_cursor + hit.dest_end
+        lo = max(norm_cursor, start - 40)
+        hi = min(len(self.norm), end + 40)
+        q_tokens = WORD.findall(folded)
+        window = [(m.group(), lo + m.start(), lo + m.end()) for m in WORD.finditer(self.norm[lo:hi])]
+        w_tokens = [t for t, _, _ in window]
+        matcher = difflib.SequenceMatcher(None, q_tokens, w_tokens, autojunk=False)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        if not blocks:
+            return None
+        first, last = blocks[0], blocks[-1]
+        # a differing first or last word sits outside the matching blocks: extend by the same count
+        b_lo = first.b - first.a
+        b_hi = last.b + last.size + (len(q_tokens) - last.a - last.size)
+        if b_lo < 0 or b_hi > len(w_tokens):
+            return None
+        if not _same_words(q_tokens, w_tokens[b_lo:b_hi]):
+            return None
+        return self._to_source(window[b_lo][1], window[b_hi - 1][2], "fuzzy")
+
+    # -- names and numbers --------------------------------------------------------------------------
+    def _word_prefix_positions(self, needle: str) -> Iterator[int]:
+        at = self.norm.find(needle)
+        while at >= 0:
+            if at == 0 or not self.norm[at - 1].isalnum():
+                yield at
+            at = self.norm.find(needle, at + 1)
+
+    def _starts_word(self, stem: str, slack: int) -> bool:
+        """True if some article word begins with `stem` and is at most `slack` characters longer."""
+        for at in self._word_prefix_positions(stem):
+            end = at + len(stem)
+            while end < len(self.norm) and self.norm[end].isalnum():
+                end += 1
+            if end - at - len(stem) <= slack:
+                return True
+        return False
+
+    def has_word(self, word: str) -> bool:
+        """True if the article uses the word, or the same stem with another short ending (Korea/Korean)."""
+        w = fold(word).strip(_EDGE)
+        if w.endswith("'s"):
+            w = w[:-2]
+        if not w:
+            return True
+        if self._starts_word(w, 3 if len(w) >= 4 else 0):
+            return True
+        if any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3)):
+            return True
+        latin = self._latin_view()
+        return latin is not None and not _has_cyrillic(w) and latin.has_word(w)
+
+    def has_name(self, name: str, slack: int = 2) -> bool:
+        """True if the name stands in the article, whole or with all its words within `slack` words of
+        each other (not counting "of", "the" and the like)."""
+        if _NAME_DEBRIS.search(name) or len(name) > 120:
+            return False  # JSON or markup debris, or a sentence posing as a name
+        n = fold(name).strip(_EDGE)
+        if n.startswith("the "):
+            n = n[4:]
+        if not n or not any(c.isalnum() for c in n):
+            return False
+        bare = name.strip(_EDGE)
+        if bare.isupper() and bare.isalpha() and len(bare) <= 6:
+            return _cased_word(self.text, bare)  # an acronym: "WHO" is not the word "who"
+        if next(self._word_prefix_positions(n), None) is not None:
+            return True
+        tokens = [t for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
+        if not tokens or not all(self.has_word(t) for t in tokens):
+            return False
+        # all its words within a few words of each other: "President Biden" in "US President Joe Biden", but
+        # not "Peter Hall" from "Peter Smith reopened the Town Hall"
+        reach = len(tokens) - 1 + slack
+        for view in (self, self._latin_view()):
+            if view is None:
+                continue
+            words = view._words()
+            hits = [[i for i, w in enumerate(words) if _same_stem(w, t)] for t in tokens]
+            for i in hits[0]:
+                if all(any(abs(j - i) <= reach for j in others) for others in hits[1:]):
+                    return True
+        return False
+
+    def _words(self) -> list[str]:
+        if self._word_cache is None:
+            self._word_cache = [w for w in WORD.findall(self.norm) if len(w) > 1 and w not in COMMON]
+        return self._word_cache
+
+    # -- sentences, paragraphs, furniture -------------------------------------------------------------
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start, end) of every sentence of the article outside page furniture, in order."""
+        if self._sentences is None:
+            self._split()
+        return self._sentences  # type: ignore[return-value]
+
+    def is_furniture(self, start: int, end: int) -> bool:
+        """True if text[start:end] overlaps a byline, a credit, a "Source:" line or other page furniture."""
+        if self._furniture is None:
+            self._split()
+        return any(s < end and start < e for s, e in self._furniture or [])
+
+    def sentence_index(self, pos: int) -> int:
+        """Index of the sentence holding offset `pos` (or the last one starting before it)."""
+        starts = [s for s, _ in self.sentences]
+        return max(0, bisect.bisect_right(starts, pos) - 1)
+
+    def _split(self) -> None:
+        sentences: list[tuple[int, int]] = []
+        furniture: list[tuple[int, int]] = []
+        for line in re.finditer(r"[^\n]+", self.text):
+            lo, hi = line.start(), line.end()
+            stripped = line.group().strip()
+            if not stripped:
+                continue
+            if len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped)):
+                furniture.append((lo, hi))
+                continue
+            lead = len(line.group()) - len(line.group().lstrip(" \t•·*▪►-–—"))
+            cursor = lo + lead
+            for cut in _SENTENCE_END.finditer(self.text, cursor, hi):
+                before = self.text[cursor : cut.start()].split()
+                if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", before[-1])):
+                    continue
+                sentences.append((cursor, cut.start()))
+                cursor = cut.end()
+            end = len(self.text[cursor:hi].rstrip()) + cursor
+            if end > cursor:
+                sentences.append((cursor, end))
+        kept = []
+        for start, end in sentences:
+            if _CREDIT.search(self.text, start, end):
+                furniture.append((start, end))
+            else:
+                kept.append((start, end))
+        self._sentences, self._furniture = kept, furniture
+
+    def paragraph_span(self, start: int, end: int, back: int = 1) -> tuple[int, int, int]:
+        """(start of the paragraph(s) holding text[start:end], their end, start of the `back`-th paragraph
+        before them)."""
+        if self._breaks is None:
+            self._breaks = [0, *(m.end() for m in _PARAGRAPH.finditer(self.text)), len(self.text)]
+        breaks = self._breaks
+        first = bisect.bisect_right(breaks, start) - 1
+        hi = next((b for b in breaks if b >= end), len(self.text))
+        return breaks[first], hi, breaks[max(0, first - back)]
+
+    def _paragraphs(self, start: int, end: int) -> tuple[str, str]:
+        """(the paragraph(s) holding text[start:end], the paragraph before them)."""
+        if self._breaks is None:
+            self._breaks = [0, *(m.end() for m in _PARAGRAPH.finditer(self.text)), len(self.text)]
+        breaks = self._breaks
+        first = bisect.bisect_right(breaks, start) - 1
+        hi = next((b for b in breaks if b >= end), len(self.text))
+        before = self.text[breaks[first - 1] : breaks[first]] if first > 0 else ""
+        return self.text[breaks[first] : hi], before
+
+    def unsupported_words(self, text: str) -> list[str]:
+        """Content words of model prose that the article never uses, in any inflection."""
+        words = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in FUNCTION_WORDS]
+        return [w for w in dict.fromkeys(words) if not self.has_word(w)]
+
+    def unknown_numbers(self, text: str) -> list[str]:
+        return [m.group() for m in NUMBER.finditer(fold(text)) if canon_number(m.group()) not in self.numbers]
+
+    def unknown_names(self, text: str, runs: bool = True) -> list[str]:
+        """Capitalized words in model prose that the article never uses (invented people, places, bodies).
+
+        With `runs`, a run of capitalized words must also stand together in the article; headlines, often
+        in title case, are checked word by word only."""
+        missing: list[str] = []
+        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", text))
+        for i, m in enumerate(words):
+            word = m.group()
+            if not word[0].isupper() or word.lower().strip("'’") in COMMON:
+                continue
+            before = text[: m.start()].rstrip()
+            sentence_start = not before or before[-1] in ".!?:;\"“”•-–—\n(" or before.endswith("\n")
+            if sentence_start:
+                nxt = words[i + 1] if i + 1 < len(words) else None
+                adjacent = nxt is not None and text[m.end() : nxt.start()].strip() == ""
+                if not (adjacent and nxt.group()[0].isupper()):
+                    continue  # a lone capital at a sentence start is ordinary prose
+            for part in re.split(r"[-'’]", word):
+                if part and part[0].isupper() and not self.has_word(part) and word not in missing:
+                    missing.append(word)
+        # each word may be the article's and the name still invented ("Peter Hall" from "Peter" and "Town
+        # Hall"): a run of capitalized words must stand together in the article as a name
+        if not missing and runs:
+            for run in PERSON.finditer(text):
+                # "Lithuania's NATO envoy" is two names, not one
+                for piece in re.split(r"['’]s\b", run.group()):
+                    words_in_run = [w for w in piece.split() if w.lower().strip("'’") not in COMMON]
+                    if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run), slack=1):
+                        missing.append(" ".join(words_in_run))
+        return missing
+
+
+# Page furniture: lines that are never evidence for a claim about the story.
+_FURNITURE = re.compile(
+    r"""(?ix)^(?:
+        (?:sources?|via|credits?)\s*:
+      | (?:stock\s+)?(?:photo|image|picture|photograph|illustration|video|graphic|map|chart|footage)s?
+        (?:\s+credits?)?\s*(?::|\bby\b|\bvia\b|\bcourtesy\b)
+      | (?:editing|reporting|writing|additional\s+reporting|compiled|produced|translated|research|graphics)\s+by\b
+      | (?:read\s+(?:more|also)|related|see\s+also|more\s+on\s+this|watch|listen|recommended)\s*:
+      | (?:advertisement|advert|sponsored|ad)\b\W*$
+      | comments?\s+(?:are|is)\s+closed | (?:leave|post|add)\s+a\s+comment
+      | (?:support|subscribe|sign\s+up|follow\s+us|share\s+this|donate)\b
+      | ©|copyright\b|all\s+rights\s+reserved
+      | (?:updated|published|posted|last\s+modified)\b.{0,40}\d
+      | \(?(?:reuters|ap|afp|dpa|upi)\)?\W*$
+    )"""
+)
+# "By Jana Hofer and Luis Ortega, Reuters": a short line naming the writers
+_BYLINE = re.compile(
+    r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
+    r"(?:\s*[,|/–—-]\s*.{0,60})?$"
+)
+# Sentences that credit the newsroom rather than report the story
+_CREDIT = re.compile(
+    r"(?i)contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting)|contributed\s+reporting"
+    r"|designed\s+the\s+graphics?|\bgraphics\s+by\b|\bediting\s+by\b|\breporting\s+by\b"
+    r"|\b(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:reporter|correspondent|journalist|writer|editor)s?\s+(?:for|at|with)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + _UPPER + r"0-9])")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
+                  "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",
+                  "co", "ltd", "capt", "sgt", "maj", "adm", "rev", "hon", "approx", "est", "fig", "p", "pp"}
+
+# Words of four letters or more that carry no claim; everything else in model prose must be the article's.
+FUNCTION_WORDS = set(
+    ["that", "with", "from", "this", "have", "been", "were", "will", "would", "could", "should", "their", "there", "they", "them", "than", "then", "into", "over", "about", "after", "before", "also", "more", "most", "some", "such", "only", "other", "which", "while", "what", "when", "where", "said", "says", "amid", "against", "under", "between", "during", "including", "because", "being", "does", "made", "make", "many", "much", "very", "both", "each", "here", "these", "those", "since", "until", "upon", "within", "without", "whose", "whom", "again", "further", "once", "same", "just", "like", "part", "parts", "following", "according"]
+)
+PROSE_UNSUPPORTED_MIN = 3  # and at least this share of the prose's content words
+PROSE_UNSUPPORTED_SHARE = 0.34
+
+
+def _cased_word(text: str, word: str) -> bool:
+    """`word` stands in `text` as a whole word, with this very case."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _same_stem(word: str, token: str) -> bool:
+    """The article's `word` is the name's `token`, give or take a short ending (Korea/Korean, Kovac/Kovach)."""
+    if len(token) < 4:
+        return word == token
+    stem = token[: max(4, len(token) - 3)]
+    return word.startswith(stem) and abs(len(word) - len(token)) <= 3
+
+
+_VARIANTS = [  # British -> American spellings; both sides are mapped, then must be equal
+    (re.compile(r"(?<=\w{2})our(?=s?$|ed$|ing$|ite)"), "or"),  # labour, colours, favoured, favourite
+    (re.compile(r"(?<=\w)is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # organise, organisation
+    (re.compile(r"(?<=\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse
+    (re.compile(r"(?<=\w{3}[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # travelled, modelling
+    (re.compile(r"(?<=\w{3}[^aeiou])re(s?)$"), r"er\1"),  # centre, theatres
+    (re.compile(r"(?<=\w{4})(?:mme|ue)(s?)$"), lambda m: ("m" if m.group(0).startswith("mme") else "") + m.group(1)),
+    (re.compile(r"ence(s?)$"), r"ense\1"),  # defence, licence
+    (re.compile(r"dgement"), "dgment"),  # judgement
+]
+
+
+def american(word: str) -> str:
+    for pattern, repl in _VARIANTS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _spelling_variant(x: str, y: str) -> bool:
+    """defence/defense, centre/center, programme/program, labour/labor, yes; secretly/secretary,
+    mediation/meditation, labour/labourer, no."""
+    return x == y or american(x) == american(y)
+
+
+def _same_words(a: list[str], b: list[str]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if any(c.isdigit() for c in x + y) or x in NEGATIONS or y in NEGATIONS:
+            return False
+        if min(len(x), len(y)) < 4 or not _spelling_variant(x, y):
+            return False
+    return True
+
+
+@lru_cache(maxsize=512)
+def small_locator(text: str) -> Locator:
+    """Paragraph-sized views, reused across items and re-asks."""
+    return Locator(text)
+
+
+@lru_cache(maxsize=16)  # whole articles: few, but large
+def locator(text: str) -> Locator:
+    return Locator(text)
+
+
+# -- the gate ---------------------------------------------------------------------------------------
