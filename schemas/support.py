@@ -208,7 +208,9 @@ class Passages:
         return self._rank_cache[key]
 
     # -- support ------------------------------------------------------------------------------------
-    def supports(self, claim: str, idxs: list[int], share: float) -> bool:
+    def supports(self, claim: str, idxs: list[int], share: float, *, attributed: bool = False) -> bool:
+        """True if the sentences support the claim (see the module's docstring). `attributed`: the claim is
+        credited to someone outside its text (a proposed response), so quoted words may back it."""
         # names may stand a little earlier: the speaker of a quote, the place a story opened with
         paragraph, before = self.paragraph(idxs, back=2)
         context = small_locator(paragraph)
@@ -239,6 +241,8 @@ class Passages:
             return False
         if _SPEAKS.search(claim) and not any(_SPEECH.search(s.text) for s in sentences):
             return False  # "X said ...": the passage must be someone saying it
+        if not attributed and not _SPEECH.search(claim) and any(_quoted_opinion(words, s.text) for s in sentences):
+            return False  # somebody's words in quotation marks, stated as fact without them
         if not _negated(claim) and not _repeats(claim, sentences) and self.denies(claim):
             return False
         shared = [w for w in words if any(s.has(w) for s in sentences)]
@@ -425,6 +429,16 @@ def _named(tokens: list[str], low: list[str], proper: set[str] | None = None) ->
     return (caps - _TITLES) or caps
 
 
+def _quoted_opinion(words: list[str], sentence: str) -> bool:
+    """True if most of the claim's words that the sentence holds stand inside its quotation marks."""
+    inside = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", sentence))
+    if not inside:
+        return False
+    whole, quoted = _Sentence(sentence), _Sentence(inside)
+    there = [w for w in words if whole.has(w)]
+    return len(there) >= 2 and sum(quoted.has(w) for w in there) >= 0.6 * len(there)
+
+
 def _repeats(claim: str, sentences: list[_Sentence]) -> bool:
     """True if the claim is, give or take a few words, the passage itself."""
     a = WORD.findall(fold(claim))
@@ -587,7 +601,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
         # the cues are English: for a brief in another language than the article only the rest is checked
         if p.strict and not p.proposes(idxs, words, proposer):
             return False
-        return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share)
+        return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
 
     good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]
     if good:

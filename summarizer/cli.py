@@ -45,6 +45,8 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--no-cache", is_flag=True, help="Neither read nor write the brief cache.")
     @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), envvar="SUMMARIZER_CACHE",
                   help="Cache file [env SUMMARIZER_CACHE; default ~/.cache/summarizer/briefs.sqlite3].")
+    @click.option("--show-dropped", is_flag=True,
+                  help="Keep what the model wrote in each item the gate removed, and list them (never in Slack).")
     @click.option("--verbose", "-v", is_flag=True, help="Log each model call and retry to stderr.")
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -56,13 +58,15 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def build_summarizer(*, model: str | None, base_url: str | None, language: str, no_cache: bool,
                      cache_path: Path | None, max_input_tokens: int | None = None, max_concurrency: int | None = None,
-                     progress: Callable[[int, int], None] | None = None, **_: Any) -> Any:
+                     progress: Callable[[int, int], None] | None = None, show_dropped: bool = False,
+                     **_: Any) -> Any:
     from .llm import LLM
     from .pipeline import Summarizer
 
     llm = LLM(model=model, base_url=base_url, max_concurrency=max_concurrency)
     cache: Any = False if no_cache else (cache_path or True)
-    return Summarizer(llm, cache=cache, language=language, max_input_tokens=max_input_tokens, progress=progress)
+    return Summarizer(llm, cache=cache, language=language, max_input_tokens=max_input_tokens, progress=progress,
+                      show_dropped=show_dropped)
 
 
 def _part_progress(done: int, total: int) -> None:

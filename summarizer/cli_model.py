@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 
 import click
@@ -77,8 +77,6 @@ def serve(spec: str, port: int, host: str, alias: str | None) -> None:
         fail(str(exc))
     name = alias or chosen.name
     click.echo(f"serving {gguf} as {name!r} at http://{host}:{port}/v1 (Ctrl-C to stop)", err=True)
-    try:
-        code = subprocess.call([sys.executable, "-m", *server_command(gguf, name, port, host=host)])
-    except KeyboardInterrupt:
-        code = 0
-    raise SystemExit(code)
+    sys.stderr.flush()
+    # the server takes this process's place: Ctrl-C and SIGTERM reach it directly, and nothing is left behind
+    os.execv(sys.executable, [sys.executable, "-m", *server_command(gguf, name, port, host=host)])

@@ -82,6 +82,8 @@ def slack(http_mode: bool, port: int, host: str, workers: int, queue_size: int, 
         from .local import choose
 
         local = choose(options["model"], base_url=options["base_url"], api_key=None) is not None
+        # what the gate removed is what the article does not support: it never goes to a channel
+        options["show_dropped"] = False
         summarizer = build_summarizer(max_concurrency=1 if local else max(8, workers), **options)
         _ = summarizer.llm.client  # no model configured: say so now, not at the first /brief
         bot = make_bot(summarizer, workers=workers, queue_size=queue_size)

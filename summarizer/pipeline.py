@@ -84,7 +84,7 @@ class Summarizer:
         cache: CacheArg = True,
         fetcher: Fetcher | None = None,
         language: str = "en",
-        reasks: int = 1,
+        reasks: int | None = None,
         temperature: float = 0.0,
         max_output_tokens: int = 2048,
         max_input_tokens: int | None = None,
@@ -99,7 +99,9 @@ class Summarizer:
         self.cache = _make_cache(cache)
         self.fetcher = fetcher or Fetcher()
         self.language, self.language_name = _language(language)
-        self.reasks = reasks
+        # a re-ask is another full call: 40-60 s on a local 2-core CPU, where the gate's repairs do most of
+        # what a re-ask would; one for hosted models
+        self.reasks = reasks if reasks is not None else (0 if self.llm.local is not None else 1)
         self.temperature = temperature
         self.max_output_tokens = max_output_tokens
         # what the gate removed is what the article does not support: its text is kept only on request
@@ -369,7 +371,7 @@ async def asummarize(
     language: str = "en",
     cache: CacheArg = True,
     fetcher: Fetcher | None = None,
-    reasks: int = 1,
+    reasks: int | None = None,
     force: bool = False,
     show_dropped: bool = False,
 ) -> Brief:

@@ -53,8 +53,18 @@ def to_markdown(brief: Brief) -> str:
         out += ["## Key figures", ""]
         out += [f"- **{f.value}** {f.label}{_md_quotes(f.evidence)}" for f in brief.key_figures]
         out.append("")
+    removed = removed_lines(brief)
+    if removed:
+        out += ["## Removed as unsupported", "", "*What the model wrote that the article does not support:*", ""]
+        out += [f"- {line}" for line in removed]
+        out.append("")
     out += ["---", _footer(brief), ""]
     return "\n".join(out)
+
+
+def removed_lines(brief: Brief) -> list[str]:
+    """One line per removed item whose text was kept (show_dropped): where it stood, what it said, why."""
+    return [f"{d.item}: {' '.join(d.text.split())[:300]} ({'; '.join(d.reasons)})" for d in brief.provenance.dropped if d.text]
 
 
 def footer_bits(brief: Brief) -> list[str]:
@@ -108,6 +118,10 @@ def to_text(brief: Brief) -> str:
             for text, evidence in items:
                 lines += [f"  - {text}", first(evidence)]
             lines.append("")
+    removed = removed_lines(brief)
+    if removed:
+        lines += ["REMOVED AS UNSUPPORTED (the model wrote it; the article does not say it)"]
+        lines += [f"  - {line}" for line in removed] + [""]
     lines.append(_footer(brief).strip("*"))
     return "\n".join(lines) + "\n"
 

@@ -100,10 +100,14 @@ def _scrub_response(response):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def vcr_config() -> dict:
+    return cassette_config()
+
+
+def cassette_config() -> dict:
     """Match on method, path and body (not host or port: cassettes replay whatever base URL recorded them).
 
     vcrpy's `body` matcher compares JSON bodies parsed (key order does not matter) when the request says
-    `content-type: application/json`, which the OpenAI SDK always does.
+    `content-type: application/json`, which the OpenAI SDK always does. (A plain function too, for bench/.)
     """
     return {
         "match_on": ["method", "path", "body"],

@@ -84,3 +84,22 @@ def test_every_help_has_an_example() -> None:
 def test_console_entry_point_runs() -> None:
     result = subprocess.run([sys.executable, "-m", "summarizer", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "brief" in result.stdout
+
+
+def test_show_dropped_lists_what_was_removed_only_when_asked(article_file: Path) -> None:
+    from tests.drafts import harbour_with_inventions
+
+    fake = FakeModel([harbour_with_inventions()])
+    with FakeServer(fake) as server:
+        plain = run("brief", str(article_file), "--format", "markdown", "--base-url", server.base_url, "--model",
+                    "fake", "--no-cache")
+        shown = run("brief", str(article_file), "--format", "markdown", "--base-url", server.base_url, "--model",
+                    "fake", "--no-cache", "--show-dropped")
+        as_json = run("brief", str(article_file), "--format", "json", "--base-url", server.base_url, "--model",
+                      "fake", "--no-cache")
+    assert plain.exit_code == shown.exit_code == as_json.exit_code == 0
+    assert "Petrov" not in plain.stdout and "Removed as unsupported" not in plain.stdout
+    assert "2 items removed as unsupported" in plain.stdout
+    assert "## Removed as unsupported" in shown.stdout and "Sergei Petrov" in shown.stdout
+    assert "a name that is not in the article" in shown.stdout
+    assert "Petrov" not in as_json.stdout and json.loads(as_json.stdout)["provenance"]["dropped"][0]["text"] is None

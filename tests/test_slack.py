@@ -97,9 +97,10 @@ Make = Callable[..., tuple[BriefBot, FakeModel]]
 def make(slack: FakeSlack) -> Iterator[Make]:
     bots: list[BriefBot] = []
 
-    def build(script: Any = None, *, latency: float = 0.0, fetcher: Fetcher | None = None, **options: Any):
+    def build(script: Any = None, *, latency: float = 0.0, fetcher: Fetcher | None = None, show_dropped: bool = False,
+              **options: Any):
         model = FakeModel(script if script is not None else [harbour_draft()], latency=latency)
-        summarizer = Summarizer(LLM(fake_async_client(model)), cache=False, fetcher=fetcher)
+        summarizer = Summarizer(LLM(fake_async_client(model)), cache=False, fetcher=fetcher, show_dropped=show_dropped)
         client = WebClient(token=BOT_TOKEN, base_url=slack.api_url)
         bot = make_bot(summarizer, client=client, signing_secret=SIGNING_SECRET, file_origins=(slack.url,), **options)
         bots.append(bot)
@@ -479,6 +480,24 @@ def test_show_evidence_where_the_bot_may_not_post_goes_to_the_clicker(
     [evidence] = slack.calls_to("hook:act")
     assert evidence.params["response_type"] == "ephemeral" and evidence.params["replace_original"] is False
     assert "Elena Maris" in "\n".join(texts(evidence.params["blocks"]))
+
+
+def test_inventions_never_reach_a_channel_even_when_kept_for_the_operator(
+    slack: FakeSlack, make: Make, article_text: str
+) -> None:
+    from tests.drafts import harbour_with_inventions
+
+    bot, _ = make([harbour_with_inventions()], show_dropped=True)  # the engine keeps the text; the bot never shows it
+    dispatch(bot, command_request(article_text, hook=slack.hook("cmd")))
+    assert bot.join(10)
+    [update] = slack.calls_to("chat.update")
+    ts, value = update.params["ts"], button_value(update.params["blocks"])
+    dispatch(bot, action_request(value, hook=slack.hook("act"), message_ts=ts))
+    assert bot.join(10)
+    posted = all_payloads(slack)
+    assert "Elena Maris" in posted and "removed as unsupported" in posted
+    for invented in ("Sergei Petrov", "Petrov", "2,400", "declared illegal"):
+        assert invented not in posted
 
 
 def test_show_evidence_for_a_forgotten_brief_says_so(slack: FakeSlack, make: Make) -> None:
