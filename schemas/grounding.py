@@ -273,7 +273,10 @@ def _label_at(draft: Draft, path: str) -> str:
     kind, _, index = path.partition("[")
     items = getattr(draft, kind, [])
     i = int(index.rstrip("]"))
-    return _label(kind, items[i]) if i < len(items) else ""
+    if i >= len(items):
+        return ""
+    # an actor is reported with the role it was given: often the role is what failed
+    return f"{items[i].name}: {items[i].role}" if kind == "who" else _label(kind, items[i])
 
 
 def feedback(problems: list[Problem], limit: int = 12) -> str:

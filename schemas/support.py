@@ -9,22 +9,44 @@ negation on one side is a negation on the other. Actors, proposed responses and 
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
+from .signals import (
+    CLAUSE,
+    CUE_CLAUSE,
+    CUES,
+    GENERIC,
+    JOINS,
+    NUMBER_WORDS,
+    REFUSAL,
+    SENTENCES,
+    SPEAKS,
+    SPEECH,
+    TITLES,
+    TOKEN,
+    Sentence,
+    attached,
+    content_words,
+    heading,
+    negated,
+    negation_edit,
+    quoted_opinion,
+    repeats,
+    same_word,
+    speaker_swap,
+    swapped_name,
+)
 from .text import (
     COMMON,
-    FUNCTION_WORDS,
-    NEGATIONS,
     NUMBER,
     PERSON,
     WORD,
     Locator,
-    american,
     canon_number,
     fold,
+    numbers_in,
     small_locator,
 )
 
@@ -36,48 +58,6 @@ CANDIDATES = 8  # best-scoring sentences tried when locating
 
 Failure = tuple[str, str]  # (reason for the report, hint for a re-ask)
 
-# Words a role uses that say nothing about whose role it is.
-_GENERIC = {"country", "countries", "state", "states", "nation", "group", "body", "organization", "organisation",
-            "official", "officials", "person", "people", "party", "parties", "involved", "member", "members",
-            "side", "actor", "entity", "institution", "government", "authority", "authorities", "agency", "role",
-            "leader", "figure", "company", "firm", "business", "corporation", "airline", "carrier", "operator",
-            "supplier", "union", "employer", "provider"}
-# Capitalized words that are titles rather than names of anyone.
-_TITLES = {"president", "minister", "secretary", "general", "chief", "executive", "director", "governor", "head",
-           "chair", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson", "ambassador", "prime",
-           "deputy", "senior", "former", "mayor", "premier", "commissioner", "officer", "king", "queen", "prince",
-           "judge", "justice", "senator", "representative", "permanent", "foreign", "defence", "defense",
-           "finance", "health", "interior", "vice", "acting", "professor", "doctor", "sir", "lord", "lady"}
-# A proposal: somebody proposes, urges, calls for, demands, plans, offers, says something should be done.
-_CUES = re.compile(
-    r"\b(?:propos\w*|urg\w*|call(?:s|ed|ing)?\s+(?:for|on|upon)|demand\w*|plan(?:s|ned|ning)?\b|offer\w*|should"
-    r"|must|need(?:s|ed)?\s+(?:to|for)|the\s+need|suggest\w*|recommend\w*|want(?:s|ed)?\s+to|ask(?:s|ed)?\s+\w+\s+to"
-    r"|press(?:es|ed)?\s+for|push(?:es|ed)?\s+for|seek\w*|sought|intend\w*|pledg\w*|promis\w*|vow\w*|agree\w*"
-    r"|approv\w*|appeal\w*|encourag\w*|advocat\w*|insist\w*|hope[sd]?\s+(?:that|to)"
-    r"|(?:is|are|was|were)\s+(?:going|set|expected|ready|prepared)\s+to|will\s+(?:seek|ask|introduce|propose|table)"
-    r"|important|necessary|consider\w*|aim(?:s|ed)?\s+to|threaten\w*|back(?:s|ed)?\s+(?:a|an|the)\b)",
-    re.IGNORECASE,
-)
-_REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")
-_CUE_CLAUSE = re.compile(r"[,;:–—]|\b(?:and|but|while|although|though|whereas)\b", re.IGNORECASE)
-_CLAUSE = re.compile(r"[,;:–—.!?]|\b(?:but|while|although|though|however|whereas)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"n[’']t\b", re.IGNORECASE)
-_NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
-_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")
-_NUMBER_WORDS = re.compile(
-    r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
-    r"|thousands?|millions?|billions?|dozens?|half|third|quarter|percent|several)\b"
-)
-# where one sentence of a claim joins two facts: "... and stresses ...", "...; ...", "..., while ..."
-_JOINS = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)|;\s+|,\s+while\s+")
-_SPEECH_VERBS = (r"(?:said|says|say|told|tells|added|adds|warned|warns|stressed|stresses|emphasi[sz]ed|noted|notes|argued"
-                 r"|insisted|wrote|writes|announced|announces|confirmed|confirms|claimed|claims|explained|stated|states"
-                 r"|believes|believed|thinks|described|called|urged|acknowledged|admitted|denied|replied|responded)")
-_VERB = re.compile(r"\b" + _SPEECH_VERBS + r"\b")
-_SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + _SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
-_SPEECH = re.compile(r"\b" + _SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
-
 
 @dataclass(frozen=True)
 class Passage:
@@ -85,43 +65,6 @@ class Passage:
     end: int
     match: str  # exact / normalized / fuzzy (the model's quote) or located (found by the tool)
 
-
-def content_words(text: str) -> list[str]:
-    """The words that carry a claim: four letters or more, not function words, folded and in American spelling."""
-    words = (w for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in FUNCTION_WORDS)
-    return list(dict.fromkeys(words))
-
-
-@lru_cache(maxsize=8192)
-def _same_word(a: str, b: str) -> bool:
-    """The same word give or take an ending (Korea/Korean, called/calls) or a British spelling."""
-    if a == b:
-        return True
-    if american(a) == american(b):
-        return True
-    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 4:
-        return False
-    need = max(4, min(len(a), len(b)) - 3)
-    return a[:need] == b[:need]
-
-
-def _negated(text: str) -> bool:
-    return bool(_NEGATED.search(text)) or any(w in _NEG_WORDS for w in WORD.findall(text.lower()))
-
-
-class _Sentence:
-    """One sentence with what support needs of it, computed once per article."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.words = {w for w in WORD.findall(fold(text)) if len(w) > 1}
-        self._by_prefix: dict[str, list[str]] = {}
-        for w in self.words:
-            self._by_prefix.setdefault(w[:4], []).append(w)
-        self.cue = bool(_CUES.search(text))
-
-    def has(self, word: str) -> bool:
-        return word in self.words or any(_same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
 
 
 class Passages:
@@ -131,15 +74,15 @@ class Passages:
         self.loc = loc
         self.strict = strict  # False: the brief is in another language than the article, words can't be compared
         self.spans = loc.sentences
-        self.sentences = [_Sentence(loc.text[s:e]) for s, e in self.spans]
+        self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
         # nothing a reader can check, so they are no evidence for a claim
-        self.headings = {i for i, (s, e) in enumerate(self.spans) if _heading(loc.text, s, e)}
+        self.headings = {i for i, (s, e) in enumerate(self.spans) if heading(loc.text, s, e)}
         # words the article writes capitalized inside a sentence: its proper names
         self.proper = {
             fold(t.group()).removesuffix("’s").removesuffix("'s")
             for s, e in self.spans
-            for k, t in enumerate(_TOKEN.finditer(loc.text, s, e))
+            for k, t in enumerate(TOKEN.finditer(loc.text, s, e))
             if k and t.group()[0].isupper()
         } - COMMON
 
@@ -148,7 +91,7 @@ class Passages:
         article writes as a name)."""
         runs: list[list[str]] = []
         last_end = -2
-        for k, t in enumerate(_TOKEN.finditer(claim)):
+        for k, t in enumerate(TOKEN.finditer(claim)):
             word = fold(t.group()).removesuffix("’s").removesuffix("'s")
             named = word not in COMMON and len(word) > 1 and (word in self.proper or (k and t.group()[0].isupper()))
             if not named:
@@ -226,7 +169,7 @@ class Passages:
         around = [context] + ([small_locator(before)] if before and not others else [])
         for run in runs:
             # one word of a name suffices ("the bank" for "Czech National Bank"), but not a title alone
-            words = [w for w in run if w not in _TITLES] or run
+            words = [w for w in run if w not in TITLES] or run
             if not any(view.has_word(w) for view in around for w in words):
                 return False
         # names are checked above; the share is of what the claim says about them ("Maris resigned" must
@@ -236,14 +179,14 @@ class Passages:
         if not words:
             return True
         sentences = [self.sentences[i] for i in idxs]
-        if any(_swapped_name(claim, s.text, self.proper) or _negation_edit(claim, s.text) or _speaker_swap(claim, s.text)
+        if any(swapped_name(claim, s.text, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
                for s in sentences):
             return False
-        if _SPEAKS.search(claim) and not any(_SPEECH.search(s.text) for s in sentences):
+        if SPEAKS.search(claim) and not any(SPEECH.search(s.text) for s in sentences):
             return False  # "X said ...": the passage must be someone saying it
-        if not attributed and not _SPEECH.search(claim) and any(_quoted_opinion(words, s.text) for s in sentences):
+        if not attributed and not SPEECH.search(claim) and any(quoted_opinion(words, s.text) for s in sentences):
             return False  # somebody's words in quotation marks, stated as fact without them
-        if not _negated(claim) and not _repeats(claim, sentences) and self.denies(claim):
+        if not negated(claim) and not repeats(claim, sentences) and self.denies(claim):
             return False
         shared = [w for w in words if any(s.has(w) for s in sentences)]
         if len(shared) < min(2, len(words)) or len(shared) < share * len(words):
@@ -254,30 +197,30 @@ class Passages:
     def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
         """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
         "the bridge would not stay closed" is not "would stay closed"."""
-        negated = [_Sentence(c) for c in _CLAUSE.split(text) if c and _negated(c)]
-        claimed = [c for c in _CUE_CLAUSE.split(claim) if c and _negated(c)]
+        denials = [Sentence(c) for c in CLAUSE.split(text) if c and negated(c)]
+        claimed = [c for c in CUE_CLAUSE.split(claim) if c and negated(c)]
         if claimed:
             # what the claim denies, the passage must deny too
             for clause in claimed:
                 words = content_words(clause)
-                if words and not any(sum(n.has(w) for w in words) * 2 >= len(words) for n in negated):
+                if words and not any(sum(n.has(w) for w in words) * 2 >= len(words) for n in denials):
                     return False
             return True
-        for inside in negated:
+        for inside in denials:
             overlap = [w for w in shared if inside.has(w)]
             if len(overlap) >= 2 and len(overlap) >= 0.5 * len(shared):
                 return False  # the article says it is not so
             own = content_words(inside.text)
-            if own and sum(_Sentence(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
+            if own and sum(Sentence(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
                 return False  # the claim repeats a denied clause without its denial
         return True
 
     @cached_property
-    def _denied(self) -> list[tuple[list[str], _Sentence]]:
+    def _denied(self) -> list[tuple[list[str], Sentence]]:
         out = []
         for sentence in self.sentences:
-            for clause in _CUE_CLAUSE.split(sentence.text):
-                if clause and _negated(clause):
+            for clause in CUE_CLAUSE.split(sentence.text):
+                if clause and negated(clause):
                     words = content_words(clause)
                     if len(words) >= 3:
                         out.append((words, sentence))
@@ -318,12 +261,12 @@ class Passages:
             text = self.sentences[i].text
             if not self.sentences[i].cue:
                 continue
-            for clause in _CUE_CLAUSE.split(text):
-                inside = _Sentence(clause)
+            for clause in CUE_CLAUSE.split(text):
+                inside = Sentence(clause)
                 if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words):
                     return True
-            first_cue = _CUES.search(text)
-            positions = [m.start() for m in _TOKEN.finditer(text) if any(_same_word(fold(m.group()), w) for w in words)]
+            first_cue = CUES.search(text)
+            positions = [m.start() for m in TOKEN.finditer(text) if any(same_word(fold(m.group()), w) for w in words)]
             enough = sum(self.sentences[i].has(w) for w in words) * 2 >= len(words)
             if first_cue and positions and enough and first_cue.start() < min(positions):
                 return True
@@ -364,161 +307,16 @@ class Passages:
         """True if the article gives the role to someone else: its words stand beside another name and never
         beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
         mine = {t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1}
-        words = [w for w in content_words(role) if w not in _GENERIC and not any(_same_word(w, t) for t in mine)]
+        words = [w for w in content_words(role) if w not in GENERIC and not any(same_word(w, t) for t in mine)]
         if not words:
             return False
         own = other = 0
         for s in self.sentences:
-            side = _attached(s.text, words, mine)
+            side = attached(s.text, words, mine)
             own += side == "own"
             other += side == "other"
         return other > 0 and own == 0
 
-
-def _swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
-    """True if the claim is the sentence with one name put in place of another ("Kessel mayor Helen Marsh
-    called for ..." where the article has "Kessel mayor Ingrid Solheim called for ..."): how a true passage is
-    handed to the wrong person."""
-    a = [t.group() for t in _TOKEN.finditer(claim)]
-    b = [t.group() for t in _TOKEN.finditer(sentence)]
-    la, lb = [fold(t) for t in a], [fold(t) for t in b]
-    matcher = difflib.SequenceMatcher(None, la, lb, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
-            continue
-        # a claim's first word is capitalized anyway ("Calls for sanctions"): a name only if the article's
-        mine = _named(a[i1:i2], la[i1:i2], proper if i1 == 0 else None)
-        theirs = _named(b[j1:j2], lb[j1:j2], proper if j1 == 0 else None)
-        if mine and theirs and not mine & theirs and not any(_same_word(x, y) for x in mine for y in theirs):
-            return True
-    return False
-
-
-def _speaker_swap(claim: str, sentence: str) -> bool:
-    """True if the claim gives a verb of the sentence another subject: "Health Minister warned that ..." where
-    the article has "..., while WHO country representative Dr. Severin Kamau warned that ..."."""
-    for verb in _VERB.finditer(claim):
-        mine = _subject(claim, verb.start())
-        if not mine:
-            continue
-        for there in re.finditer(r"\b" + re.escape(verb.group()) + r"\b", sentence):
-            theirs = _subject(sentence, there.start())
-            if theirs and not mine & theirs and not any(_same_word(x, y) for x in mine for y in theirs):
-                return True
-    return False
-
-
-def _subject(text: str, at: int) -> set[str]:
-    """The capitalized words right before offset `at` (the run of a name or title), folded."""
-    words = [t for t in _TOKEN.finditer(text[:at])][-6:]
-    run: list[str] = []
-    edge = at
-    for t in reversed(words):
-        if text[t.end() : edge].strip(" .") or not t.group()[0].isupper():
-            break
-        run.append(fold(t.group()).removesuffix("’s").removesuffix("'s"))
-        edge = t.start()
-    return {w for w in run if w not in COMMON}
-
-
-def _named(tokens: list[str], low: list[str], proper: set[str] | None = None) -> set[str]:
-    """The capitalized words of a stretch of text; titles only when there is nothing else. With `proper`, the
-    stretch opens a sentence, and its first word counts only if the article writes it as a name."""
-    caps = {w for k, (t, w) in enumerate(zip(tokens, low, strict=True))
-            if t[0].isupper() and w not in COMMON and (k or proper is None or w in proper)}
-    return (caps - _TITLES) or caps
-
-
-def _quoted_opinion(words: list[str], sentence: str) -> bool:
-    """True if most of the claim's words that the sentence holds stand inside its quotation marks."""
-    inside = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", sentence))
-    if not inside:
-        return False
-    whole, quoted = _Sentence(sentence), _Sentence(inside)
-    there = [w for w in words if whole.has(w)]
-    return len(there) >= 2 and sum(quoted.has(w) for w in there) >= 0.6 * len(there)
-
-
-def _repeats(claim: str, sentences: list[_Sentence]) -> bool:
-    """True if the claim is, give or take a few words, the passage itself."""
-    a = WORD.findall(fold(claim))
-    return any(difflib.SequenceMatcher(None, a, WORD.findall(fold(s.text)), autojunk=False).ratio() >= 0.8 for s in sentences)
-
-
-def _negation_edit(claim: str, sentence: str) -> bool:
-    """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
-    a = [t.lower() for t in WORD.findall(claim)]
-    b = [t.lower() for t in WORD.findall(sentence)]
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.5:
-        return False  # not the same sentence: polarity is judged by clauses instead
-    ops = matcher.get_opcodes()
-    for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        if op == "delete" and k in (0, len(ops) - 1):
-            continue  # the sentence goes on before or after the part the claim repeats
-        if op != "equal" and sum(w in _NEG_WORDS or w == "t" for w in a[i1:i2]) != sum(
-            w in _NEG_WORDS or w == "t" for w in b[j1:j2]
-        ):
-            return True
-    return False
-
-
-def _heading(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    line = text[line_start:line_end].strip()
-    if text[start:end].strip() != line or len(line.split()) > 14 or line[-1:] in ".!?\"”’:;)":
-        return False
-    before = text[max(0, line_start - 2) : line_start]
-    after = text[line_end : line_end + 2]
-    return (line_start == 0 or before.endswith("\n\n") or not before.strip()) and (after in ("", "\n") or after == "\n\n")
-
-
-def _attached(text: str, role: list[str], mine: set[str]) -> str | None:
-    """Whose the role words in one sentence are: 'own', 'other' or None (not there, or nobody near)."""
-    tokens = list(_TOKEN.finditer(text))
-    low = [fold(t.group()).removesuffix("’s").removesuffix("'s") for t in tokens]
-    at = {i for i, w in enumerate(low) if any(_same_word(w, r) for r in role)}
-    if len({low[i] for i in at}) < max(1, (len(role) + 1) // 2):
-        return None
-    others: list[int] = []
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].group()[0].isupper():
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(tokens) and tokens[j + 1].group()[0].isupper() and not text[tokens[j].end() : tokens[j + 1].start()].strip():
-            j += 1
-        run = range(i, j + 1)
-        titled = [k for k in run if k in at]
-        # "NATO Secretary General Mark Rutte": the name follows the title; "Valmora Dockworkers' Union" is the
-        # role's own phrase (its last role word is no title), so nobody in it holds the role
-        if titled and low[max(titled)] not in _TITLES:
-            i = j + 1
-            continue
-        for k in (k for k in run if k > max(titled)) if titled else run:
-            if low[k] in COMMON or low[k] in _TITLES or low[k] in mine or text[tokens[k].end() : tokens[k].end() + 1] == ":":
-                continue
-            others.append(k)
-        i = j + 1
-    own = [i for i, w in enumerate(low) if w in mine and not (tokens[i].group().endswith(("’s", "'s")) and i + 1 in at)]
-    if not own and not others:
-        return None
-    # "WHO country representative Dr. Severin Kamau": the name right after the title holds it
-    k = max(at) + 1 if low[max(at)] in _TITLES else len(tokens)
-    while k < len(tokens) and low[k] in _TITLES | {"dr", "mr", "mrs", "ms"} and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
-        k += 1
-    if k < len(tokens) and tokens[k].group()[0].isupper() and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
-        if k in own:
-            return "own"
-        if k in others:
-            return "other"
-    center = sum(at) / len(at)
-    d_own = min((abs(i - center) for i in own), default=float("inf"))
-    d_other = min((abs(i - center) for i in others), default=float("inf"))
-    return "own" if d_own <= d_other else "other"
 
 
 # -- the judges: (chosen evidence, None) or ([], (reason, hint)) ---------------------------------------
@@ -528,7 +326,7 @@ def judge_claim(p: Passages, claim: str, quoted: list[Passage], near: int, *, st
                 ) -> tuple[list[Passage], Failure | None]:
     """A plain claim (what happened, a background point). A claim of several sentences needs support for
     each of them; its evidence is their passages together."""
-    pieces = _SENTENCES.split(claim.strip()) if strict_words else [claim]
+    pieces = SENTENCES.split(claim.strip()) if strict_words else [claim]
     pieces = [c for c in pieces if content_words(c) or NUMBER.search(c)] or [claim]
     chosen: list[Passage] = []
     for piece in pieces:
@@ -543,7 +341,7 @@ def judge_claim(p: Passages, claim: str, quoted: list[Passage], near: int, *, st
 def _support_clauses(p: Passages, piece: str, quoted: list[Passage], near: int) -> list[Passage]:
     """A sentence joining two facts ("He confirmed X and stressed Y"), each supported on its own. Later
     clauses keep the sentence's subject, so "Rutte confirmed X and stressed Y" needs Rutte beside Y too."""
-    clauses = [c for c in _JOINS.split(piece) if c.strip()]
+    clauses = [c for c in JOINS.split(piece) if c.strip()]
     if len(clauses) < 2:
         return []
     subject = re.match(r"(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+", piece)
@@ -572,7 +370,7 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     if p.strict and p.role_elsewhere(name, role):
         return [], ("the article gives this role to someone else",
                     f"the article gives the role {role!r} to someone else, not to {name!r}")
-    specific = [w for w in content_words(role) if w not in _GENERIC]
+    specific = [w for w in content_words(role) if w not in GENERIC]
     if p.strict and specific and not any(p.loc.has_word(w) for w in specific):
         return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")
     good = [q for q in quoted if p.names(name, p.indices(q.start, q.end), paragraph=False)]
@@ -593,7 +391,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
 
     words = content_words(action)
     first = WORD.findall(fold(action))[:1]
-    if first and _REFUSAL.match(first[0]):
+    if first and REFUSAL.match(first[0]):
         return [], ("a refusal, not a proposal",
                     "list under proposed_responses only what someone proposed, not what they rejected")
 
@@ -621,12 +419,12 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     # a year or other number in the label ("rate in 2022") must stand in the passage too
     numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
     label_words = content_words(f"{label} {value}")
-    if (not numbers and not _NUMBER_WORDS.search(value)) or len(value.split()) > 8:
+    if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
         return [], ("not a figure", "key_figures are numbers as the article writes them, with a short label")
 
     def ok(idxs: list[int]) -> bool:
         text = " ".join(p.sentences[i].text for i in idxs)
-        there = {canon_number(m.group()) for m in NUMBER.finditer(fold(text))}
+        there = numbers_in(fold(text))
         if not numbers <= there:
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):

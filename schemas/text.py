@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-__all__ = ["Locator", "Span", "normalize", "fold", "canon_number", "locator", "small_locator"]
+__all__ = ["Locator", "Span", "normalize", "fold", "canon_number", "numbers_in", "locator", "small_locator"]
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
@@ -106,6 +106,19 @@ def _has_cyrillic(text: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in text)
 
 
+_SPELLED = {w: str(n) for n, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+_SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+                 "ninety": "90", "hundred": "100", "dozen": "12"})
+_SPELLED_RE = re.compile(r"\b(?:" + "|".join(_SPELLED) + r")\b", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, in digits or spelled out ("eight daily sailings" states 8)."""
+    found = {canon_number(m.group()) for m in NUMBER.finditer(text)}
+    return found | {_SPELLED[m.group().lower()] for m in _SPELLED_RE.finditer(text)}
+
+
 def canon_number(token: str) -> str:
     digits = "".join(c for c in token if c.isdigit())
     return digits.lstrip("0") or "0"
@@ -129,7 +142,7 @@ class Locator:
             self.norm, self._index = _norm, array("q")
         self._breaks: list[int] | None = None
         self._word_cache: list[str] | None = None
-        self.numbers = {canon_number(m.group()) for m in NUMBER.finditer(self.norm)}
+        self.numbers = numbers_in(self.norm)
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None

@@ -130,7 +130,9 @@ def merge(parts: list[Grounded], *, prefix: str = "part") -> Grounded:
     seen_text: set[str] = set()
     for i in reversed(range(len(parts))):
         for d in parts[i].dropped:
-            key = _key(d.text or "")
+            # an actor is one item whatever role each answer gave it ("Name: role")
+            text = (d.text or "").split(":")[0] if d.item.split("[")[0] == "who" else (d.text or "")
+            key = _key(text)
             if key and (key in kept or key in seen_text):
                 continue
             seen_text.add(key)

@@ -49,7 +49,7 @@ async def test_inventions_are_reasked_then_dropped_and_reported(article_text: st
 async def test_the_invented_text_is_kept_only_when_asked(article_text: str) -> None:
     fake = FakeModel([harbour_with_inventions()])
     brief = await asummarize(article_text, client=fake_async_client(fake), cache=False, reasks=0, show_dropped=True)
-    assert {d.text for d in brief.provenance.dropped} == {"Sergei Petrov", "A 2,400-job cut was announced."}
+    assert {d.text for d in brief.provenance.dropped} == {"Sergei Petrov: mediator", "A 2,400-job cut was announced."}
 
 
 async def test_a_mended_answer_is_used(article_text: str) -> None:

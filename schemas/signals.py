@@ -1,0 +1,251 @@
+"""What a sentence says, read off its words: content words, negations, proposal cues, speakers, names put in
+place of others, quoted opinions, headings, and whose a role is. The support rules (`schemas.support`) are
+built from these; nothing here knows of drafts or briefs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
+
+__all__ = ["CLAUSE", "CUES", "CUE_CLAUSE", "GENERIC", "JOINS", "NUMBER_WORDS", "REFUSAL", "SENTENCES", "SPEAKS", "SPEECH", "Sentence", "TITLES", "TOKEN", "VERB", "attached", "heading", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "speaker_swap", "swapped_name", "content_words"]
+
+
+
+# Words a role uses that say nothing about whose role it is.
+GENERIC = {"country", "countries", "state", "states", "nation", "group", "body", "organization", "organisation",
+            "official", "officials", "person", "people", "party", "parties", "involved", "member", "members",
+            "side", "actor", "entity", "institution", "government", "authority", "authorities", "agency", "role",
+            "leader", "figure", "company", "firm", "business", "corporation", "airline", "carrier", "operator",
+            "supplier", "union", "employer", "provider"}
+# Capitalized words that are titles rather than names of anyone.
+TITLES = {"president", "minister", "secretary", "general", "chief", "executive", "director", "governor", "head",
+           "chair", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson", "ambassador", "prime",
+           "deputy", "senior", "former", "mayor", "premier", "commissioner", "officer", "king", "queen", "prince",
+           "judge", "justice", "senator", "representative", "permanent", "foreign", "defence", "defense",
+           "finance", "health", "interior", "vice", "acting", "professor", "doctor", "sir", "lord", "lady"}
+# A proposal: somebody proposes, urges, calls for, demands, plans, offers, says something should be done.
+CUES = re.compile(
+    r"\b(?:propos\w*|urg\w*|call(?:s|ed|ing)?\s+(?:for|on|upon)|demand\w*|plan(?:s|ned|ning)?\b|offer\w*|should"
+    r"|must|need(?:s|ed)?\s+(?:to|for)|the\s+need|suggest\w*|recommend\w*|want(?:s|ed)?\s+to|ask(?:s|ed)?\s+\w+\s+to"
+    r"|press(?:es|ed)?\s+for|push(?:es|ed)?\s+for|seek\w*|sought|intend\w*|pledg\w*|promis\w*|vow\w*|agree\w*"
+    r"|approv\w*|appeal\w*|encourag\w*|advocat\w*|insist\w*|hope[sd]?\s+(?:that|to)"
+    r"|(?:is|are|was|were)\s+(?:going|set|expected|ready|prepared)\s+to|will\s+(?:seek|ask|introduce|propose|table)"
+    r"|important|necessary|consider\w*|aim(?:s|ed)?\s+to|threaten\w*|back(?:s|ed)?\s+(?:a|an|the)\b)",
+    re.IGNORECASE,
+)
+REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")
+CUE_CLAUSE = re.compile(r"[,;:–—]|\b(?:and|but|while|although|though|whereas)\b", re.IGNORECASE)
+CLAUSE = re.compile(r"[,;:–—.!?]|\b(?:but|while|although|though|however|whereas)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"n[’']t\b", re.IGNORECASE)
+_NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
+TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")
+NUMBER_WORDS = re.compile(
+    r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
+    r"|thousands?|millions?|billions?|dozens?|half|third|quarter|percent|several)\b"
+)
+# where one sentence of a claim joins two facts: "... and stresses ...", "...; ...", "..., while ..."
+JOINS = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)|;\s+|,\s+while\s+")
+_SPEECH_VERBS = (r"(?:said|says|say|told|tells|added|adds|warned|warns|stressed|stresses|emphasi[sz]ed|noted|notes|argued"
+                 r"|insisted|wrote|writes|announced|announces|confirmed|confirms|claimed|claims|explained|stated|states"
+                 r"|believes|believed|thinks|described|called|urged|acknowledged|admitted|denied|replied|responded)")
+VERB = re.compile(r"\b" + _SPEECH_VERBS + r"\b")
+SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + _SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
+SPEECH = re.compile(r"\b" + _SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
+SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
+
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry a claim: four letters or more, not function words, folded and in American spelling."""
+    words = (w for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in FUNCTION_WORDS)
+    return list(dict.fromkeys(words))
+
+
+@lru_cache(maxsize=8192)
+def same_word(a: str, b: str) -> bool:
+    """The same word give or take an ending (Korea/Korean, called/calls) or a British spelling."""
+    if a == b:
+        return True
+    if american(a) == american(b):
+        return True
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 4:
+        return False
+    need = max(4, min(len(a), len(b)) - 3)
+    return a[:need] == b[:need]
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATED.search(text)) or any(w in _NEG_WORDS for w in WORD.findall(text.lower()))
+
+
+class Sentence:
+    """One sentence with what support needs of it, computed once per article."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = {w for w in WORD.findall(fold(text)) if len(w) > 1}
+        self._by_prefix: dict[str, list[str]] = {}
+        for w in self.words:
+            self._by_prefix.setdefault(w[:4], []).append(w)
+        self.cue = bool(CUES.search(text))
+
+    def has(self, word: str) -> bool:
+        return word in self.words or any(same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
+
+
+
+def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
+    """True if the claim is the sentence with one name put in place of another ("Kessel mayor Helen Marsh
+    called for ..." where the article has "Kessel mayor Ingrid Solheim called for ..."): how a true passage is
+    handed to the wrong person."""
+    a = [t.group() for t in TOKEN.finditer(claim)]
+    b = [t.group() for t in TOKEN.finditer(sentence)]
+    la, lb = [fold(t) for t in a], [fold(t) for t in b]
+    matcher = difflib.SequenceMatcher(None, la, lb, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
+            continue
+        # a claim's first word is capitalized anyway ("Calls for sanctions"): a name only if the article's
+        mine = _named(a[i1:i2], la[i1:i2], proper if i1 == 0 else None)
+        theirs = _named(b[j1:j2], lb[j1:j2], proper if j1 == 0 else None)
+        if mine and theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs):
+            return True
+    return False
+
+
+def speaker_swap(claim: str, sentence: str) -> bool:
+    """True if the claim gives a verb of the sentence another subject: "Health Minister warned that ..." where
+    the article has "..., while WHO country representative Dr. Severin Kamau warned that ..."."""
+    for verb in VERB.finditer(claim):
+        mine = _subject(claim, verb.start())
+        if not mine:
+            continue
+        for there in re.finditer(r"\b" + re.escape(verb.group()) + r"\b", sentence):
+            theirs = _subject(sentence, there.start())
+            if theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs):
+                return True
+    return False
+
+
+def _subject(text: str, at: int) -> set[str]:
+    """The capitalized words right before offset `at` (the run of a name or title), folded."""
+    words = [t for t in TOKEN.finditer(text[:at])][-6:]
+    run: list[str] = []
+    edge = at
+    for t in reversed(words):
+        if text[t.end() : edge].strip(" .") or not t.group()[0].isupper():
+            break
+        run.append(fold(t.group()).removesuffix("’s").removesuffix("'s"))
+        edge = t.start()
+    return {w for w in run if w not in COMMON}
+
+
+def _named(tokens: list[str], low: list[str], proper: set[str] | None = None) -> set[str]:
+    """The capitalized words of a stretch of text; titles only when there is nothing else. With `proper`, the
+    stretch opens a sentence, and its first word counts only if the article writes it as a name."""
+    caps = {w for k, (t, w) in enumerate(zip(tokens, low, strict=True))
+            if t[0].isupper() and w not in COMMON and (k or proper is None or w in proper)}
+    return (caps - TITLES) or caps
+
+
+def quoted_opinion(words: list[str], sentence: str) -> bool:
+    """True if most of the claim's words that the sentence holds stand inside its quotation marks."""
+    inside = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", sentence))
+    if not inside:
+        return False
+    whole, quoted = Sentence(sentence), Sentence(inside)
+    there = [w for w in words if whole.has(w)]
+    return len(there) >= 2 and sum(quoted.has(w) for w in there) >= 0.6 * len(there)
+
+
+def repeats(claim: str, sentences: list[Sentence]) -> bool:
+    """True if the claim is, give or take a few words, the passage itself."""
+    a = WORD.findall(fold(claim))
+    return any(difflib.SequenceMatcher(None, a, WORD.findall(fold(s.text)), autojunk=False).ratio() >= 0.8 for s in sentences)
+
+
+def negation_edit(claim: str, sentence: str) -> bool:
+    """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
+    a = [t.lower() for t in WORD.findall(claim)]
+    b = [t.lower() for t in WORD.findall(sentence)]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.ratio() < 0.5:
+        return False  # not the same sentence: polarity is judged by clauses instead
+    ops = matcher.get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op == "delete" and k in (0, len(ops) - 1):
+            continue  # the sentence goes on before or after the part the claim repeats
+        if op != "equal" and sum(w in _NEG_WORDS or w == "t" for w in a[i1:i2]) != sum(
+            w in _NEG_WORDS or w == "t" for w in b[j1:j2]
+        ):
+            return True
+    return False
+
+
+def heading(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    if text[start:end].strip() != line or len(line.split()) > 14 or line[-1:] in ".!?\"”’:;)":
+        return False
+    before = text[max(0, line_start - 2) : line_start]
+    after = text[line_end : line_end + 2]
+    return (line_start == 0 or before.endswith("\n\n") or not before.strip()) and (after in ("", "\n") or after == "\n\n")
+
+
+def attached(text: str, role: list[str], mine: set[str]) -> str | None:
+    """Whose the role words in one sentence are: 'own', 'other' or None (not there, or nobody near)."""
+    tokens = list(TOKEN.finditer(text))
+    low = [fold(t.group()).removesuffix("’s").removesuffix("'s") for t in tokens]
+    at = {i for i, w in enumerate(low) if any(same_word(w, r) for r in role)}
+    if len({low[i] for i in at}) < max(1, (len(role) + 1) // 2):
+        return None
+    others: list[int] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].group()[0].isupper():
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1].group()[0].isupper() and not text[tokens[j].end() : tokens[j + 1].start()].strip():
+            j += 1
+        run = range(i, j + 1)
+        titled = [k for k in run if k in at]
+        # "NATO Secretary General Mark Rutte": the name follows the title; "Valmora Dockworkers' Union" is the
+        # role's own phrase (its last role word is no title), so nobody in it holds the role
+        if titled and low[max(titled)] not in TITLES:
+            i = j + 1
+            continue
+        for k in (k for k in run if k > max(titled)) if titled else run:
+            if low[k] in COMMON or low[k] in TITLES or low[k] in mine or text[tokens[k].end() : tokens[k].end() + 1] == ":":
+                continue
+            others.append(k)
+        i = j + 1
+    own = [i for i, w in enumerate(low) if w in mine and not (tokens[i].group().endswith(("’s", "'s")) and i + 1 in at)]
+    for r in sorted(at):
+        # "the island of Skarva" names the island; "general secretary of the union" is a title (see below)
+        if low[r] in TITLES or r + 1 >= len(tokens) or low[r + 1] != "of":
+            continue
+        k = r + 2 + (r + 2 < len(tokens) and low[r + 2] == "the")
+        if k < len(tokens) and tokens[k].group()[0].isupper() and low[k] not in COMMON:
+            return "own" if k in own else "other"
+    if not own and not others:
+        return None
+    # "WHO country representative Dr. Severin Kamau": the name right after the title holds it
+    k = max(at) + 1 if low[max(at)] in TITLES else len(tokens)
+    while k < len(tokens) and low[k] in TITLES | {"dr", "mr", "mrs", "ms"} and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
+        k += 1
+    if k < len(tokens) and tokens[k].group()[0].isupper() and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
+        if k in own:
+            return "own"
+        if k in others:
+            return "other"
+    center = sum(at) / len(at)
+    d_own = min((abs(i - center) for i in own), default=float("inf"))
+    d_other = min((abs(i - center) for i in others), default=float("inf"))
+    return "own" if d_own <= d_other else "other"
