@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-import unicodedata
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,107 +20,38 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-__all__ = ["Locator", "Span", "normalize", "fold", "canon_number", "numbers_in", "locator", "small_locator"]
+from .normal import (
+    NEGATIONS,
+    NUMBER,
+    TRANSLIT,
+    american,
+    canon_number,
+    fold,
+    has_cyrillic,
+    normalize,
+    numbers_in,
+    same_words,
+)
+
+__all__ = ["Locator", "Span", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
+           "normalize", "numbers_in"]
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
 MIN_QUOTE_WORDS = 2
 
-_CHAR_MAP = {
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-    "\u2026": "...",
-}
-_DROP_CHARS = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 WORD = re.compile(r"\w+")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
-NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"
 # two or more capitalized words in a row: somebody named (a person, a body, a state)
 PERSON = re.compile(rf"[{_UPPER}][\w’'\-]+(?:\s+[{_UPPER}][\w’'\-]+)+")
-NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 # Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
 COMMON = set(
     ["a", "an", "the", "and", "or", "but", "if", "in", "on", "at", "of", "to", "for", "by", "from", "with", "as", "into", "over", "after", "before", "during", "amid", "following", "according", "while", "when", "where", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "there", "here", "also", "meanwhile", "however", "both", "all", "some", "many", "several", "more", "most", "other", "another", "each", "new", "i", "mr", "mrs", "ms", "dr"]
 )
-
-
-def _norm_char(ch: str) -> str:
-    if ch in _DROP_CHARS:
-        return ""
-    mapped = _CHAR_MAP.get(ch)
-    if mapped is None:
-        mapped = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
-    return mapped.lower()
-
-
-def normalize(text: str) -> tuple[str, array[int]]:
-    """Fold typography, whitespace and case; return the folded text and each character's source offset."""
-    out: list[str] = []
-    index: array[int] = array("q")
-    space = True  # drop leading whitespace
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not space:
-                out.append(" ")
-                index.append(i)
-                space = True
-            continue
-        for c in _norm_char(ch):
-            if c.isspace():
-                if space:
-                    continue
-                space = True
-            else:
-                space = False
-            out.append(c)
-            index.append(i)
-    while out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
-def fold(text: str) -> str:
-    return normalize(text)[0]
-
-
-# Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or
-# Russian article may name "Olena Maris" where the article has "Олена Маріс".
-_TRANSLIT = str.maketrans(
-    {
-        "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
-        "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-        "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-        "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e", "ё": "e", "ъ": "", "'": "",
-    }
-)
-
-
-def _has_cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
-
-
-_SPELLED = {w: str(n) for n, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
-_SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-                 "ninety": "90", "hundred": "100", "dozen": "12"})
-_SPELLED_RE = re.compile(r"\b(?:" + "|".join(_SPELLED) + r")\b", re.IGNORECASE)
-
-
-def numbers_in(text: str) -> set[str]:
-    """The numbers a text states, in digits or spelled out ("eight daily sailings" states 8)."""
-    found = {canon_number(m.group()) for m in NUMBER.finditer(text)}
-    return found | {_SPELLED[m.group().lower()] for m in _SPELLED_RE.finditer(text)}
-
-
-def canon_number(token: str) -> str:
-    digits = "".join(c for c in token if c.isdigit())
-    return digits.lstrip("0") or "0"
 
 
 @dataclass(frozen=True)
@@ -150,7 +80,7 @@ class Locator:
     def _latin_view(self) -> Locator | None:
         """The article transliterated to Latin letters, for names only; None for non-Cyrillic articles."""
         if self._latin is None:
-            self._latin = Locator(self.text, _norm=self.norm.translate(_TRANSLIT)) if _has_cyrillic(self.norm) else False
+            self._latin = Locator(self.text, _norm=self.norm.translate(TRANSLIT)) if has_cyrillic(self.norm) else False
         return self._latin or None
 
     # -- quotes -------------------------------------------------------------------------------------
@@ -237,7 +167,7 @@ class Locator:
         b_hi = last.b + last.size + (len(q_tokens) - last.a - last.size)
         if b_lo < 0 or b_hi > len(w_tokens):
             return None
-        if not _same_words(q_tokens, w_tokens[b_lo:b_hi]):
+        if not same_words(q_tokens, w_tokens[b_lo:b_hi]):
             return None
         return self._to_source(window[b_lo][1], window[b_hi - 1][2], "fuzzy")
 
@@ -271,7 +201,7 @@ class Locator:
         if any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3)):
             return True
         latin = self._latin_view()
-        return latin is not None and not _has_cyrillic(w) and latin.has_word(w)
+        return latin is not None and not has_cyrillic(w) and latin.has_word(w)
 
     def has_name(self, name: str, slack: int = 2) -> bool:
         """True if the name stands in the article, whole or with all its words within `slack` words of
@@ -477,42 +407,6 @@ def _same_stem(word: str, token: str) -> bool:
     stem = token[: max(4, len(token) - 3)]
     return word.startswith(stem) and abs(len(word) - len(token)) <= 3
 
-
-_VARIANTS = [  # British -> American spellings; both sides are mapped, then must be equal
-    (re.compile(r"(?<=\w{2})our(?=s?$|ed$|ing$|ite)"), "or"),  # labour, colours, favoured, favourite
-    (re.compile(r"(?<=\w)is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # organise, organisation
-    (re.compile(r"(?<=\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse
-    (re.compile(r"(?<=\w{3}[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # travelled, modelling
-    (re.compile(r"(?<=\w{3}[^aeiou])re(s?)$"), r"er\1"),  # centre, theatres
-    (re.compile(r"(?<=\w{4})(?:mme|ue)(s?)$"), lambda m: ("m" if m.group(0).startswith("mme") else "") + m.group(1)),
-    (re.compile(r"ence(s?)$"), r"ense\1"),  # defence, licence
-    (re.compile(r"dgement"), "dgment"),  # judgement
-]
-
-
-def american(word: str) -> str:
-    for pattern, repl in _VARIANTS:
-        word = pattern.sub(repl, word)
-    return word
-
-
-def _spelling_variant(x: str, y: str) -> bool:
-    """defence/defense, centre/center, programme/program, labour/labor, yes; secretly/secretary,
-    mediation/meditation, labour/labourer, no."""
-    return x == y or american(x) == american(y)
-
-
-def _same_words(a: list[str], b: list[str]) -> bool:
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b, strict=True):
-        if x == y:
-            continue
-        if any(c.isdigit() for c in x + y) or x in NEGATIONS or y in NEGATIONS:
-            return False
-        if min(len(x), len(y)) < 4 or not _spelling_variant(x, y):
-            return False
-    return True
 
 
 @lru_cache(maxsize=512)

@@ -1,0 +1,135 @@
+"""Folding text for comparison: typography, whitespace and case (with each character's offset kept),
+Cyrillic to Latin letters, spelled-out numbers, and British/American spellings. Nothing here searches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+
+NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
+
+__all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
+           "same_words"]
+
+_CHAR_MAP = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    "\u2026": "...",
+}
+_DROP_CHARS = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+
+def _norm_char(ch: str) -> str:
+    if ch in _DROP_CHARS:
+        return ""
+    mapped = _CHAR_MAP.get(ch)
+    if mapped is None:
+        mapped = unicodedata.normalize("NFKC", ch) if ord(ch) > 127 else ch
+    return mapped.lower()
+
+
+def normalize(text: str) -> tuple[str, array[int]]:
+    """Fold typography, whitespace and case; return the folded text and each character's source offset."""
+    out: list[str] = []
+    index: array[int] = array("q")
+    space = True  # drop leading whitespace
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                index.append(i)
+                space = True
+            continue
+        for c in _norm_char(ch):
+            if c.isspace():
+                if space:
+                    continue
+                space = True
+            else:
+                space = False
+            out.append(c)
+            index.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        index.pop()
+    return "".join(out), index
+
+
+def fold(text: str) -> str:
+    return normalize(text)[0]
+
+
+# Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or
+# Russian article may name "Olena Maris" where the article has "Олена Маріс".
+TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh", "з": "z",
+        "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+        "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+        "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ы": "y", "э": "e", "ё": "e", "ъ": "", "'": "",
+    }
+)
+
+
+def has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+_SPELLED = {w: str(n) for n, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+_SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+                 "ninety": "90", "hundred": "100", "dozen": "12"})
+_SPELLED_RE = re.compile(r"\b(?:" + "|".join(_SPELLED) + r")\b", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, in digits or spelled out ("eight daily sailings" states 8)."""
+    found = {canon_number(m.group()) for m in NUMBER.finditer(text)}
+    return found | {_SPELLED[m.group().lower()] for m in _SPELLED_RE.finditer(text)}
+
+
+def canon_number(token: str) -> str:
+    digits = "".join(c for c in token if c.isdigit())
+    return digits.lstrip("0") or "0"
+
+
+
+_VARIANTS = [  # British -> American spellings; both sides are mapped, then must be equal
+    (re.compile(r"(?<=\w{2})our(?=s?$|ed$|ing$|ite)"), "or"),  # labour, colours, favoured, favourite
+    (re.compile(r"(?<=\w)is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # organise, organisation
+    (re.compile(r"(?<=\w)ys(e|ed|es|ing)$"), r"yz\1"),  # analyse
+    (re.compile(r"(?<=\w{3}[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),  # travelled, modelling
+    (re.compile(r"(?<=\w{3}[^aeiou])re(s?)$"), r"er\1"),  # centre, theatres
+    (re.compile(r"(?<=\w{4})(?:mme|ue)(s?)$"), lambda m: ("m" if m.group(0).startswith("mme") else "") + m.group(1)),
+    (re.compile(r"ence(s?)$"), r"ense\1"),  # defence, licence
+    (re.compile(r"dgement"), "dgment"),  # judgement
+]
+
+
+def american(word: str) -> str:
+    for pattern, repl in _VARIANTS:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _spelling_variant(x: str, y: str) -> bool:
+    """defence/defense, centre/center, programme/program, labour/labor, yes; secretly/secretary,
+    mediation/meditation, labour/labourer, no."""
+    return x == y or american(x) == american(y)
+
+
+def same_words(a: list[str], b: list[str]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            continue
+        if any(c.isdigit() for c in x + y) or x in NEGATIONS or y in NEGATIONS:
+            return False
+        if min(len(x), len(y)) < 4 or not _spelling_variant(x, y):
+            return False
+    return True
