@@ -134,20 +134,36 @@ def check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool,
     return problems
 
 
-def check_headline(loc: Locator, headline: str, names_in_prose: bool) -> list[Problem]:
-    """Like other prose, except that a title-case headline ("Premier Offers Sobering Assessment") capitalizes
-    ordinary words: there a capitalized word the article lacks counts as an unsupported word, not a name."""
+def check_headline(loc: Locator, passages: Passages, headline: str, names_in_prose: bool, near: int) -> list[Problem]:
+    """Grounded like other prose: its numbers and names are the article's and a passage supports it. A
+    title-case headline ("Premier Offers Sobering Assessment") capitalizes ordinary words: those the article
+    writes in lower case are read in lower case, so they are not taken for names."""
     words = re.findall(r"[^\W\d_]{4,}", headline)
-    if not words or sum(w[0].isupper() for w in words) < 0.6 * len(words):
-        return check_prose(loc, "headline", [headline], names_in_prose, runs=False)
-    problems = [p for p in check_prose(loc, "headline", [headline], False) if p.fatal]
-    if names_in_prose:
-        content = [w for w in dict.fromkeys(x.lower() for x in words) if w not in FUNCTION_WORDS]
-        unknown = [w for w in content if not loc.has_word(w)]
-        if unknown and len(unknown) >= 0.25 * len(content):
-            problems.append(Problem("headline", headline, "words the article does not use", True,
-                                    f"the article does not say this (not in it: {', '.join(unknown[:4])})"))
+    title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    if title_case:
+        headline = re.sub(r"[^\W\d_][\w'’\-]*", lambda m: _lower_if_plain(loc.text, m.group()), headline)
+    problems = check_prose(loc, "headline", [headline], names_in_prose, runs=False)
+    # the article's own headline line supports a headline, though it is no evidence for claims
+    echoed = any(passages.supports(headline, [i], 0.51) for i in passages.headings)
+    if names_in_prose and not problems and not echoed:
+        _, failure = judge_claim(passages, headline, [], near)
+        if failure is not None:
+            problems.append(Problem("headline", headline, failure[0], True, failure[1]))
     return problems
+
+
+def _lower_if_plain(text: str, word: str) -> str:
+    """`word` in lower case if the article writes it so ("Offers" -> "offers"); a name stays as it is."""
+    low = word.lower()
+    if word == low:
+        return word
+    at = text.find(low)
+    while at >= 0:
+        end = at + len(low)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return low
+        at = text.find(low, at + 1)
+    return word
 
 
 def _quoted(loc: Locator, path: str, quotes: list[str], near: int) -> tuple[list[Passage], list[Problem]]:
@@ -224,7 +240,7 @@ def ground(
         if evidence:
             kept[path] = evidence
     headline = draft.headline if isinstance(draft.headline, str) else ""
-    headline_problems = check_headline(loc, headline, names_in_prose) if headline.strip() else []
+    headline_problems = check_headline(loc, passages, headline, names_in_prose, near) if headline.strip() else []
     problems += headline_problems
     removed = [*(dropped or [])]
     by_item: dict[str, list[Problem]] = {}

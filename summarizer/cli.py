@@ -26,9 +26,10 @@ def fail(message: str, code: int = 1) -> None:
 
 def _quiet_dependencies(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # Instructor logs every failed validation at ERROR with the model's whole answer; our gate reports instead.
+    # Instructor logs every failed validation at ERROR with the model's whole answer, and the SDKs' debug lines
+    # carry every request body (a re-ask holds the model's inventions): never more than one line per request.
     for name in ("instructor", "httpx", "httpx2", "openai", "trafilatura", "htmldate", "courlan"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+        logging.getLogger(name).setLevel(logging.INFO if verbose and name != "instructor" else logging.CRITICAL)
 
 
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -103,3 +103,20 @@ def test_show_dropped_lists_what_was_removed_only_when_asked(article_file: Path)
     assert "## Removed as unsupported" in shown.stdout and "Sergei Petrov" in shown.stdout
     assert "a name that is not in the article" in shown.stdout
     assert "Petrov" not in as_json.stdout and json.loads(as_json.stdout)["provenance"]["dropped"][0]["text"] is None
+
+
+def test_verbose_logs_never_carry_the_models_inventions(article_file: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from tests.drafts import harbour_good, harbour_with_inventions
+
+    caplog.set_level(logging.DEBUG)
+    fake = FakeModel([harbour_with_inventions(), harbour_good()])  # the re-ask sends the invention back
+    with FakeServer(fake) as server:
+        result = run("brief", str(article_file), "--format", "json", "--base-url", server.base_url, "--model",
+                     "fake", "--no-cache", "-v")
+    assert result.exit_code == 0 and fake.calls == 2
+    assert "Sergei Petrov" in json.dumps(fake.requests[1])  # it did go to the model ...
+    assert "Petrov" not in result.stderr and "Petrov" not in result.stdout  # ... and nowhere else
+    assert "HTTP Request: POST" in caplog.text  # -v does log each request, one line each
+    assert "Petrov" not in caplog.text

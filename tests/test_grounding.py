@@ -359,3 +359,24 @@ def test_an_answer_cut_off_at_the_token_limit_keeps_its_finished_items(article: 
     draft, lost = salvage(raw + "\n" * 50)
     assert [a.name for a in draft.who][:1] == ["Elena Maris"]
     assert [a.name for a in ground(draft, article, dropped=lost).who] == ["Elena Maris"]
+
+
+def test_headlines_are_grounded_and_title_case_is_not_a_name_run(article: str) -> None:
+    title_case = ground(draft(headline="Port Of Valmora Dock Workers Walk Out As Automation Talks Collapse"), article)
+    assert title_case.headline is not None
+    for invented in ("Elena Maris resigns as union leader after strike vote", "Ana Kovac Orders Army To Reopen The Port"):
+        g = ground(draft(headline=invented), article)
+        assert g.headline is None and any(d.item == "headline" for d in g.dropped), invented
+
+
+def test_a_dropped_headline_falls_back_to_the_first_sentence_of_what_happened(article_text: str) -> None:
+    from summarizer.llm import LLM
+    from summarizer.pipeline import Summarizer
+    from summarizer.testing import FakeModel, fake_sync_client
+    from tests.drafts import harbour_good
+
+    answer = harbour_good()
+    answer["headline"] = "Sergei Petrov ends the strike"
+    answer["what"]["summary"] = "Dock workers began a 72-hour strike after automation talks collapsed. It halted 140 ships."
+    brief = Summarizer(LLM(fake_sync_client(FakeModel([answer]))), cache=False, reasks=0).brief(article_text)
+    assert brief.headline == "Dock workers began a 72-hour strike after automation talks collapsed."
