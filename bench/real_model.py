@@ -5,7 +5,7 @@
     python bench/real_model.py --replay             # the committed cassettes: the same answers, no model
 
 Per article: briefed or not, items kept and dropped (by reason), evidence quoted by the model vs located by
-the tool, model calls and seconds. With --judged (default bench/judgments.json, a careful reader's verdict on
+the tool, model calls and seconds. With --judged (default tests/real_answers/judgments_cassettes.json, a careful reader's verdict on
 every item of the recorded first answers) it also prints how many of the true items were kept and how many
 of the unsupported ones got through. Live runs show live seconds; --replay shows the gate's own time.
 """
@@ -84,6 +84,8 @@ async def _one(path: Path, args: argparse.Namespace, vcr_config: dict[str, Any] 
             error = None
         except SummarizerError as exc:
             brief, error = None, exc
+        finally:
+            await summarizer.llm.aclose()
     seconds = time.monotonic() - started
     row: dict[str, Any] = {"name": path.stem, "seconds": seconds}
     if brief is None:
@@ -148,7 +150,7 @@ def main() -> None:
     parser.add_argument("--reasks", type=int, default=1)
     parser.add_argument("--replay", action="store_true", help="replay the committed cassettes instead of a live model")
     parser.add_argument("--show", action="store_true", help="print every kept and removed item")
-    parser.add_argument("--judged", type=Path, default=ROOT / "bench" / "judgments.json")
+    parser.add_argument("--judged", type=Path, default=ROOT / "tests" / "real_answers" / "judgments_cassettes.json")
     args = parser.parse_args()
     vcr_config = None
     if args.replay:

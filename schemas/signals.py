@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
 
-__all__ = ["CLAUSE", "CUES", "CUE_CLAUSE", "GENERIC", "JOINS", "NUMBER_WORDS", "REFUSAL", "SENTENCES", "SPEAKS", "SPEECH", "Sentence", "TITLES", "TOKEN", "VERB", "attached", "heading", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "speaker_swap", "swapped_name", "content_words"]
+__all__ = ["RATE", "RATE_VALUE", "addressed", "distinctive", "subject_swap", "CLAUSE", "CUES", "CUE_CLAUSE", "GENERIC", "JOINS", "NUMBER_WORDS", "REFUSAL", "SENTENCES", "SPEAKS", "SPEECH", "Sentence", "TITLES", "TOKEN", "VERB", "attached", "heading", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "speaker_swap", "swapped_name", "content_words"]
 
 
 
@@ -19,10 +19,10 @@ __all__ = ["CLAUSE", "CUES", "CUE_CLAUSE", "GENERIC", "JOINS", "NUMBER_WORDS", "
 GENERIC = {"country", "countries", "state", "states", "nation", "group", "body", "organization", "organisation",
             "official", "officials", "person", "people", "party", "parties", "involved", "member", "members",
             "side", "actor", "entity", "institution", "government", "authority", "authorities", "agency", "role",
-            "leader", "figure", "company", "firm", "business", "corporation", "airline", "carrier", "operator",
+            "figure", "company", "firm", "business", "corporation", "airline", "carrier", "operator",
             "supplier", "union", "employer", "provider"}
 # Capitalized words that are titles rather than names of anyone.
-TITLES = {"president", "minister", "secretary", "general", "chief", "executive", "director", "governor", "head",
+TITLES = {"leader", "president", "minister", "secretary", "general", "chief", "executive", "director", "governor", "head",
            "chair", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson", "ambassador", "prime",
            "deputy", "senior", "former", "mayor", "premier", "commissioner", "officer", "king", "queen", "prince",
            "judge", "justice", "senator", "representative", "permanent", "foreign", "defence", "defense",
@@ -249,3 +249,43 @@ def attached(text: str, role: list[str], mine: set[str]) -> str | None:
     d_own = min((abs(i - center) for i in own), default=float("inf"))
     d_other = min((abs(i - center) for i in others), default=float("inf"))
     return "own" if d_own <= d_other else "other"
+
+
+RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
+RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+of\b")
+
+
+def distinctive(name: str) -> list[str]:
+    """The words of a name that tell it from others: not "the", not a title, not "union" or "council"."""
+    tokens = [t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1]
+    return [t for t in tokens if t not in GENERIC and t not in TITLES] or tokens
+
+
+def addressed(sentence: str, proposer: str) -> bool:
+    """True if the proposer stands in the sentence only after its proposal cue, and not as its speaker: the
+    one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it."""
+    cue = CUES.search(sentence)
+    words = distinctive(proposer)
+    if cue is None or not words:
+        return False
+    at = [t for t in TOKEN.finditer(sentence) if any(same_word(fold(t.group()).removesuffix("’s").removesuffix("'s"), w) for w in words)]
+    if not at or any(t.start() < cue.start() for t in at):
+        return False
+    # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote
+    return not any(re.match(r"[\w’'\-\s]{0,40}?\b" + _SPEECH_VERBS + r"\b", sentence[t.end() :]) or
+                   re.search(_SPEECH_VERBS + r"\s+(?:[\w’'\-]+\s+){0,3}$", sentence[: t.start()]) for t in at)
+
+
+def subject_swap(claim: str, sentence: str) -> bool:
+    """True if the claim is the sentence with its subject put in place of another ("The airline last struck
+    in 2019, ..." where the article has "Cabin crew last struck in 2019, ...")."""
+    a, b = WORD.findall(fold(claim)), WORD.findall(fold(sentence))
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.ratio() < 0.6:
+        return False
+    op, i1, i2, j1, j2 = matcher.get_opcodes()[0]
+    if op != "replace" or i1 or j1 or i2 > 4 or j2 > 4:
+        return False
+    mine = {w for w in a[i1:i2] if len(w) > 2 and w not in COMMON}
+    theirs = {w for w in b[j1:j2] if len(w) > 2 and w not in COMMON}
+    return bool(mine and theirs) and not any(same_word(x, y) for x in mine for y in theirs)

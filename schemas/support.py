@@ -20,6 +20,8 @@ from .signals import (
     GENERIC,
     JOINS,
     NUMBER_WORDS,
+    RATE,
+    RATE_VALUE,
     REFUSAL,
     SENTENCES,
     SPEAKS,
@@ -27,8 +29,10 @@ from .signals import (
     TITLES,
     TOKEN,
     Sentence,
+    addressed,
     attached,
     content_words,
+    distinctive,
     heading,
     negated,
     negation_edit,
@@ -36,6 +40,7 @@ from .signals import (
     repeats,
     same_word,
     speaker_swap,
+    subject_swap,
     swapped_name,
 )
 from .text import (
@@ -180,6 +185,7 @@ class Passages:
             return True
         sentences = [self.sentences[i] for i in idxs]
         if any(swapped_name(claim, s.text, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
+               or subject_swap(claim, s.text)
                for s in sentences):
             return False
         if SPEAKS.search(claim) and not any(SPEECH.search(s.text) for s in sentences):
@@ -240,7 +246,8 @@ class Passages:
             return True
         if not paragraph:
             return False
-        tokens = [t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1]
+        # a word of the name that tells it from others ("Matulionis", "Aerlink"): "the union" alone is anyone's
+        tokens = distinctive(name)
         own, before = self.paragraph(idxs)
         if any(small_locator(own).has_word(t) for t in tokens):
             return True
@@ -370,7 +377,7 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     if p.strict and p.role_elsewhere(name, role):
         return [], ("the article gives this role to someone else",
                     f"the article gives the role {role!r} to someone else, not to {name!r}")
-    specific = [w for w in content_words(role) if w not in GENERIC]
+    specific = [w for w in content_words(role) if w not in GENERIC and w not in TITLES]
     if p.strict and specific and not any(p.loc.has_word(w) for w in specific):
         return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")
     good = [q for q in quoted if p.names(name, p.indices(q.start, q.end), paragraph=False)]
@@ -389,7 +396,6 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
                    strict_words: bool = True) -> tuple[list[Passage], Failure | None]:
     """A proposed response: a passage that proposes it (urges, calls for, plans ...) and names who did."""
 
-    words = content_words(action)
     first = WORD.findall(fold(action))[:1]
     if first and REFUSAL.match(first[0]):
         return [], ("a refusal, not a proposal",
@@ -397,8 +403,10 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
 
     def ok(idxs: list[int], share: float) -> bool:
         # the cues are English: for a brief in another language than the article only the rest is checked
-        if p.strict and not p.proposes(idxs, words, proposer):
+        if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(action)):
             return False
+        if p.strict and any(addressed(p.sentences[i].text, proposer) for i in idxs):
+            return False  # "he proposed that the union suspend strikes": the union is asked, not asking
         return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
 
     good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]
@@ -413,12 +421,20 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
                 "actions that someone proposed, credited to whoever proposed them")
 
 
+def _conjuncts(action: str) -> list[str]:
+    """"summon the ambassador and call for sanctions": two actions, each of which must be a proposal."""
+    parts = [x for x in re.split(r",?\s+and\s+(?=(?:to\s+)?[a-z]{3,}\s)", action) if content_words(x)]
+    return parts if len(parts) > 1 and all(re.match(r"\s*(?:to\s+)?[a-z]{3,}\b", x) for x in parts) else [action]
+
+
 def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], near: int
                  ) -> tuple[list[Passage], Failure | None]:
     """A key figure: its number stands in the passage, and the passage speaks of what it counts."""
     # a year or other number in the label ("rate in 2022") must stand in the passage too
     numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
     label_words = content_words(f"{label} {value}")
+    if RATE.search(label) and not RATE_VALUE.search(value):
+        return [], ("the figure is a count, not a rate", "a rate or share needs the article's % or 'per'")
     if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
         return [], ("not a figure", "key_figures are numbers as the article writes them, with a short label")
 

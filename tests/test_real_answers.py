@@ -41,7 +41,7 @@ def _labels(g) -> set[str]:  # type: ignore[no-untyped-def]
 def _outcomes() -> dict[str, tuple[bool, set[str]]]:
     out = {}
     for path in sorted(ANSWERS.glob("*.json")):
-        if path.name == "judgments.json":
+        if path.name.startswith("judgments"):
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
         article = (ROOT / record["article"]).resolve()
