@@ -173,6 +173,16 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 425, 429) or exc.status_code >= 500)
 
 
+def _loopback(base_url: str | None) -> bool:
+    """True for a server on this machine (http://127.0.0.1:8080/v1, http://localhost:11434/v1)."""
+    if not base_url:
+        return False
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(base_url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def _cassette_miss(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
@@ -241,8 +251,12 @@ class LLM:
         self._own: dict[int, tuple[asyncio.AbstractEventLoop, openai.AsyncOpenAI]] = {}
         if client is not None and self.base_url is None:
             self.base_url = str(getattr(client, "base_url", "") or "") or None
+        # a server on this machine (llama.cpp, Ollama, LM Studio) is as slow as the local model: a timeout there
+        # means it is still working, so it gets the long read timeout and a timed-out call is never re-sent
+        self.on_this_machine = self.local is not None or _loopback(self.base_url)
         if timeout is None:
-            timeout = float(os.environ.get("SUMMARIZER_LOCAL_TIMEOUT") or LOCAL_TIMEOUT_S) if self.local else 120.0
+            local_timeout = float(os.environ.get("SUMMARIZER_LOCAL_TIMEOUT") or LOCAL_TIMEOUT_S)
+            timeout = local_timeout if self.on_this_machine else 120.0
         self.timeout = timeout
         self.transport_attempts = transport_attempts or (1 if self.local else 6)
         self.transport_budget_s = transport_budget_s
@@ -313,7 +327,9 @@ class LLM:
 
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.transport_attempts) | stop_after_delay(self.transport_budget_s),
-            retry=retry_if_exception(_transient),
+            retry=retry_if_exception(
+                lambda exc: _transient(exc) and not (self.on_this_machine and isinstance(exc, openai.APITimeoutError))
+            ),
             wait=wait,
             before_sleep=before_sleep,
             sleep=self._sleep,

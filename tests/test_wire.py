@@ -335,3 +335,19 @@ async def test_an_api_error_during_a_reask_is_not_reasked_again(article_text: st
     with pytest.raises(ModelError, match="HTTP 400"):
         await summarizer.abrief(article_text)
     assert fake.calls == 2 and sleeps.delays == []
+
+
+def test_a_server_on_this_machine_gets_a_long_timeout_and_a_timed_out_call_is_not_sent_again(
+    article_text: str,
+) -> None:
+    from summarizer.testing import FakeServer
+
+    assert LLM(base_url="http://127.0.0.1:8080/v1").timeout == 900.0
+    assert LLM(base_url="http://localhost:11434/v1").timeout == 900.0
+    assert LLM(base_url="https://api.example.com/v1", api_key="k").timeout == 120.0
+    fake = FakeModel([HARBOUR_GOOD], latency=1.5)  # slower than the timeout below: the server is still working
+    with FakeServer(fake) as server:
+        llm = LLM(base_url=server.base_url, timeout=0.5, sleep=_Sleeps())
+        with pytest.raises(ModelUnavailableError, match="timed out"):
+            Summarizer(llm, cache=False).brief(article_text)
+    assert fake.calls == 1  # not re-sent to a server still busy with it
