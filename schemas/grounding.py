@@ -30,6 +30,7 @@ from .text import (
     PROSE_UNSUPPORTED_MIN,
     PROSE_UNSUPPORTED_SHARE,
     Locator,
+    cased_word,
     locator,
 )
 
@@ -154,16 +155,7 @@ def check_headline(loc: Locator, passages: Passages, headline: str, names_in_pro
 
 def _lower_if_plain(text: str, word: str) -> str:
     """`word` in lower case if the article writes it so ("Offers" -> "offers"); a name stays as it is."""
-    low = word.lower()
-    if word == low:
-        return word
-    at = text.find(low)
-    while at >= 0:
-        end = at + len(low)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            return low
-        at = text.find(low, at + 1)
-    return word
+    return word.lower() if word != word.lower() and cased_word(text, word.lower()) else word
 
 
 def _quoted(loc: Locator, path: str, quotes: list[str], near: int) -> tuple[list[Passage], list[Problem]]:

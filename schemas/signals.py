@@ -11,8 +11,12 @@ from functools import lru_cache
 
 from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
 
-__all__ = ["RATE", "RATE_VALUE", "addressed", "distinctive", "subject_swap", "CLAUSE", "CUES", "CUE_CLAUSE", "GENERIC", "JOINS", "NUMBER_WORDS", "REFUSAL", "SENTENCES", "SPEAKS", "SPEECH", "Sentence", "TITLES", "TOKEN", "VERB", "attached", "heading", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "speaker_swap", "swapped_name", "content_words"]
-
+__all__ = [
+    "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
+    "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "content_words",
+    "distinctive", "heading", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "speaker_swap", "subject_swap", "swapped_name",
+]
 
 
 # Words a role uses that say nothing about whose role it is.
@@ -56,11 +60,13 @@ VERB = re.compile(r"\b" + _SPEECH_VERBS + r"\b")
 SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + _SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
 SPEECH = re.compile(r"\b" + _SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
 SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
-
+# a label that names a rate or a share ("death rate") needs a value that is one
+RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
+RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+of\b")
 
 
 def content_words(text: str) -> list[str]:
-    """The words that carry a claim: four letters or more, not function words, folded and in American spelling."""
+    """The words that carry a claim: four letters or more, not function words, folded."""
     words = (w for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in FUNCTION_WORDS)
     return list(dict.fromkeys(words))
 
@@ -95,7 +101,6 @@ class Sentence:
 
     def has(self, word: str) -> bool:
         return word in self.words or any(same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
-
 
 
 def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
@@ -249,10 +254,6 @@ def attached(text: str, role: list[str], mine: set[str]) -> str | None:
     d_own = min((abs(i - center) for i in own), default=float("inf"))
     d_other = min((abs(i - center) for i in others), default=float("inf"))
     return "own" if d_own <= d_other else "other"
-
-
-RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
-RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+of\b")
 
 
 def distinctive(name: str) -> list[str]:

@@ -33,7 +33,7 @@ from .normal import (
     same_words,
 )
 
-__all__ = ["Locator", "Span", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
+__all__ = ["Locator", "Span", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in"]
 
 FUZZY_THRESHOLD = 90.0
@@ -215,7 +215,7 @@ class Locator:
             return False
         bare = name.strip(_EDGE)
         if bare.isupper() and bare.isalpha() and len(bare) <= 6:
-            return _cased_word(self.text, bare)  # an acronym: "WHO" is not the word "who"
+            return cased_word(self.text, bare)  # an acronym: "WHO" is not the word "who"
         if next(self._word_prefix_positions(n), None) is not None:
             return True
         tokens = [t for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
@@ -389,7 +389,7 @@ PROSE_UNSUPPORTED_MIN = 3  # and at least this share of the prose's content word
 PROSE_UNSUPPORTED_SHARE = 0.34
 
 
-def _cased_word(text: str, word: str) -> bool:
+def cased_word(text: str, word: str) -> bool:
     """`word` stands in `text` as a whole word, with this very case."""
     at = text.find(word)
     while at >= 0:
