@@ -14,7 +14,7 @@ from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "content_words",
-    "distinctive", "heading", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "distinctive", "heading", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
 
@@ -290,3 +290,28 @@ def subject_swap(claim: str, sentence: str) -> bool:
     mine = {w for w in a[i1:i2] if len(w) > 2 and w not in COMMON}
     theirs = {w for w in b[j1:j2] if len(w) > 2 and w not in COMMON}
     return bool(mine and theirs) and not any(same_word(x, y) for x in mine for y in theirs)
+
+
+_VERBS_OF_BEING = {"is", "are", "was", "were", "had", "has", "have", "will", "would", "could", "may", "might"}
+_COUNTED = {"number", "numbers", "amount", "total", "count", "figure", "sum", "level"}
+
+
+def miscounts(sentence: str, number: str, label: str) -> bool:
+    """True if the label counts a word that only describes what the sentence counts: "number of containers"
+    for "140 container ships"."""
+    folded = fold(sentence)
+    for m in re.finditer(r"\d[\d,.]*", folded):
+        if re.sub(r"\D", "", m.group()).lstrip("0") != number.lstrip("0"):
+            continue
+        phrase = []
+        for w in re.findall(r"[^\W\d_]+", folded[m.end() : m.end() + 40])[:3]:
+            if w in FUNCTION_WORDS or w in COMMON or w in _VERBS_OF_BEING or len(w) < 3:
+                break
+            phrase.append(w)
+        if len(phrase) < 2:
+            continue
+        words = [w for w in content_words(label) if w not in _COUNTED]
+        head, modifiers = phrase[-1], phrase[:-1]
+        if words and not any(same_word(w, head) for w in words) and any(same_word(words[0], x) for x in modifiers):
+            return True
+    return False

@@ -34,6 +34,7 @@ from .signals import (
     content_words,
     distinctive,
     heading,
+    miscounts,
     negated,
     negation_edit,
     quoted_opinion,
@@ -444,6 +445,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         if not numbers <= there:
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
+            return False
+        if any(miscounts(text, n, label) for n in numbers):
             return False
         return not label_words or any(p.sentences[i].has(w) for i in idxs for w in label_words)
 

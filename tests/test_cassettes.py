@@ -543,7 +543,6 @@ async def test_recorded_answers_keep_what_is_true_and_drop_what_is_not(vcr_confi
             elif verdict == "unsupported":
                 false_total, false_kept = false_total + 1, false_kept + hit
     assert true_total >= 60 and false_total >= 15
-    assert true_kept >= 0.85 * true_total, f"{true_kept}/{true_total} true items kept"
-    # two known misses: a figure labelled "containers" for "140 container ships", and "travel agency" for
-    # an association of travel agents
-    assert false_kept <= 2, f"{false_kept}/{false_total} unsupported items kept"
+    assert true_kept >= 0.88 * true_total, f"{true_kept}/{true_total} true items kept"
+    # one known miss: "travel agency" as the role of an association of travel agents
+    assert false_kept <= 1, f"{false_kept}/{false_total} unsupported items kept"

@@ -380,3 +380,11 @@ def test_a_dropped_headline_falls_back_to_the_first_sentence_of_what_happened(ar
     answer["what"]["summary"] = "Dock workers began a 72-hour strike after automation talks collapsed. It halted 140 ships."
     brief = Summarizer(LLM(fake_sync_client(FakeModel([answer]))), cache=False, reasks=0).brief(article_text)
     assert brief.headline == "Dock workers began a 72-hour strike after automation talks collapsed."
+
+
+def test_a_figure_labelled_by_a_word_that_only_describes_what_is_counted_is_dropped(article: str) -> None:
+    wrong = ground(draft(key_figures=[{"value": "140", "label": "number of containers loaded",
+                                       "evidence": ["halting the loading of around 140 container ships"]}]), article)
+    right = ground(draft(key_figures=[{"value": "140", "label": "container ships halted",
+                                       "evidence": ["halting the loading of around 140 container ships"]}]), article)
+    assert wrong.key_figures == [] and [f.value for f in right.key_figures] == ["140"]
