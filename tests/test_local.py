@@ -221,8 +221,11 @@ def test_the_llm_defaults_for_the_local_model(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("SUMMARIZER_LOCAL_TIMEOUT", "60")
     assert LLM(model="local", max_concurrency=3).timeout == 60.0
     assert LLM(model="local", max_concurrency=3).throttle.max == 3
-    remote = LLM(base_url="http://127.0.0.1:9/v1")
+    remote = LLM(base_url="https://llm.example.com/v1")
     assert remote.local is None and (remote.timeout, remote.transport_attempts, remote.throttle.max) == (120.0, 6, 8)
+    # a server on this machine is not the local model, but as slow: the local timeout, the usual retries
+    here = LLM(base_url="http://127.0.0.1:9/v1")
+    assert here.local is None and (here.timeout, here.transport_attempts) == (60.0, 6)
 
 
 def test_without_the_extra_the_error_names_every_way(tmp_path: Path) -> None:
