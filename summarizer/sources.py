@@ -5,22 +5,39 @@ Metadata (title, outlet, date, URL) comes from the extractor, never from the mod
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import EmptyArticleError, NotAnArticleError, UnreadableSourceError
 from .fetch import Fetcher
 
-__all__ = ["Article", "aload", "load", "clean_text", "from_html", "from_text", "from_bytes", "SUPPORTED_SUFFIXES"]
+__all__ = [
+    "Article",
+    "aload",
+    "load",
+    "clean_text",
+    "from_html",
+    "from_text",
+    "from_bytes",
+    "read_bounded",
+    "read_stream",
+    "regular_file_problem",
+    "SUPPORTED_SUFFIXES",
+    "MAX_FILE_BYTES",
+]
 
 MIN_WORDS = 20
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-_MAX_FILE_BYTES = 20_000_000
+MAX_FILE_BYTES = 20_000_000
 
 # Page furniture that survives extraction. Only short lines are tested, so a paragraph that merely
 # mentions an advertisement is never touched.
@@ -58,6 +75,21 @@ _BLOCK_PHRASES = (
     "you have reached your limit",
     "sign in to continue",
     "log in to continue",
+    "please log in",
+    "please sign in",
+    "please login",
+    "you must be logged in",
+    "you need to be logged in",
+    "log in to read",
+    "sign in to read",
+    "login to read",
+    "log in with your account",
+    "sign in with your account",
+    "log in to your account to",
+    "sign in to your account to",
+    "create a free account to",
+    "register to continue",
+    "register to read",
     "403 forbidden",
     "404 not found",
     "page not found",
@@ -226,21 +258,89 @@ def from_bytes(data: bytes, label: str, *, html: bool | None = None, url: str | 
     return from_html(text, label=label, url=url) if html else from_text(text, label=label, url=url)
 
 
-def read_path(path: Path) -> Article:
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _os_reason(label: str, exc: OSError) -> str:
+    """One line for why a path cannot be read, naming the real cause (a loop is not a missing file)."""
+    if exc.errno == errno.ELOOP:
+        return f"{label}: symlink loop (too many levels of symbolic links)"
+    if exc.errno == errno.ENOENT:
+        return f"{label}: broken symlink (its target does not exist)" if os.path.islink(label) else f"{label}: no such file"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{label}: permission denied"
+    return f"{label}: cannot read ({exc.strerror or exc})"
+
+
+def regular_file_problem(path: Path) -> str | None:
+    """Why `path` is not an article file (missing, a folder, a pipe, a device...), or None for a regular file.
+
+    Only regular files are articles: a FIFO blocks a reader forever and a device such as /dev/zero never ends,
+    so neither is opened at all. Symlinks are followed, so a link to a device is refused like the device.
+    """
     label = str(path)
-    if not path.exists():
-        raise UnreadableSourceError(f"{label}: no such file")
-    if path.is_dir():
-        raise UnreadableSourceError(f"{label}: is a directory (use `summarizer batch` for folders)")
     try:
-        size = path.stat().st_size
-        if size > _MAX_FILE_BYTES:
-            raise UnreadableSourceError(f"{label}: file is {size:,} bytes; the limit is {_MAX_FILE_BYTES:,}")
-        data = path.read_bytes()
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return _os_reason(label, exc)
+    if stat.S_ISDIR(mode):
+        return f"{label}: is a directory (use `summarizer batch` for folders)"
+    if not stat.S_ISREG(mode):
+        return f"{label}: not a regular file ({_KINDS.get(stat.S_IFMT(mode), 'a special file')}); only regular files are articles"
+    return None
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; UnreadableSourceError for anything else.
+
+    Opened non-blocking and checked again on the open descriptor, so a file swapped for a FIFO after the
+    check cannot wedge the reader; at most limit + 1 bytes are ever read, whatever the size said.
+    """
+    label = str(path)
+    problem = regular_file_problem(path)
+    if problem is not None:
+        raise UnreadableSourceError(problem)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise UnreadableSourceError(_os_reason(label, exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableSourceError(f"{label}: not a regular file; only regular files are articles")
+        if info.st_size > limit:
+            raise UnreadableSourceError(f"{label}: file is {info.st_size:,} bytes; the limit is {limit:,}")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UnreadableSourceError(_os_reason(label, exc)) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise UnreadableSourceError(f"{label}: more than {limit:,} bytes; the limit is {limit:,}")
+    return data
+
+
+def read_stream(stream: BinaryIO, label: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """At most `limit` bytes of a stream (stdin): one byte more is read only to tell that it is too long."""
+    try:
+        data = stream.read(limit + 1)
     except OSError as exc:
         raise UnreadableSourceError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise UnreadableSourceError(f"{label}: more than {limit:,} bytes; the limit is {limit:,}")
+    return data
+
+
+def read_path(path: Path) -> Article:
+    data = read_bounded(path)
     suffix = path.suffix.lower()
-    return from_bytes(data, label, html=True if suffix in _HTML_SUFFIXES else None)
+    return from_bytes(data, str(path), html=True if suffix in _HTML_SUFFIXES else None)
 
 
 def _is_url(value: str) -> bool:
@@ -262,7 +362,7 @@ async def aload(source: Article | Path | str | bytes, *, fetcher: Fetcher | None
     if not isinstance(source, str):
         raise TypeError(f"cannot brief a {type(source).__name__}; pass text, a Path, a URL or an Article")
     if source == "-":
-        return from_bytes(sys.stdin.buffer.read(), "<stdin>")
+        return from_bytes(read_stream(sys.stdin.buffer, "<stdin>"), "<stdin>")
     if _is_url(source):
         url = source.strip()
         page = await (fetcher or Fetcher()).fetch(url)
