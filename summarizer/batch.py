@@ -38,7 +38,7 @@ from .llm import LLM
 from .pipeline import Summarizer, run_sync
 from .render import to_json, to_markdown
 from .schemas import Brief
-from .sources import SUPPORTED_SUFFIXES, Article
+from .sources import SUPPORTED_SUFFIXES, Article, read_bounded, regular_file_problem
 
 __all__ = [
     "BatchResult",
@@ -65,6 +65,8 @@ DEFAULT_RETRIES = 1
 RETRY_PAUSE_S = 2.0
 SUCCESS = frozenset({"ok", "cached", "unchanged"})
 _LOCK_NAME = ".summarizer-batch.lock"
+# A brief holds its article (at most 20 MB) plus items and provenance; larger is not one of ours.
+_BRIEF_MAX_BYTES = 100_000_000
 _TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
 
 Source = Article | Path | str | bytes
@@ -477,8 +479,14 @@ class _Input:
     markdown: Path
 
 
+def _is_output_folder(path: Path) -> bool:
+    """A folder an earlier `summarizer batch` wrote: its briefs (.md beside .json) are never articles."""
+    return (path / _LOCK_NAME).exists() or ((path / INDEX_NAME).is_file() and (path / ERRORS_NAME).is_file())
+
+
 def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[Path]:
-    """Files under `folder`, sorted; hidden files and folders (.git, .DS_Store) and `exclude` left out."""
+    """Files under `folder`, sorted; hidden files and folders (.git, .DS_Store), `exclude` and the output
+    folders of earlier runs left out (those are listed in `problems`)."""
 
     def onerror(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else folder
@@ -486,9 +494,15 @@ def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -
 
     for root, dirs, files in os.walk(folder, onerror=onerror):
         here = Path(root)
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and (exclude is None or (here / d).resolve() != exclude)
-        )
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(".") or (exclude is not None and (here / d).resolve() == exclude):
+                continue
+            if _is_output_folder(here / d):
+                problems.append((_rel(here / d, folder) + "/", "output folder of an earlier `summarizer batch` run"))
+                continue
+            kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
             if not name.startswith("."):
                 yield here / name
@@ -507,6 +521,15 @@ def _outputs(rels: list[str]) -> dict[str, str]:
     stem = {r: str(PurePosixPath(r).with_suffix("")) for r in rels}
     seen = Counter(s.casefold() for s in stem.values())  # casefold: macOS and Windows folders ignore case
     return {r: (stem[r] if seen[stem[r].casefold()] == 1 else r) + ".json" for r in rels}
+
+
+def _written_brief(path: Path, sha256: str | None) -> Brief | None:
+    """The brief in `path` if it is a whole, valid brief (of the text with this sha256, when given)."""
+    try:
+        brief = Brief.model_validate_json(read_bounded(path, _BRIEF_MAX_BYTES))
+    except (SummarizerError, ValueError):
+        return None
+    return brief if sha256 is None or brief.source.sha256 == sha256 else None
 
 
 def _now() -> str:
@@ -570,13 +593,18 @@ class FolderBatch:
         _check_config(self.summarizer)
         skipped: list[tuple[str, str]] = []
         supported: list[tuple[str, Path]] = []
+        if _is_output_folder(self.folder):
+            raise SummarizerError(f"{self.folder}: is the output folder of an earlier batch, not a folder of articles")
         for path in _walk(self.folder, out, skipped):
             rel = _rel(path, self.folder)
             suffix = path.suffix.lower()
-            if suffix in SUPPORTED_SUFFIXES:
-                supported.append((rel, path))
-            else:
+            if suffix not in SUPPORTED_SUFFIXES:
                 skipped.append((rel, f"unsupported file type {suffix or '(no extension)'}"))
+            elif (problem := regular_file_problem(path)) is not None:
+                # a FIFO would block its reader for good and a device never ends: only regular files are read
+                skipped.append((rel, problem.removeprefix(f"{path}: ")))
+            else:
+                supported.append((rel, path))
         names = _outputs([rel for rel, _ in supported])
         self.inputs = []
         for order, (rel, path) in enumerate(supported):
@@ -634,7 +662,10 @@ class FolderBatch:
         try:
             article = await _load(self.summarizer, item.path, self._pool)
             result.label, result.key = article.label, self.summarizer.key(article)
-            if not self.force and self._still_valid(previous, result.key, item):
+            loop = asyncio.get_running_loop()
+            if not self.force and await loop.run_in_executor(
+                self._pool, self._still_valid, previous, result.key, item, article.sha256
+            ):
                 result.status = "unchanged"
             else:
                 result.brief = await _brief(self.summarizer, article, force=self.force,
@@ -649,13 +680,15 @@ class FolderBatch:
             self._on_result(result)
         return result
 
-    def _still_valid(self, previous: dict[str, Any] | None, key: str, item: _Input) -> bool:
+    def _still_valid(self, previous: dict[str, Any] | None, key: str, item: _Input, sha256: str) -> bool:
+        """The index says this input is done with these settings, and its file is a whole brief of this text
+        (a truncated or hand-edited file is redone, not reported unchanged)."""
         return (
             previous is not None
             and previous.get("status") in SUCCESS
             and previous.get("key") == key
             and previous.get("output") == _rel(item.output, self.out)
-            and item.output.is_file()
+            and _written_brief(item.output, sha256) is not None
         )
 
     def _persist(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> None:
@@ -666,8 +699,11 @@ class FolderBatch:
                 _atomic_write(item.output, to_json(result.brief) + "\n")
                 if self.markdown:
                     _atomic_write(item.markdown, to_markdown(result.brief))
-            elif result.status == "unchanged" and self.markdown and not item.markdown.exists():
-                _atomic_write(item.markdown, to_markdown(Brief.model_validate_json(item.output.read_bytes())))
+            elif result.status == "unchanged" and self.markdown:
+                # re-rendered every time: a torn or deleted .md is repaired from its (checked) JSON brief
+                written = _written_brief(item.output, None)
+                if written is not None:
+                    _atomic_write(item.markdown, to_markdown(written))
         except OSError as exc:
             _failed(result, SummarizerError(f"{result.label}: cannot write {item.output} ({exc.strerror or exc})"))
         except Exception as exc:

@@ -1,0 +1,72 @@
+"""Batch runs against hostile folders (issue 9): FIFOs and devices, corrupt briefs, old output as input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.batch import FolderBatch
+from summarizer.errors import SummarizerError
+from summarizer.schemas import Brief
+from summarizer.testing import FakeModel, FakeServer
+from tests.test_batch import LOCAL, jsonl, make_summarizer, quoting_answer, run, write_folder
+
+HARD_TIMEOUT = 60
+
+
+@LOCAL
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+def test_fifos_and_devices_are_skipped_and_the_rest_briefed(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 3, nested=False)
+    os.mkfifo(src / "a.txt")
+    (src / "zero.txt").symlink_to("/dev/zero")
+    with FakeServer(FakeModel(quoting_answer)) as server:
+        command = [sys.executable, "-c", "from summarizer.cli import main; main()", "batch", str(src), "--out",
+                   str(out), "--base-url", server.base_url, "--model", "fake-model", "--timeout", "5"]
+        # the hard timeout is the test's own: a reader stuck on the FIFO fails here instead of hanging
+        result = subprocess.run(command, capture_output=True, text=True, timeout=HARD_TIMEOUT, env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert "3 of 3 articles briefed" in result.stdout and "2 other files skipped" in result.stdout
+    assert "skipped a.txt: not a regular file (a named pipe (FIFO))" in result.stdout
+    assert "skipped zero.txt: not a regular file (a character device)" in result.stdout
+    statuses = {r["path"]: r["status"] for r in jsonl(out / "index.jsonl")}
+    assert statuses["a.txt"] == statuses["zero.txt"] == "skipped"
+
+
+def test_a_truncated_or_foreign_brief_is_redone_on_rerun(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 3, nested=False)
+    fake = FakeModel(quoting_answer)
+    run(FolderBatch(src, out, summarizer=make_summarizer(fake), markdown=True))
+    torn = out / "story1.json"
+    torn.write_bytes(torn.read_bytes()[:200])
+    (out / "story1.md").write_text("# torn")
+    other = out / "story2.json"
+    foreign = json.loads((out / "story0.json").read_text())
+    other.write_text(json.dumps(foreign))  # a whole brief, but of another article
+    report = run(FolderBatch(src, out, summarizer=make_summarizer(fake), markdown=True))
+    assert report.unchanged == 1 and report.cached == 2 and report.failed == 0
+    for i in range(3):
+        brief = Brief.model_validate_json((out / f"story{i}.json").read_text())
+        assert f"tram line number {i} " in brief.source.text
+    assert (out / "story1.md").read_text().startswith("# ") and (out / "story1.md").read_text() != "# torn"
+
+
+def test_output_folders_of_earlier_runs_are_never_read_as_input(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    write_folder(src, 2, nested=False)
+    fake = FakeModel(quoting_answer)
+    run(FolderBatch(src, src / "briefs", summarizer=make_summarizer(fake), markdown=True))
+    assert list((src / "briefs").glob("*.md"))
+    job = FolderBatch(src, tmp_path / "other", summarizer=make_summarizer(fake), markdown=True)
+    report = job.scan()
+    assert report.total == 2 and [i.rel for i in job.inputs or []] == ["story0.txt", "story1.txt"]
+    assert ("briefs/", "output folder of an earlier `summarizer batch` run") in report.skipped
+    with pytest.raises(SummarizerError, match="output folder of an earlier batch"):
+        FolderBatch(src / "briefs", tmp_path / "third", summarizer=make_summarizer(fake)).scan()
