@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import json
 import logging
 import os
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import SummarizerError, scrub
+from .errors import SummarizerError, install_scrubber, scrub
 
 __all__ = ["main", "cli", "model_options", "build_summarizer", "fail"]
 
@@ -30,6 +31,10 @@ def _quiet_dependencies(verbose: bool) -> None:
     # carry every request body (a re-ask holds the model's inventions): never more than one line per request.
     for name in ("instructor", "httpx", "httpx2", "openai", "trafilatura", "htmldate", "courlan"):
         logging.getLogger(name).setLevel(logging.INFO if verbose and name != "instructor" else logging.CRITICAL)
+    # every command's log lines, the SDKs' included, lose keys and tokens a server may echo back
+    install_scrubber()
+    for name in ("openai", "httpx"):
+        install_scrubber(logging.getLogger(name))
 
 
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -112,6 +117,8 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
     from .render import render
 
     fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
+    if output is not None:
+        _check_writable(output)  # before the model is paid, not after
     try:
         summarizer = build_summarizer(**options, progress=_part_progress)
         article = run_sync(summarizer.load(Path(source) if _is_path(source) else source))
@@ -126,7 +133,11 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
     except KeyboardInterrupt:
         fail("interrupted", 130)
     text = render(result, fmt)
-    _write(text, output)
+    try:
+        _write(text, output)
+    except OSError as exc:
+        _silence_stdout()
+        fail(f"cannot write {output or 'to standard output'} ({exc.strerror or exc}); {_kept(summarizer, article, text)}")
 
 
 @cli.command()
@@ -203,14 +214,59 @@ def _is_path(source: str) -> bool:
     return source != "-" and not source.lower().startswith(("http://", "https://"))
 
 
+def _check_writable(output: Path) -> None:
+    """Fail now, in one line, if `-o` cannot be written: a missing folder, a directory, no permission."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        fail(f"{output}: is a directory; give a file name to write the brief to")
+    if not folder.is_dir():
+        fail(f"{output}: cannot write (no such folder {folder})")
+    probe = folder / f".{output.name}.{os.getpid()}.check"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
+        sys.stdout.flush()  # a full disk or closed pipe shows here, where it can be reported, not at exit
         return
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, output)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     click.echo(f"wrote {output}", err=True)
+
+
+def _silence_stdout() -> None:
+    # What stays buffered for a full or closed stdout would fail again at exit, with a traceback-like warning.
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _kept(summarizer: Any, article: Any, text: str) -> str:
+    """Where the brief that could not be written still is: the cache, else a file in the temp folder."""
+    cache = summarizer.cache
+    if cache is not None and cache.get(summarizer.key(article)) is not None:
+        return f"the brief is saved in the cache ({cache.path}): rerun with another output and it is not paid again"
+    import tempfile
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="summarizer-brief-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError:
+        return "the brief could not be saved anywhere else either"
+    return f"the brief is saved in {path}"
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ messages never carry secrets (see `scrub`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from typing import Any
@@ -27,6 +28,8 @@ __all__ = [
     "ModelOutputError",
     "GroundingError",
     "scrub",
+    "ScrubFilter",
+    "install_scrubber",
 ]
 
 
@@ -111,3 +114,24 @@ def scrub(text: str, *secrets: str | None) -> str:
 
 class ModelOutputError(ModelError):
     """The model's answers never fit the brief's schema."""
+
+
+class ScrubFilter(logging.Filter):
+    """Removes keys and tokens from every log record a handler emits, tracebacks included. On handlers, so it
+    also covers records of libraries (the OpenAI SDK's debug lines echo headers and bodies a server sent)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        return True
+
+
+def install_scrubber(logger: logging.Logger | None = None) -> None:
+    """Put a ScrubFilter on every handler of `logger` (the root logger by default), once each."""
+    for handler in (logger or logging.getLogger()).handlers:
+        if not any(isinstance(f, ScrubFilter) for f in handler.filters):
+            handler.addFilter(ScrubFilter())

@@ -117,6 +117,12 @@ class Article:
     def words(self) -> int:
         return len(self.text.split())
 
+    @property
+    def meta(self) -> dict[str, str | None]:
+        """What the extractor found besides the text: the title reaches the prompt, all of it the brief (so it
+        belongs in a cache key). The URL does not: a cached brief is relabelled with the URL asked for."""
+        return {"title": self.title, "outlet": self.outlet, "author": self.author, "date": self.date}
+
     @cached_property
     def language(self) -> str | None:
         return detect_language(self.text)
