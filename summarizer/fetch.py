@@ -35,12 +35,38 @@ class Page:
     charset: str | None
 
 
+# NAT64 prefixes (RFC 6052 well-known, RFC 8215 local-use): the last 32 bits are the IPv4 address reached.
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 form leads to: mapped, 6to4 (2002::/16), Teredo (2001::/32), NAT64, compatible."""
+    found: list[ipaddress.IPv4Address] = []
+    if addr.ipv4_mapped is not None:
+        found.append(addr.ipv4_mapped)
+    if addr.sixtofour is not None:
+        found.append(addr.sixtofour)
+    if addr.teredo is not None:
+        found.extend(addr.teredo)  # (server, client): both are reached
+    if any(addr in net for net in _NAT64):
+        found.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    if int(addr) >> 32 == 0 and int(addr) > 1:  # ::a.b.c.d, the deprecated IPv4-compatible form
+        found.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    return found
+
+
+def _public(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return addr.is_global and not (addr.is_multicast or addr.is_reserved or addr.is_link_local)
+
+
 def check_address(ip: str) -> None:
-    """Raise BlockedURLError unless ip is a public unicast address."""
+    """Raise BlockedURLError unless ip is a public unicast address, and so is any IPv4 address it embeds."""
     addr = ipaddress.ip_address(ip.split("%")[0])
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
-    if not addr.is_global or addr.is_multicast or addr.is_reserved or addr.is_link_local:
+    if isinstance(addr, ipaddress.IPv6Address):
+        for inner in _embedded_ipv4(addr):
+            if not _public(inner):
+                raise BlockedURLError(f"refusing to fetch from a non-public address ({addr}, which reaches {inner})")
+    if not _public(addr):
         raise BlockedURLError(f"refusing to fetch from a non-public address ({addr})")
 
 
@@ -69,12 +95,20 @@ class Fetcher:
         self._transport = transport
 
     async def fetch(self, url: str) -> Page:
+        """The page at `url`, within one deadline of `timeout` seconds for the whole fetch: resolving, every
+        redirect and the body together (a server trickling a byte at a time cannot stretch it)."""
+        try:
+            return await asyncio.wait_for(self._fetch(url), self.timeout)
+        except (asyncio.TimeoutError, TimeoutError):
+            raise FetchError(f"{url}: timed out after {self.timeout:g} s (the whole fetch, redirects included)") from None
+
+    async def _fetch(self, url: str) -> Page:
         async with httpx.AsyncClient(
             transport=self._transport, timeout=self.timeout, follow_redirects=False, trust_env=False
         ) as client:
             current = url
             for _ in range(self.max_redirects + 1):
-                response = await self._get(client, current)
+                response = await self._get(client, current, url)
                 try:
                     if response.is_redirect:
                         location = response.headers.get("location")
@@ -87,15 +121,17 @@ class Fetcher:
                     await response.aclose()
             raise FetchError(f"{url}: more than {self.max_redirects} redirects")
 
-    async def _get(self, client: httpx.AsyncClient, url: str) -> httpx.Response:
+    async def _get(self, client: httpx.AsyncClient, url: str, original: str) -> httpx.Response:
+        """One hop. Errors name the URL the user gave, and the hop too when a redirect led there."""
+        given = original if url == original else f"{original} (redirected to {url})"
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(f"{url}: only http and https URLs can be fetched")
+            raise FetchError(f"{given}: only http and https URLs can be fetched")
         host = parts.hostname
         if not host:
-            raise FetchError(f"{url}: the URL has no host")
+            raise FetchError(f"{given}: the URL has no host")
         if parts.username or parts.password:
-            raise FetchError(f"{url}: URLs with credentials are not fetched")
+            raise FetchError(f"{given}: URLs with credentials are not fetched")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             addresses = [str(ipaddress.ip_address(host))]
@@ -103,14 +139,14 @@ class Fetcher:
             try:
                 addresses = await asyncio.wait_for(self._resolve(host, port), self.timeout)
             except (OSError, asyncio.TimeoutError) as exc:
-                raise FetchError(f"{url}: cannot resolve host {host!r}") from exc
+                raise FetchError(f"{given}: cannot resolve host {host!r}") from exc
         if not addresses:
-            raise FetchError(f"{url}: cannot resolve host {host!r}")
+            raise FetchError(f"{given}: cannot resolve host {host!r}")
         for ip in addresses:
             try:
                 check_address(ip)
             except BlockedURLError as exc:
-                raise BlockedURLError(f"{url}: {exc}") from None
+                raise BlockedURLError(f"{given}: {exc}") from None
         ip = addresses[0]
         netloc_ip = f"[{ip}]" if ":" in ip else ip
         if parts.port:
@@ -131,9 +167,9 @@ class Fetcher:
         try:
             return await client.send(request, stream=True)
         except httpx.TimeoutException as exc:
-            raise FetchError(f"{url}: timed out after {self.timeout:g} s") from exc
+            raise FetchError(f"{given}: timed out after {self.timeout:g} s") from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            raise FetchError(f"{given}: {type(exc).__name__}: {exc}") from exc
 
     async def _read(self, original: str, url: str, response: httpx.Response) -> Page:
         if response.status_code in (401, 402, 403, 451):

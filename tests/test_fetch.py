@@ -123,3 +123,65 @@ async def test_a_real_loopback_server_is_never_contacted() -> None:
     finally:
         server.shutdown()
     assert hits == []
+
+
+# --- issue 9: one deadline per fetch, embedded IPv4 forms, messages naming the URL given -------------------
+
+
+async def test_a_trickling_server_cannot_stretch_the_deadline() -> None:
+    import asyncio
+    import time
+
+    async def trickle():  # a byte every 0.2 s: no single read ever times out
+        for _ in range(1000):
+            await asyncio.sleep(0.2)
+            yield b"x"
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=trickle(), headers={"content-type": "text/html"})
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"timed out after 1 s \(the whole fetch, redirects included\)"):
+        await fetcher(handler, timeout=1.0).fetch("https://news.example/slow")
+    assert time.monotonic() - started < 3
+
+
+async def test_the_deadline_covers_every_redirect() -> None:
+    import asyncio
+    import time
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.4)
+        return httpx.Response(302, headers={"location": f"/hop{len(str(request.url))}"})
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        await fetcher(handler, timeout=1.0, max_redirects=5).fetch("https://news.example/")
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(
+    "ip",
+    ["2002:7f00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:101::",  # 6to4 for 127.0.0.1, 169.254.169.254, 192.168.1.1
+     "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1",  # NAT64, well-known and local-use
+     "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo whose client is 127.0.0.1
+     "2001:0:a00:1::1",  # Teredo whose server is 10.0.0.1
+     "::127.0.0.1", "::a9fe:a9fe"],  # IPv4-compatible
+)
+def test_embedded_private_ipv4_forms_are_refused(ip: str) -> None:
+    with pytest.raises(BlockedURLError, match="non-public"):
+        check_address(ip)
+
+
+def test_embedded_public_ipv4_forms_pass() -> None:
+    check_address("2002:5db8:d822::1")  # 6to4 for 93.184.216.34
+
+
+async def test_a_refused_redirect_names_the_url_given() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": "http://169.254.169.254/latest/"})
+
+    with pytest.raises(BlockedURLError) as caught:
+        await fetcher(handler).fetch("https://news.example/story")
+    message = str(caught.value)
+    assert message.startswith("https://news.example/story (redirected to http://169.254.169.254/latest/): ")
