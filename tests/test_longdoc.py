@@ -178,3 +178,38 @@ async def test_a_part_whose_answers_never_parse_is_reported_and_the_rest_kept() 
     assert brief.provenance.parts > 2
     assert [d.item for d in brief.provenance.dropped if d.item.startswith("part[") and "schema" in d.reasons[0]] == ["part[0]"]
     assert brief.background and all(e.start > 0 for p in brief.background for e in p.evidence)
+
+
+# --- issue 9: text without sentence breaks ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["words", "one-run", "mixed"])
+def test_no_part_exceeds_the_budget_whatever_the_text(kind: str) -> None:
+    words = ["harbour", "strike", "crane", "union", "minister", "talks", "ships", "port"]
+    if kind == "words":  # the probe: a long text with spaces and no punctuation at all
+        text = " ".join(words[(i * 7) % 8] for i in range(30_000))
+    elif kind == "one-run":  # not even whitespace: cut where it fits
+        text = "x" * 60_000
+    else:
+        text = "A short sentence. " * 50 + " ".join(words * 3000) + "\n\nA closing paragraph. It ends here."
+    parts = split_text(text, 1000, count_tokens)
+    assert len(parts) > 3
+    for part in parts:
+        assert count_tokens(part.text) <= 1000 and text[part.start : part.end] == part.text
+    covered = "".join(text[a.end : b.start] for a, b in zip(parts, parts[1:], strict=False))
+    assert covered.strip() == ""  # nothing lost between parts but whitespace
+    if kind != "one-run":
+        assert all(not p.text[-1].isspace() and text[p.end : p.end + 1] in ("", " ", "\n") for p in parts)
+
+
+async def test_every_request_fits_the_budget_on_unpunctuated_text() -> None:
+    text = " ".join(["dock", "workers", "strike", "port", "valmora", "cranes", "talks"] * 3000)
+    fake = FakeModel(quoting_answer)
+    budget = prompt_overhead("fake") + 1500
+    s = Summarizer(LLM(fake_async_client(fake), model="fake"), cache=False, reasks=0, max_input_tokens=budget)
+    brief = await s.abrief(text)
+    assert brief.provenance.parts == fake.calls > 5
+    for request in fake.requests:
+        sent = sum(count_tokens(m["content"], "fake") for m in request["messages"])
+        sent += count_tokens(json.dumps(request["tools"], separators=(",", ":")), "fake")
+        assert sent <= budget
