@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 INVENTED_NAMES = [
     "Sergei Petrov", "Anna Kowalski", "Hans Becker", "Li Wei", "Maria Gonzalez", "John Carter",
@@ -45,22 +46,28 @@ def typographic_variants(sentence: str) -> list[str]:
     return list(dict.fromkeys(v for v in variants if v.strip()))
 
 
-def fabrications(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
-    """(kind, mutated quote) pairs, each of which the article does not support."""
+def _number_and_negation(sentence: str, rng: random.Random, change: Callable[[int], int], negation: str
+                         ) -> list[tuple[str, str]]:
+    """The sentence with one of its numbers changed, and with its negation taken out (or one put in)."""
     out: list[tuple[str, str]] = []
     numbers = list(re.finditer(r"\d[\d,]*", sentence))
     if numbers:
         m = rng.choice(numbers)
-        digits = m.group().replace(",", "")
-        changed = str(int(digits) * 2 + 1)
+        changed = str(change(int(m.group().replace(",", ""))))
         out.append(("number", sentence[: m.start()] + changed + sentence[m.end() :]))
-    neg = re.search(r"\b(no|not|never)\s", sentence)
+    neg = re.search(negation, sentence)
     if neg:
         out.append(("negation-removed", sentence[: neg.start()] + sentence[neg.end() :]))
     else:
         verb = re.search(r"\b(is|was|are|were|will|would|could|should|had|has)\b", sentence)
         if verb:
             out.append(("negation-added", sentence[: verb.end()] + " not" + sentence[verb.end() :]))
+    return out
+
+
+def fabrications(sentence: str, rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, mutated quote) pairs, each of which the article does not support."""
+    out = _number_and_negation(sentence, rng, lambda n: n * 2 + 1, r"\b(no|not|never)\s")
     names = list(re.finditer(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)+\b", sentence))
     if names:
         m = rng.choice(names)
@@ -93,19 +100,7 @@ def claim_lies(sentence: str, others: list[str], rng: random.Random) -> list[tup
     """(kind, claim) pairs: the sentence made false. A lying model gives these with the true sentence as
     their quote, so only the claim itself can give them away. `others` are names of other people in the
     same article, for misattribution."""
-    out: list[tuple[str, str]] = []
-    numbers = list(re.finditer(r"\d[\d,]*", sentence))
-    if numbers:
-        m = rng.choice(numbers)
-        changed = str(int(m.group().replace(",", "")) * 3 + 7)
-        out.append(("number", sentence[: m.start()] + changed + sentence[m.end() :]))
-    neg = re.search(r"\b(not|never)\s", sentence)
-    if neg:
-        out.append(("negation-removed", sentence[: neg.start()] + sentence[neg.end() :]))
-    else:
-        verb = re.search(r"\b(is|was|are|were|will|would|could|should|had|has)\b", sentence)
-        if verb:
-            out.append(("negation-added", sentence[: verb.end()] + " not" + sentence[verb.end() :]))
+    out = _number_and_negation(sentence, rng, lambda n: n * 3 + 7, r"\b(not|never)\s")
     runs = [m for m in _NAME_RUN.finditer(sentence) if len(m.group().split()) >= 2]
     if runs:
         m = rng.choice(runs)
