@@ -754,3 +754,39 @@ def test_log_lines_are_scrubbed() -> None:
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "token %s leaked", (BOT_TOKEN,), None)
     assert ScrubFilter().filter(record)
     assert BOT_TOKEN not in record.getMessage() and "***" in record.getMessage()
+
+
+# --- issue 9: oversized bodies ----------------------------------------------------------------------------
+
+
+def test_an_oversized_body_is_refused_before_a_byte_of_it_is_read(make: Make) -> None:
+    import socket
+
+    from summarizer.slack import MAX_BODY_BYTES, limit_body
+
+    class Unreadable:
+        def read(self, *args: Any) -> bytes:  # pragma: no cover - must not be reached
+            raise AssertionError("the body was read")
+
+    statuses: list[str] = []
+    app = limit_body(lambda environ, start: pytest.fail("reached the app"))
+    for length in (str(MAX_BODY_BYTES + 1), "400000000", "-5", "nonsense"):
+        app({"CONTENT_LENGTH": length, "wsgi.input": Unreadable()}, lambda status, headers: statuses.append(status))
+    assert statuses == ["413 Payload Too Large", "413 Payload Too Large", "400 Bad Request", "400 Bad Request"]
+
+    bot, model = make()
+    server = serve_http(bot.app, host="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        # claims 400 MB and sends only the headers: the answer comes at once, without waiting for the body
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as conn:
+            conn.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 400000000\r\n\r\n{")
+            assert conn.recv(200).startswith(b"HTTP/1.0 413")
+        ok = httpx.post(f"http://127.0.0.1:{server.server_port}/slack/events", content=b"{}",
+                        headers={"content-type": "application/json"})
+        assert ok.status_code == 401  # a small body still reaches Bolt's signature check
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert bot.join(5) and model.calls == 0
