@@ -121,7 +121,9 @@ class Summarizer:
         }
 
     def key(self, article: Article) -> str:
-        return cache_key(article.sha256, prompt_version=PROMPT_VERSION, model=self.llm.model, params=self.params)
+        # the page's metadata is in the key: one wire story on two sites must not share a cached brief
+        return cache_key(article.sha256, prompt_version=PROMPT_VERSION, model=self.llm.model, params=self.params,
+                         meta=article.meta)
 
     async def load(self, source: Article | Path | str | bytes) -> Article:
         return await aload(source, fetcher=self.fetcher)

@@ -124,8 +124,6 @@ def test_page_metadata_is_part_of_the_key() -> None:
     assert cache_key(a.sha256, meta=a.meta, **key) != cache_key(b.sha256, meta=b.meta, **key)
 
 
-@pytest.mark.xfail(strict=True, reason="Summarizer.key (pipeline.py, the grounding gate's owner) does not pass "
-                   "Article.meta to cache_key yet")
 async def test_two_pages_with_one_body_do_not_share_a_cached_brief() -> None:
     body = "<article>" + "".join(f"<p>{p}</p>" for p in (ROOT / "tests" / "articles" / "harbour_strike.txt")
                                  .read_text(encoding="utf-8").split("\n\n")) + "</article>"
