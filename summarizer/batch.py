@@ -15,13 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import os
 import queue
 import random
-import re
-import secrets
 import threading
 import time
 from collections import Counter
@@ -33,6 +30,17 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from .batch_files import (
+    ERRORS_NAME,
+    INDEX_NAME,
+    LOCK_NAME,
+    Journal,
+    atomic_write,
+    exclusive,
+    jsonl,
+    read_index,
+    sweep_temp,
+)
 from .errors import ModelUnavailableError, SummarizerError, UnreadableSourceError, scrub
 from .llm import LLM
 from .pipeline import Summarizer, run_sync
@@ -53,8 +61,6 @@ __all__ = [
 
 log = logging.getLogger("summarizer.batch")
 
-INDEX_NAME = "index.jsonl"
-ERRORS_NAME = "errors.jsonl"
 DEFAULT_CONCURRENCY = 4
 # Per-article wall-clock budget, every retry included. The LLM's own retry budget (6 tries, 300 s) bounds each
 # HTTP call; this bounds the article as a whole, so one stuck input cannot hold a batch.
@@ -64,10 +70,8 @@ DEFAULT_ARTICLE_TIMEOUT = 600.0
 DEFAULT_RETRIES = 1
 RETRY_PAUSE_S = 2.0
 SUCCESS = frozenset({"ok", "cached", "unchanged"})
-_LOCK_NAME = ".summarizer-batch.lock"
 # A brief holds its article (at most 20 MB) plus items and provenance; larger is not one of ours.
 _BRIEF_MAX_BYTES = 100_000_000
-_TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
 
 Source = Article | Path | str | bytes
 T = TypeVar("T")
@@ -370,103 +374,6 @@ def summarize_many(sources: Iterable[Source], **options: Any) -> Iterator[BatchR
         thread.join()
 
 
-# --- files that survive a kill -------------------------------------------------------------------------
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return  # not possible on every platform; the rename itself is still atomic
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write `text` so that `path` holds either its old content or all of the new, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666: the umask applies, unlike mkstemp
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-
-
-class _Journal:
-    """An append-only JSONL file: one write, flush and fsync per line, so a kill leaves at most a torn last line."""
-
-    def __init__(self, path: Path):
-        self._file = path.open("a", encoding="utf-8", newline="\n")
-
-    def write(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
-
-    def close(self) -> None:
-        self._file.close()
-
-
-def read_index(path: Path) -> dict[str, dict[str, Any]]:
-    """The latest record per input path of an index.jsonl; unparsable lines (a torn last line) are skipped."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    records: dict[str, dict[str, Any]] = {}
-    for line in data.splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(record, dict) and isinstance(record.get("path"), str):
-            records[record["path"]] = record
-    return records
-
-
-@contextlib.contextmanager
-def _exclusive(out: Path) -> Iterator[None]:
-    """One batch per output folder at a time; the OS drops the lock when the process dies, even by kill -9."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks here; run one batch per folder
-        yield
-        return
-    with (out / _LOCK_NAME).open("a") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SummarizerError(f"{out}: another batch is writing to this folder") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _sweep_temp(out: Path) -> None:
-    """Remove temp files a killed run left behind (only ours: `.<name>.<8 hex>.tmp`)."""
-    for tmp in out.rglob(".*.tmp"):
-        if _TEMP.match(tmp.name) and tmp.is_file():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
 # --- a folder of articles ------------------------------------------------------------------------------
 
 
@@ -481,7 +388,7 @@ class _Input:
 
 def _is_output_folder(path: Path) -> bool:
     """A folder an earlier `summarizer batch` wrote: its briefs (.md beside .json) are never articles."""
-    return (path / _LOCK_NAME).exists() or ((path / INDEX_NAME).is_file() and (path / ERRORS_NAME).is_file())
+    return (path / LOCK_NAME).exists() or ((path / INDEX_NAME).is_file() and (path / ERRORS_NAME).is_file())
 
 
 def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[Path]:
@@ -570,8 +477,8 @@ class FolderBatch:
         self.inputs: list[_Input] | None = None
         self._previous: dict[str, dict[str, Any]] = {}
         self._state: dict[str, dict[str, Any]] = {}
-        self._index: _Journal | None = None
-        self._errors: _Journal | None = None
+        self._index: Journal | None = None
+        self._errors: Journal | None = None
         self._on_result: Callable[[BatchResult], None] | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()  # index, errors, state and report are written from the I/O threads
@@ -625,15 +532,15 @@ class FolderBatch:
         report, started = self.report, time.monotonic()
         self._on_result = on_result
         self.out.mkdir(parents=True, exist_ok=True)
-        with _exclusive(self.out):
-            _sweep_temp(self.out)
+        with exclusive(self.out):
+            sweep_temp(self.out)
             self._previous = read_index(report.index_path)
             self._state = {i.rel: self._previous[i.rel] for i in self.inputs if i.rel in self._previous}
             for rel, reason in report.skipped:
                 self._state[rel] = {"path": rel, "status": "skipped", "reason": reason}
             # Compacting first also drops a torn last line a killed run left, so appends start on a clean line.
             self._flush_state()
-            self._index, self._errors = _Journal(report.index_path), _Journal(report.errors_path)
+            self._index, self._errors = Journal(report.index_path), Journal(report.errors_path)
             self._pool = _io_pool(self.concurrency)
             try:
                 async with aclosing(_as_finished(self.inputs, self._one, self.concurrency)) as results:
@@ -696,14 +603,14 @@ class FolderBatch:
         assert self._index is not None and self._errors is not None
         try:
             if result.brief is not None:
-                _atomic_write(item.output, to_json(result.brief) + "\n")
+                atomic_write(item.output, to_json(result.brief) + "\n")
                 if self.markdown:
-                    _atomic_write(item.markdown, to_markdown(result.brief))
+                    atomic_write(item.markdown, to_markdown(result.brief))
             elif result.status == "unchanged" and self.markdown:
                 # re-rendered every time: a torn or deleted .md is repaired from its (checked) JSON brief
                 written = _written_brief(item.output, None)
                 if written is not None:
-                    _atomic_write(item.markdown, to_markdown(written))
+                    atomic_write(item.markdown, to_markdown(written))
         except OSError as exc:
             _failed(result, SummarizerError(f"{result.label}: cannot write {item.output} ({exc.strerror or exc})"))
         except Exception as exc:
@@ -739,8 +646,8 @@ class FolderBatch:
 
     def _flush_state(self) -> None:
         records = [self._state[k] for k in sorted(self._state)]
-        _atomic_write(self.report.index_path, _jsonl(records))
-        _atomic_write(self.report.errors_path, _jsonl(_error_line(r) for r in records if r["status"] == "failed"))
+        atomic_write(self.report.index_path, jsonl(records))
+        atomic_write(self.report.errors_path, jsonl(_error_line(r) for r in records if r["status"] == "failed"))
 
 
 def _error_line(record: dict[str, Any]) -> dict[str, Any]:

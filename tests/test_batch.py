@@ -585,7 +585,7 @@ def test_walk_is_sorted_and_skips_hidden(tmp_path: Path) -> None:
 
 
 def test_journal_lines_are_durable_per_line(tmp_path: Path) -> None:
-    journal = batch_mod._Journal(tmp_path / "j.jsonl")
+    journal = batch_mod.Journal(tmp_path / "j.jsonl")
     journal.write({"path": "a", "status": "ok"})
     # another process sees the line at once, before close: it was flushed to the OS
     seen = subprocess.run([sys.executable, "-c", f"print(open({str(tmp_path / 'j.jsonl')!r}).read())"],

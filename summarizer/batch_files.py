@@ -1,0 +1,118 @@
+"""Files of a folder batch that survive a kill: atomic writes, an fsync-ed append-only journal, the index
+reader, the one-batch-per-folder lock and the sweep of temp files a killed run left."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import SummarizerError
+
+__all__ = ["INDEX_NAME", "ERRORS_NAME", "LOCK_NAME", "atomic_write", "jsonl", "Journal", "read_index",
+           "exclusive", "sweep_temp"]
+
+INDEX_NAME = "index.jsonl"
+ERRORS_NAME = "errors.jsonl"
+LOCK_NAME = ".summarizer-batch.lock"
+_TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
+
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return  # not possible on every platform; the rename itself is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` so that `path` holds either its old content or all of the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666: the umask applies, unlike mkstemp
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def jsonl(records: Iterable[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+class Journal:
+    """An append-only JSONL file: one write, flush and fsync per line, so a kill leaves at most a torn last line."""
+
+    def __init__(self, path: Path):
+        self._file = path.open("a", encoding="utf-8", newline="\n")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def read_index(path: Path) -> dict[str, dict[str, Any]]:
+    """The latest record per input path of an index.jsonl; unparsable lines (a torn last line) are skipped."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    records: dict[str, dict[str, Any]] = {}
+    for line in data.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("path"), str):
+            records[record["path"]] = record
+    return records
+
+
+@contextlib.contextmanager
+def exclusive(out: Path) -> Iterator[None]:
+    """One batch per output folder at a time; the OS drops the lock when the process dies, even by kill -9."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; run one batch per folder
+        yield
+        return
+    with (out / LOCK_NAME).open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SummarizerError(f"{out}: another batch is writing to this folder") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def sweep_temp(out: Path) -> None:
+    """Remove temp files a killed run left behind (only ours: `.<name>.<8 hex>.tmp`)."""
+    for tmp in out.rglob(".*.tmp"):
+        if _TEMP.match(tmp.name) and tmp.is_file():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
