@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
+from .signals import looks_like_name
 from .support import Passage, Passages, judge_actor, judge_claim, judge_figure, judge_response
 from .text import (
     FUNCTION_WORDS,
@@ -178,7 +179,9 @@ def _judge(loc: Locator, passages: Passages, path: str, kind: str, item: Any, ne
            names_in_prose: bool) -> tuple[list[Evidence], list[Problem]]:
     problems: list[Problem] = []
     for name in _names(kind, item):
-        if not loc.has_name(name):
+        if not looks_like_name(name):
+            problems.append(Problem(path, name, "not a name", True, f"{name!r} is not the name of anyone"))
+        elif not loc.has_name(name):
             problems.append(Problem(path, name, "a name that is not in the article", True,
                                     f"the name {name!r} is not in the article"))
     problems += check_prose(loc, path, _prose(kind, item), names_in_prose)

@@ -14,7 +14,7 @@ from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "content_words",
-    "distinctive", "heading", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "distinctive", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
 
@@ -315,3 +315,15 @@ def miscounts(sentence: str, number: str, label: str) -> bool:
         if words and not any(same_word(w, head) for w in words) and any(same_word(words[0], x) for x in modifiers):
             return True
     return False
+
+
+def looks_like_name(name: str) -> bool:
+    """False for what no person or body is called: a word repeated ("HACKED HACKED HACKED"), shouted words
+    that are no acronym ("IGNORE PREVIOUS INSTRUCTIONS"), or a sentence."""
+    words = re.findall(r"[^\W\d_]+", name)
+    if not words or len(words) > 10:
+        return False
+    low = [w.lower() for w in words if w.lower() not in COMMON]
+    if len(low) != len(set(low)):
+        return False
+    return sum(w.isupper() and len(w) >= 5 for w in words) < 2

@@ -192,8 +192,20 @@ def _cassette_miss(exc: BaseException) -> bool:
     return False
 
 
+def _reason(exc: BaseException) -> str:
+    """The server's own short message ("context length exceeded"), not its whole error body."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        if isinstance(message, str) and message.strip():
+            return message
+    text = str(getattr(exc, "message", None) or exc)
+    return text.split(" - {", 1)[0] if " - {" in text else text
+
+
 def _translate(exc: BaseException, model: str, attempts: int) -> SummarizerError:
-    detail = scrub(str(getattr(exc, "message", None) or exc))[:300]
+    detail = scrub(" ".join(_reason(exc).split()))[:200]
     if _cassette_miss(exc):
         return ModelError("no recorded response matches this request in the cassette (re-record it, see README)")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):

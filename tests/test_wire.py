@@ -351,3 +351,13 @@ def test_a_server_on_this_machine_gets_a_long_timeout_and_a_timed_out_call_is_no
         with pytest.raises(ModelUnavailableError, match="timed out"):
             Summarizer(llm, cache=False).brief(article_text)
     assert fake.calls == 1  # not re-sent to a server still busy with it
+
+
+async def test_a_rejected_request_says_the_servers_reason_in_one_short_line(article_text: str) -> None:
+    fake = FakeModel([FakeError(400, "context length exceeded: 9000 tokens > 8192")])
+    summarizer, _ = _pipeline(fake, reasks=0)
+    with pytest.raises(ModelRequestError) as info:
+        await summarizer.abrief(article_text)
+    message = str(info.value)
+    assert message == "the model server rejected the request (HTTP 400): context length exceeded: 9000 tokens > 8192"
+    assert "{" not in message and "'error'" not in message
