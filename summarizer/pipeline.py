@@ -258,7 +258,8 @@ class Summarizer:
             previous = same
             messages = [*messages, {"role": "assistant", "content": raw}, {"role": "user", "content": note}]
         if not answers:
-            return None, total, f"the model's answers did not fit the brief schema after {total.attempts} attempts"
+            n = total.attempts
+            return None, total, f"the model's answers did not fit the brief schema after {n} attempt{'s' if n != 1 else ''}"
         return (merge(answers, prefix="answer") if len(answers) > 1 else answers[0]), total, None
 
     def brief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:

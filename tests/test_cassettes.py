@@ -270,7 +270,7 @@ def _check_nothing_survived(exc: GroundingError, llm: _KeepAnswers, article: str
 
 def _check_unusable(exc: ModelOutputError, llm: _KeepAnswers, article: str, reasks: int = REASKS) -> None:
     """No answer fits the schema even before the gate (missing fields, empty evidence, cut-off JSON)."""
-    assert f"did not fit the brief schema after {reasks + 1} attempts" in str(exc)
+    assert f"did not fit the brief schema after {reasks + 1} attempt" in str(exc)
     assert len(llm.answers) == reasks + 1  # every re-ask was used
     assert all(t > 0 for t in llm.tokens)
     for raw in _answers_json(llm):
