@@ -507,6 +507,9 @@ class FolderBatch:
             suffix = path.suffix.lower()
             if suffix not in SUPPORTED_SUFFIXES:
                 skipped.append((rel, f"unsupported file type {suffix or '(no extension)'}"))
+            elif path.stem.lower().endswith(".ref"):
+                # NAME.ref.txt beside NAME.txt is a reference summary for `summarizer eval`, not an article
+                skipped.append((rel, "a reference summary (NAME.ref.*), not an article"))
             elif (problem := regular_file_problem(path)) is not None:
                 # a FIFO would block its reader for good and a device never ends: only regular files are read
                 skipped.append((rel, problem.removeprefix(f"{path}: ")))

@@ -600,3 +600,11 @@ def test_threads_are_not_leaked(tmp_path: Path) -> None:
     run(FolderBatch(tmp_path / "in", tmp_path / "out", summarizer=make_summarizer(FakeModel(quoting_answer))))
     time.sleep(0.1)
     assert threading.active_count() <= before + 1  # the asyncio default executor may keep one
+
+
+def test_reference_summaries_beside_articles_are_not_briefed(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 2, nested=False)
+    (src / "story0.ref.txt").write_text("A human summary of the tram story, for summarizer eval.", encoding="utf-8")
+    report = run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer))))
+    assert report.ok == 2 and ("story0.ref.txt", "a reference summary (NAME.ref.*), not an article") in report.skipped
