@@ -276,12 +276,14 @@ def main() -> None:
 def _register_subcommands() -> None:
     # Each surface keeps its command beside its own code; the group only collects them.
     from .cli_batch import batch
+    from .cli_eval import eval_command
     from .cli_model import model
     from .cli_slack import slack
 
     cli.add_command(batch)
     cli.add_command(slack)
     cli.add_command(model)
+    cli.add_command(eval_command)
 
 
 _register_subcommands()
