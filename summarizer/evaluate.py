@@ -32,7 +32,7 @@ _UNREACHABLE = (ModelUnavailableError, ConfigError)
 class ModelSpec:
     """`NAME` or `NAME@BASE_URL` (a model on its own OpenAI-compatible server)."""
 
-    name: str
+    name: str | None  # None: whatever the environment configures, as `summarizer brief` without --model
     base_url: str | None = None
 
     @classmethod
@@ -44,7 +44,8 @@ class ModelSpec:
 
     @property
     def label(self) -> str:
-        return self.name if self.base_url is None else f"{self.name}@{self.base_url}"
+        name = self.name or "default"
+        return name if self.base_url is None else f"{name}@{self.base_url}"
 
 
 @dataclass
@@ -138,6 +139,7 @@ async def evaluate(
     retries: int = DEFAULT_RETRIES,
     force: bool = False,
     exclude: Path | None = None,
+    articles: list[Path] | None = None,
     transport_attempts: int | None = None,
     on_row: Any = None,
     **summarizer_options: Any,
@@ -145,10 +147,11 @@ async def evaluate(
     """Every model over every article under `folder`, one model after the other, `concurrency` articles at a
     time (default: 1 for a server on this machine, which answers one request at a time, else as batch).
 
-    `summarizer_options` go to each `Summarizer` (language, reasks, max_input_tokens, show_dropped); `on_row`
-    is called with each Row as it is scored. A model that fails is a column saying so, never an exception.
+    `articles` picks some of the folder's articles (default: all of them). `summarizer_options` go to each
+    `Summarizer` (language, reasks, max_input_tokens, max_output_tokens, show_dropped); `on_row` is called with
+    each Row as it is scored. A model that fails is a column saying so, never an exception.
     """
-    articles = find_articles(folder, exclude)
+    articles = find_articles(folder, exclude) if articles is None else articles
     refs = {path: load_references(path) for path in articles}  # a broken reference stops us before any call
     shared = Cache(cache) if isinstance(cache, (str, Path)) else (Cache() if cache is True else cache or False)
     runs = []
