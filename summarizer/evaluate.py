@@ -153,7 +153,11 @@ async def evaluate(
     """
     articles = find_articles(folder, exclude) if articles is None else articles
     refs = {path: load_references(path) for path in articles}  # a broken reference stops us before any call
-    shared = Cache(cache) if isinstance(cache, (str, Path)) else (Cache() if cache is True else cache or False)
+    # one cache for every model; `Cache` has a length, so an empty one is falsy: test for it by type
+    if isinstance(cache, Cache):
+        shared: Cache | bool = cache
+    else:
+        shared = Cache(cache) if isinstance(cache, (str, Path)) else (Cache() if cache is True else False)
     runs = []
     for spec in models:
         llm = LLM(model=spec.name, base_url=spec.base_url, max_concurrency=concurrency,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from summarizer.cache import Cache
 from summarizer.cli import cli
 from summarizer.eval_report import render_html
 from summarizer.eval_score import figure_matches, load_references, name_matches, rouge_l
@@ -132,7 +133,7 @@ def test_a_rerun_is_served_from_the_cache(folder: Path, tmp_path: Path) -> None:
     cache = tmp_path / "briefs.sqlite3"
     with FakeServer(fake) as server:
         spec = ModelSpec("fake", server.base_url)
-        first = asyncio.run(evaluate(folder, [spec], cache=cache))
+        first = asyncio.run(evaluate(folder, [spec], cache=Cache(cache)))  # an empty Cache is still a cache
         second = asyncio.run(evaluate(folder, [spec], cache=cache))
     assert fake.calls == 1  # the second run made no model call
     assert second[0].rows[0].cached and not first[0].rows[0].cached
