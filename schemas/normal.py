@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from functools import lru_cache
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
@@ -32,34 +33,57 @@ def _norm_char(ch: str) -> str:
     return mapped.lower()
 
 
+_RUN = re.compile(r"\s+|\S+")
+
+
 def normalize(text: str) -> tuple[str, array[int]]:
     """Fold typography, whitespace and case; return the folded text and each character's source offset."""
     out: list[str] = []
     index: array[int] = array("q")
     space = True  # drop leading whitespace
-    for i, ch in enumerate(text):
-        if ch.isspace():
+    for run in _RUN.finditer(text):
+        chunk, start = run.group(), run.start()
+        if chunk[0].isspace():
             if not space:
                 out.append(" ")
-                index.append(i)
+                index.append(start)
                 space = True
             continue
-        for c in _norm_char(ch):
-            if c.isspace():
-                if space:
-                    continue
-                space = True
-            else:
-                space = False
-            out.append(c)
-            index.append(i)
-    while out and out[-1] == " ":
-        out.pop()
+        if chunk.isascii() and "`" not in chunk:
+            # most of any article: one slice at a time instead of one character at a time
+            out.append(chunk.lower())
+            index.extend(range(start, run.end()))
+            space = False
+            continue
+        for i, ch in enumerate(chunk, start):
+            if ch.isspace():  # a character \S let through that Python still calls whitespace
+                if not space:
+                    out.append(" ")
+                    index.append(i)
+                    space = True
+                continue
+            for c in _norm_char(ch):
+                if c.isspace():
+                    if space:
+                        continue
+                    space = True
+                else:
+                    space = False
+                out.append(c)
+                index.append(i)
+    folded = "".join(out)
+    while folded.endswith(" "):
+        folded = folded[:-1]
         index.pop()
-    return "".join(out), index
+    return folded, index
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
+    """`normalize` without the offsets. The gate folds the same words and sentences over and over, so the
+    answers are kept, and plain ASCII (no backtick to map) takes a short cut."""
+    if text.isascii() and "`" not in text:
+        return " ".join(text.split()).lower()
     return normalize(text)[0]
 
 
@@ -110,6 +134,7 @@ _VARIANTS = [  # British -> American spellings; both sides are mapped, then must
 ]
 
 
+@lru_cache(maxsize=16384)
 def american(word: str) -> str:
     for pattern, repl in _VARIANTS:
         word = pattern.sub(repl, word)
