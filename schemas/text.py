@@ -66,16 +66,21 @@ class Locator:
 
     def __init__(self, text: str, *, _norm: str | None = None):
         self.text = text
-        if _norm is None:
-            self.norm, self._index = normalize(text)
-        else:
-            self.norm, self._index = _norm, array("q")
+        # the folded text is all most views need; the offsets only to place a quote, so they wait until then
+        self.norm = fold(text) if _norm is None else _norm
+        self._offsets: array[int] | None = None if _norm is None else array("q")
         self._breaks: list[int] | None = None
         self._word_cache: list[str] | None = None
         self.numbers = numbers_in(self.norm)
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None
+
+    @property
+    def _index(self) -> array[int]:
+        if self._offsets is None:
+            self._offsets = normalize(self.text)[1]
+        return self._offsets
 
     def _latin_view(self) -> Locator | None:
         """The article transliterated to Latin letters, for names only; None for non-Cyrillic articles."""
