@@ -1,4 +1,4 @@
-"""Many articles through the one pipeline: bounded concurrency, results as they finish, resumable folder runs.
+"""Resumable folder runs: `FolderBatch` (what `summarizer batch` runs), on the runner in batch_run.py.
 
     from summarizer.batch import summarize_many
     for result in summarize_many([Path("a.txt"), Path("b.html")], concurrency=8):
@@ -13,22 +13,17 @@ does only what is missing: the index stores each brief's cache key (text, schema
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
-import logging
 import os
-import queue
-import random
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
 from .batch_files import (
     ERRORS_NAME,
@@ -41,12 +36,28 @@ from .batch_files import (
     read_index,
     sweep_temp,
 )
-from .errors import ModelUnavailableError, SummarizerError, UnreadableSourceError, scrub
+from .batch_run import (
+    DEFAULT_ARTICLE_TIMEOUT,
+    DEFAULT_CONCURRENCY,
+    DEFAULT_RETRIES,
+    SUCCESS,
+    BatchResult,
+    _as_finished,
+    _brief,
+    _check_config,
+    _close,
+    _failed,
+    _io_pool,
+    _load,
+    asummarize_many,
+    summarize_many,
+)
+from .errors import SummarizerError, UnreadableSourceError
 from .llm import LLM
-from .pipeline import Summarizer, run_sync
+from .pipeline import Summarizer
 from .render import to_json, to_markdown
 from .schemas import Brief
-from .sources import SUPPORTED_SUFFIXES, Article, read_bounded, regular_file_problem
+from .sources import SUPPORTED_SUFFIXES, read_bounded, regular_file_problem
 
 __all__ = [
     "BatchResult",
@@ -57,61 +68,13 @@ __all__ = [
     "read_index",
     "INDEX_NAME",
     "ERRORS_NAME",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_ARTICLE_TIMEOUT",
+    "DEFAULT_RETRIES",
 ]
 
-log = logging.getLogger("summarizer.batch")
-
-DEFAULT_CONCURRENCY = 4
-# Per-article wall-clock budget, every retry included. The LLM's own retry budget (6 tries, 300 s) bounds each
-# HTTP call; this bounds the article as a whole, so one stuck input cannot hold a batch.
-DEFAULT_ARTICLE_TIMEOUT = 600.0
-# An article whose calls stayed unavailable (429/5xx/timeouts) through all transport retries is tried again
-# this many times, after a pause, before it is recorded as failed. Only then: other errors are deterministic.
-DEFAULT_RETRIES = 1
-RETRY_PAUSE_S = 2.0
-SUCCESS = frozenset({"ok", "cached", "unchanged"})
 # A brief holds its article (at most 20 MB) plus items and provenance; larger is not one of ours.
 _BRIEF_MAX_BYTES = 100_000_000
-
-Source = Article | Path | str | bytes
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-@dataclass
-class BatchResult:
-    """What became of one input: a brief, or the error that stopped it. `status` is one of
-    ok (the model made it), cached (from the brief cache), unchanged (a folder run found the brief already
-    written for the same text and settings), failed."""
-
-    index: int
-    source: Any
-    label: str
-    status: str = "failed"
-    brief: Brief | None = None
-    error: Exception | None = None
-    key: str | None = None
-    duration_s: float = 0.0
-    path: str | None = None  # folder runs: the input relative to the folder, as stored in the index
-    output: Path | None = None  # folder runs: where the brief is (or would have been) written
-    position: int = 0  # folder runs: how many inputs had finished when this one did, itself included
-
-    @property
-    def ok(self) -> bool:
-        return self.status in SUCCESS
-
-    @property
-    def reason(self) -> str | None:
-        """One line naming the input and what went wrong; None on success."""
-        if self.error is None:
-            return None
-        if not isinstance(self.error, SummarizerError):
-            message = f"{self.label}: unexpected {type(self.error).__name__}: {self.error}"
-        else:
-            message = str(self.error)
-            # source errors name their input; model errors ("the server kept failing ...") do not
-            message = message if message.startswith(self.label) else f"{self.label}: {message}"
-        return " ".join(scrub(message).split())
 
 
 @dataclass
@@ -182,197 +145,6 @@ class BatchReport:
                     self.unpriced += 1
                 else:
                     self.cost_usd += p.cost_usd
-
-
-# --- running many at once -------------------------------------------------------------------------------
-
-
-async def _as_finished(items: Iterable[T], work: Callable[[T], Awaitable[R]], limit: int) -> AsyncIterator[R]:
-    """Run `work` over `items`, at most `limit` at a time, yielding each result as it finishes.
-
-    Items are drawn lazily, so a million paths never become a million tasks. Closing the iterator cancels
-    whatever is still running.
-    """
-    feed = iter(items)
-    pending: set[asyncio.Task[R]] = set()
-
-    def top_up() -> None:
-        for item in itertools.islice(feed, max(0, limit - len(pending))):
-            pending.add(asyncio.ensure_future(work(item)))
-
-    try:
-        top_up()
-        while pending:
-            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            pending.difference_update(done)
-            top_up()  # refill before handing results out, so no slot idles while the caller works
-            for task in done:
-                yield task.result()
-    finally:
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-
-
-def _io_pool(concurrency: int) -> ThreadPoolExecutor:
-    # Reading files (trafilatura on HTML) and fsync-ed writes block for milliseconds each; on the event loop
-    # they would stall every call in flight. A pool of its own, because the default one (cpu + 4 threads)
-    # also carries the calls of a sync OpenAI client.
-    return ThreadPoolExecutor(max_workers=min(8, concurrency), thread_name_prefix="summarizer-io")
-
-
-async def _load(summarizer: Summarizer, source: Source, pool: ThreadPoolExecutor) -> Article:
-    if isinstance(source, Path):
-        return await asyncio.get_running_loop().run_in_executor(pool, lambda: run_sync(summarizer.load(source)))
-    return await summarizer.load(source)
-
-
-async def _brief(summarizer: Summarizer, article: Article, *, force: bool, timeout: float | None,
-                 retries: int) -> Brief:
-    async def tries() -> Brief:
-        attempt = 0
-        while True:
-            try:
-                return await summarizer.abrief_article(article, force=force)
-            except ModelUnavailableError as exc:
-                if attempt >= retries:
-                    raise ModelUnavailableError(
-                        f"{article.label}: {exc}" + (f" (article tried {attempt + 1} times)" if attempt else "")
-                    ) from None
-                # A pause with jitter lets the server recover and breaks lockstep with other retries.
-                await asyncio.sleep(RETRY_PAUSE_S * 2**attempt * (0.5 + random.random()))
-                attempt += 1
-
-    try:
-        return await asyncio.wait_for(tries(), timeout)
-    except TimeoutError:
-        raise ModelUnavailableError(
-            f"{article.label}: no brief after {timeout:g} s (the per-article budget, retries included)"
-        ) from None
-
-
-def _label(source: Any) -> str:
-    if isinstance(source, Article):
-        return source.label
-    if isinstance(source, Path):
-        return str(source)
-    if isinstance(source, bytes):
-        return "<bytes>"
-    if isinstance(source, str) and "\n" not in source and len(source) < 300:
-        return source
-    return "<text>"
-
-
-def _failed(result: BatchResult, exc: Exception) -> None:
-    result.status, result.error, result.brief = "failed", exc, None
-    if not isinstance(exc, SummarizerError):
-        log.error("%s: unexpected error", result.label, exc_info=exc)
-
-
-def _check_config(summarizer: Summarizer) -> None:
-    # Raises ConfigError now, once, instead of once per article.
-    _ = summarizer.llm.client
-
-
-async def _close(summarizer: Summarizer) -> None:
-    # Only for a summarizer built here: an async client's connections belong to this loop, and closing them
-    # after the loop is gone logs "Event loop is closed".
-    await summarizer.llm.aclose()
-
-
-async def asummarize_many(
-    sources: Iterable[Source],
-    *,
-    summarizer: Summarizer | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    force: bool = False,
-    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-) -> AsyncIterator[BatchResult]:
-    """Brief every source (Path, URL, text, bytes, Article), `concurrency` at a time; yield one BatchResult per
-    input as each finishes. A bad input yields a failed result and never stops the rest.
-
-    Without `summarizer`, one is built from the environment (OPENAI_API_KEY / OPENAI_BASE_URL) with
-    `concurrency` model calls allowed at once. Raises ConfigError before any work when no model is configured.
-    """
-    owned = summarizer is None
-    summarizer = summarizer or Summarizer(LLM(max_concurrency=concurrency))
-    _check_config(summarizer)
-
-    async def one(item: tuple[int, Source]) -> BatchResult:
-        index, source = item
-        started = time.monotonic()
-        result = BatchResult(index=index, source=source, label=_label(source))
-        try:
-            article = await _load(summarizer, source, pool)
-            result.label, result.key = article.label, summarizer.key(article)
-            result.brief = await _brief(summarizer, article, force=force, timeout=article_timeout, retries=retries)
-            result.status = "cached" if result.brief.provenance.cached else "ok"
-        except Exception as exc:
-            _failed(result, exc)
-        result.duration_s = round(time.monotonic() - started, 3)
-        return result
-
-    pool = _io_pool(max(1, concurrency))
-    try:
-        async with aclosing(_as_finished(enumerate(sources), one, max(1, concurrency))) as results:
-            async for result in results:
-                yield result
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        if owned:
-            await _close(summarizer)
-
-
-@dataclass
-class _Raised:
-    error: BaseException
-
-
-def summarize_many(sources: Iterable[Source], **options: Any) -> Iterator[BatchResult]:
-    """Synchronous `asummarize_many` (same options).
-
-    The work runs on an event loop in a background thread, so it keeps going while the caller handles each
-    result, and this works from code that already runs a loop. Leaving the loop early cancels what is left.
-    """
-    results: queue.Queue[Any] = queue.Queue()
-    end = object()
-    box: dict[str, Any] = {}
-    ready = threading.Event()
-
-    async def pump() -> None:
-        box["loop"], box["task"] = asyncio.get_running_loop(), asyncio.current_task()
-        ready.set()
-        async with aclosing(asummarize_many(sources, **options)) as stream:
-            async for result in stream:
-                results.put(result)
-
-    def runner() -> None:
-        try:
-            asyncio.run(pump())
-        except asyncio.CancelledError:
-            pass
-        except BaseException as exc:  # re-raised in the caller's thread
-            results.put(_Raised(exc))
-        finally:
-            ready.set()
-            results.put(end)
-
-    thread = threading.Thread(target=runner, name="summarizer-batch", daemon=True)
-    thread.start()
-    try:
-        while (item := results.get()) is not end:
-            if isinstance(item, _Raised):
-                raise item.error
-            yield item
-    finally:
-        ready.wait()
-        if thread.is_alive() and "task" in box:
-            with contextlib.suppress(RuntimeError):  # the loop may have closed in between
-                box["loop"].call_soon_threadsafe(box["task"].cancel)
-        thread.join()
-
 
 # --- a folder of articles ------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import summarizer.batch as batch_mod
+import summarizer.batch_run as batch_run
 import summarizer.pipeline
 from summarizer.batch import FolderBatch, asummarize_many, read_index, summarize_many
 from summarizer.cli import cli
@@ -358,7 +359,7 @@ def test_429s_with_retry_after_lose_no_article(tmp_path: Path) -> None:
 
 def test_an_article_the_server_refused_through_transport_retries_is_tried_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch_mod, "RETRY_PAUSE_S", 0.01)
+    monkeypatch.setattr(batch_run, "RETRY_PAUSE_S", 0.01)
     src, out = tmp_path / "in", tmp_path / "out"
     write_folder(src, 1)
     busy = FakeError(503, "overloaded", headers={"retry-after": "0"})
@@ -369,7 +370,7 @@ def test_an_article_the_server_refused_through_transport_retries_is_tried_again(
 
 def test_an_article_that_keeps_failing_is_recorded_then_retried_on_rerun(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch_mod, "RETRY_PAUSE_S", 0.01)
+    monkeypatch.setattr(batch_run, "RETRY_PAUSE_S", 0.01)
     src, out = tmp_path / "in", tmp_path / "out"
     write_folder(src, 3, nested=False)
     down = FakeModel(FakeError(503, "overloaded", headers={"retry-after": "0"}))
