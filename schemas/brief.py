@@ -161,3 +161,19 @@ class Brief(_Model):
     key_figures: list[KeyFigure] = Field(default_factory=list)
     source: Source
     provenance: Provenance
+
+    def __repr__(self) -> str:
+        # the default repr carries the whole article (source.text): 10 KB in a notebook or a traceback
+        n = f"who={len(self.who)}, background={len(self.background)}, proposed_responses={len(self.proposed_responses)}"
+        return (f"Brief({self.headline!r}, {n}, key_figures={len(self.key_figures)}, "
+                f"removed={len(self.provenance.dropped)}, model={self.provenance.model!r})")
+
+    def to_markdown(self) -> str:
+        """The brief as Markdown, as `summarizer brief --format markdown` prints it."""
+        from ..render import to_markdown  # lazily: rendering depends on the schema, never the other way
+
+        return to_markdown(self)
+
+    def _repr_markdown_(self) -> str:
+        """What a Jupyter notebook shows for a brief."""
+        return self.to_markdown()

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from .errors import SummarizerError, install_scrubber, scrub
+from .errors import ConfigError, ModelError, SummarizerError, install_scrubber, scrub
 
 __all__ = ["main", "cli", "model_options", "build_summarizer", "fail"]
 
@@ -25,12 +25,20 @@ def fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
-def _quiet_dependencies(verbose: bool) -> None:
+def _quiet_dependencies(verbose: int) -> None:
+    """0: warnings only; 1 (-v): the tool's own story and one line per HTTP request; 2 (-vv): the SDKs' debug
+    output too, request bodies included (the article, and after a re-ask what the model invented)."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # Instructor logs every failed validation at ERROR with the model's whole answer, and the SDKs' debug lines
-    # carry every request body (a re-ask holds the model's inventions): never more than one line per request.
-    for name in ("instructor", "httpx", "httpx2", "openai", "trafilatura", "htmldate", "courlan"):
-        logging.getLogger(name).setLevel(logging.INFO if verbose and name != "instructor" else logging.CRITICAL)
+    logging.getLogger("summarizer").setLevel(logging.INFO if verbose else logging.WARNING)
+    # Instructor logs every failed validation at ERROR with the model's whole answer: never shown. The SDKs'
+    # debug lines carry every request body (a re-ask holds the model's inventions): only on -vv, asked for.
+    sdk = logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.CRITICAL
+    for name in ("httpx", "httpx2", "httpcore", "httpcore2", "openai"):
+        # -v keeps httpx's one line per request ("HTTP Request: POST ... 200 OK"); openai's INFO adds nothing
+        level = sdk if verbose != 1 or name.startswith("httpx") else logging.WARNING
+        logging.getLogger(name).setLevel(level)
+    for name in ("instructor", "trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     # every command's log lines, the SDKs' included, lose keys and tokens a server may echo back
     install_scrubber()
     for name in ("openai", "httpx"):
@@ -53,7 +61,11 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
                   help="Cache file [env SUMMARIZER_CACHE; default ~/.cache/summarizer/briefs.sqlite3].")
     @click.option("--show-dropped", is_flag=True,
                   help="Keep what the model wrote in each item the gate removed, and list them (never in Slack).")
-    @click.option("--verbose", "-v", is_flag=True, help="Log each model call and retry to stderr.")
+    @click.option("--verbose", "-v", count=True,
+                  help="-v: one line per step on stderr (source read, model and server, each call's seconds and "
+                  "tokens, re-asks and why, what the gate removed, cache hit or miss). -vv adds the SDK's debug "
+                  "output (keys scrubbed), which carries whole requests: the article and, after a re-ask, what "
+                  "the model invented.")
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         _quiet_dependencies(kwargs["verbose"])
@@ -73,6 +85,28 @@ def build_summarizer(*, model: str | None, base_url: str | None, language: str, 
     cache: Any = False if no_cache else (cache_path or True)
     return Summarizer(llm, cache=cache, language=language, max_input_tokens=max_input_tokens, progress=progress,
                       show_dropped=show_dropped)
+
+
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text", ".text": "text"}
+
+
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """--format if given (md is markdown); else what the -o file's suffix says; else text on a terminal, JSON
+    when piped (a script reading stdout wants data)."""
+    if fmt:
+        return "markdown" if fmt == "md" else fmt
+    if output is not None:
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
+    return "text" if sys.stdout.isatty() else "json"
+
+
+def _naming(exc: SummarizerError, source: str) -> str:
+    """A model error names its input ("a.txt: cannot reach the model server at ..."); source errors already do."""
+    label = "<stdin>" if source == "-" else source
+    message = str(exc)
+    if isinstance(exc, (ModelError, ConfigError)) and not message.startswith(label):
+        return f"{label}: {message}"
+    return message
 
 
 def _part_progress(done: int, total: int) -> None:
@@ -98,8 +132,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("source")
-@click.option("--format", "-f", "fmt", type=click.Choice(["json", "markdown", "text"]),
-              help="Output format [default: text on a terminal, json otherwise].")
+@click.option("--format", "-f", "fmt", type=click.Choice(["json", "markdown", "md", "text"]),
+              help="Output format [default: from the -o file's suffix (.md/.markdown, .json, .txt); else text on "
+              "a terminal, json when piped].")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Ignore a cached brief and ask the model again.")
 @model_options
@@ -109,14 +144,14 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
     \b
     Example:
         summarizer brief article.txt
-        summarizer brief https://example.com/story --format markdown -o brief.md
+        summarizer brief https://example.com/story -o brief.md    # Markdown, from the suffix
         cat page.html | summarizer brief - --format json --model gpt-4o-mini
         summarizer brief article.txt --model local:/models/other.gguf
     """
     from .pipeline import run_sync
     from .render import render
 
-    fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
+    fmt = output_format(fmt, output)
     if output is not None:
         _check_writable(output)  # before the model is paid, not after
     try:
@@ -129,10 +164,10 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
         with _working(summarizer.llm.model):
             result = summarizer.brief(article, force=force)
     except SummarizerError as exc:
-        fail(str(exc))
+        fail(_naming(exc, source))
     except KeyboardInterrupt:
         fail("interrupted", 130)
-    text = render(result, fmt)
+    text = render(result, fmt, color=output is None and fmt == "text" and sys.stdout.isatty())
     try:
         _write(text, output)
     except OSError as exc:
@@ -142,39 +177,37 @@ def brief(source: str, fmt: str | None, output: Path | None, force: bool, **opti
 
 @cli.command()
 @click.argument("source")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the cleaned text alone; json: the text with the extractor's metadata.")
-def extract(source: str, fmt: str) -> None:
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]),
+              help="text: the cleaned text alone; json: the text with the extractor's metadata, shaped as a brief's "
+              "`source` [default: json for an -o file ending .json, else text].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+def extract(source: str, fmt: str | None, output: Path | None) -> None:
     """Print the cleaned article text exactly as the model will see it.
 
     \b
     Example:
         summarizer extract page.html
         summarizer extract https://example.com/story --format json
+        summarizer extract page.html -o page.json      # JSON, from the suffix
     """
+    from .pipeline import source_record
     from .sources import load
 
-    _quiet_dependencies(False)
+    _quiet_dependencies(0)
+    fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "text")
+    if output is not None:
+        _check_writable(output)
     try:
         article = load(Path(source) if _is_path(source) else source)
     except SummarizerError as exc:
         fail(str(exc))
-    if fmt == "text":
-        click.echo(article.text)
-        return
-    payload = {
-        "source": article.label,
-        "url": article.url,
-        "title": article.title,
-        "outlet": article.outlet,
-        "author": article.author,
-        "date": article.date,
-        "language": article.language,
-        "words": article.words,
-        "sha256": article.sha256,
-        "text": article.text,
-    }
-    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    # json is exactly what `summarizer brief -f json | jq .source` gives for the same input: one shape
+    text = article.text + "\n" if fmt == "text" else source_record(article).model_dump_json(indent=2) + "\n"
+    try:
+        _write(text, output)
+    except OSError as exc:
+        _silence_stdout()
+        fail(f"cannot write {output or 'to standard output'} ({exc.strerror or exc})")
 
 
 @cli.command()

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, stop_after_delay
 
 from . import local
+from .aio import ARTICLE
 from .errors import (
     ConfigError,
     ModelAuthError,
@@ -38,6 +39,9 @@ from .schemas import Usage
 __all__ = ["LLM", "CallStats", "DEFAULT_MODEL", "estimate_cost", "Throttle"]
 
 log = logging.getLogger("summarizer.llm")
+# A library never prints on its own: without a handler of the application's, these records go nowhere
+# (and not to logging's last-resort stderr handler). The CLI sets up what to show.
+logging.getLogger("summarizer").addHandler(logging.NullHandler())
 
 DEFAULT_MODEL = "gpt-4o-mini"
 # A local server works on one request at a time, for 30-40 s on 2 cores: a long read timeout, no re-sends.
@@ -169,7 +173,8 @@ def _transient(exc: BaseException) -> bool:
     if isinstance(exc, (openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)):
         return True
     if isinstance(exc, openai.APIConnectionError):
-        return not _cassette_miss(exc)
+        # a refused connection is nobody listening: asking again in a second would only make the user wait
+        return not _cassette_miss(exc) and not _refused(exc)
     return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 425, 429) or exc.status_code >= 500)
 
 
@@ -181,6 +186,16 @@ def _loopback(base_url: str | None) -> bool:
 
     host = (urlsplit(base_url).hostname or "").lower()
     return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _refused(exc: BaseException) -> bool:
+    """True when the server's port refused the connection (ECONNREFUSED), somewhere in the cause chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _cassette_miss(exc: BaseException) -> bool:
@@ -204,7 +219,7 @@ def _reason(exc: BaseException) -> str:
     return text.split(" - {", 1)[0] if " - {" in text else text
 
 
-def _translate(exc: BaseException, model: str, attempts: int) -> SummarizerError:
+def _translate(exc: BaseException, model: str, attempts: int, server: str | None = None) -> SummarizerError:
     detail = scrub(" ".join(_reason(exc).split()))[:200]
     if _cassette_miss(exc):
         return ModelError("no recorded response matches this request in the cassette (re-record it, see README)")
@@ -222,8 +237,12 @@ def _translate(exc: BaseException, model: str, attempts: int) -> SummarizerError
         )
     if isinstance(exc, openai.APITimeoutError):
         return ModelUnavailableError(f"the model server timed out {attempts} times")
+    at = f" at {scrub(server)}" if server else ""
+    if isinstance(exc, openai.APIConnectionError) and _refused(exc):
+        return ModelUnavailableError(f"cannot reach the model server{at}: connection refused (is it running?)")
     if isinstance(exc, openai.APIConnectionError):
-        return ModelUnavailableError(f"cannot reach the model server after {attempts} attempts: {detail}")
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        return ModelUnavailableError(f"cannot reach the model server{tries}{at}: {detail}")
     return ModelError(f"model call failed: {type(exc).__name__}: {detail}")
 
 
@@ -304,10 +323,21 @@ class LLM:
         return held[1]
 
     async def aclose(self) -> None:
-        """Close the HTTP clients this LLM built (not one passed in)."""
-        owned, self._own = list(self._own.values()), {}
-        for _, client in owned:
-            await client.close()
+        """Close the HTTP clients this LLM built in the running event loop (not one passed in).
+
+        A client's connections belong to the loop that opened them: closed from another loop they fail with
+        "Event loop is closed". Those of a loop that has already ended are only forgotten; those of another
+        loop that still runs are left to it.
+        """
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        for slot, (loop, client) in list(self._own.items()):
+            if loop is running or loop is None or loop.is_closed():
+                del self._own[slot]
+                if loop is running:
+                    await client.close()
 
     def _secret(self) -> str | None:
         return self._api_key or os.environ.get("OPENAI_API_KEY")
@@ -330,7 +360,8 @@ class LLM:
             if isinstance(exc, openai.RateLimitError) or getattr(exc, "status_code", None) == 429:
                 self.throttle.pushed_back()
             log.warning(
-                "model call failed (%s); retry %d/%d in %.1f s",
+                "%smodel call failed (%s); retry %d/%d in %.1f s",
+                _about(),
                 scrub(type(exc).__name__ + (f" {exc.status_code}" if hasattr(exc, "status_code") else "")),
                 state.attempt_number,
                 self.transport_attempts - 1,
@@ -347,6 +378,7 @@ class LLM:
             sleep=self._sleep,
             reraise=True,
         )
+        started = time.monotonic()
         try:
             async for attempt in retrying:
                 with attempt:
@@ -357,8 +389,13 @@ class LLM:
                             completion = await asyncio.to_thread(create, **kwargs)
                         self.throttle.succeeded()
         except openai.APIError as exc:
-            raise _translate(exc, self.model, stats.transport_retries + 1) from None
+            raise _translate(exc, self.model, stats.transport_retries + 1, _server(client)) from None
         stats.add(completion)
+        u = getattr(completion, "usage", None)
+        log.info("%smodel call answered in %.1f s: %s prompt + %s completion tokens%s", _about(),
+                 time.monotonic() - started, f"{getattr(u, 'prompt_tokens', 0) or 0:,}",
+                 f"{getattr(u, 'completion_tokens', 0) or 0:,}",
+                 f" ({stats.transport_retries} transport retries)" if stats.transport_retries else "")
         return completion
 
     async def structured(
@@ -405,6 +442,17 @@ class LLM:
             if not isinstance(cause, (ValidationError, ValueError)) and stats.attempts == 0:
                 raise ModelError(f"model call failed: {scrub(str(cause))[:300]}") from None
             return None, stats, _raw(stats)
+
+
+def _server(client: Any) -> str | None:
+    url = getattr(client, "base_url", None)
+    return str(url) if url else None
+
+
+def _about() -> str:
+    """"a.txt: " when a log line belongs to one article (set by the pipeline), so a batch's lines name it."""
+    label = ARTICLE.get()
+    return f"{label}: " if label else ""
 
 
 def _raw(stats: CallStats) -> list[str]:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
-import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import openai
 
+from .aio import ARTICLE, LANGUAGES, run_sync
+from .aio import language as language_of
 from .cache import Cache, cache_key
-from .errors import ArticleTooLongError, GroundingError, ModelOutputError
+from .errors import ArticleTooLongError, GroundingError, ModelOutputError, scrub
 from .fetch import Fetcher
 from .llm import LLM, CallStats, estimate_cost
 from .longdoc import Part, merge, split_text
@@ -26,48 +28,20 @@ from .schemas.draft import salvage
 from .sources import Article, aload
 from .tokens import count_tokens, input_budget
 
-__all__ = ["Summarizer", "summarize", "asummarize", "run_sync", "LANGUAGES", "MAX_WORDS"]
+__all__ = ["Summarizer", "summarize", "asummarize", "run_sync", "source_record", "LANGUAGES", "MAX_WORDS"]
+
+log = logging.getLogger("summarizer.pipeline")
 
 MAX_WORDS = 200_000  # past this a document is refused: the bill would be large and the brief thin
-
-T = TypeVar("T")
-
-LANGUAGES = {
-    "en": "English",
-    "de": "German",
-    "uk": "Ukrainian",
-    "fr": "French",
-    "es": "Spanish",
-    "it": "Italian",
-    "pl": "Polish",
-    "ru": "Russian",
-    "lt": "Lithuanian",
-    "nl": "Dutch",
-    "pt": "Portuguese",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "zh": "Chinese",
-}
-
-
-def _language(value: str) -> tuple[str, str]:
-    """(code, name) for a code like 'de' or a name like 'German'."""
-    v = value.strip()
-    if v.lower() in LANGUAGES:
-        return v.lower(), LANGUAGES[v.lower()]
-    for code, name in LANGUAGES.items():
-        if name.lower() == v.lower():
-            return code, name
-    return v.lower(), v
-
 
 CacheArg = Cache | bool | str | Path | None
 
 
 def _make_cache(cache: CacheArg) -> Cache | None:
-    if cache is None or cache is True:
+    # None reads as "no cache", as it does in most APIs; True (the default) is the default cache file
+    if cache is True:
         return Cache()
-    if cache is False:
+    if cache is None or cache is False:
         return None
     if isinstance(cache, Cache):
         return cache
@@ -81,6 +55,10 @@ class Summarizer:
         self,
         llm: LLM | None = None,
         *,
+        model: str | None = None,
+        client: openai.AsyncOpenAI | openai.OpenAI | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
         cache: CacheArg = True,
         fetcher: Fetcher | None = None,
         language: str = "en",
@@ -92,13 +70,17 @@ class Summarizer:
         progress: Callable[[int, int], None] | None = None,
         show_dropped: bool = False,
     ):
-        self.llm = llm or LLM()
+        """`model`, `client`, `base_url` and `api_key` build the LLM (see `summarizer.llm.LLM`); pass either
+        them or a ready `llm`. `cache`: True (default) the default file, a path or a Cache, None or False off."""
+        if llm is not None and (model, client, base_url, api_key) != (None, None, None, None):
+            raise TypeError("Summarizer: pass either llm or model/client/base_url/api_key, not both")
+        self.llm = llm or LLM(client, model=model, base_url=base_url, api_key=api_key)
         self.max_input_tokens = max_input_tokens or input_budget(self.llm.model)
         self.max_words = max_words
         self.progress = progress
         self.cache = _make_cache(cache)
         self.fetcher = fetcher or Fetcher()
-        self.language, self.language_name = _language(language)
+        self.language, self.language_name = language_of(language)
         # a re-ask is another full call: 40-60 s on a local 2-core CPU, where the gate's repairs do most of
         # what a re-ask would; one for hosted models
         self.reasks = reasks if reasks is not None else (0 if self.llm.local is not None else 1)
@@ -126,19 +108,36 @@ class Summarizer:
                          meta=article.meta)
 
     async def load(self, source: Article | Path | str | bytes) -> Article:
-        return await aload(source, fetcher=self.fetcher)
+        if isinstance(source, Article):
+            return source
+        article = await aload(source, fetcher=self.fetcher)
+        log.info("%s: read, %s words, language %s", article.label, f"{article.words:,}", article.language or "unknown")
+        return article
 
     async def abrief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
         """Brief any source; `force` skips the cache lookup (the result is still stored)."""
         return await self.abrief_article(await self.load(source), force=force)
 
     async def abrief_article(self, article: Article, *, force: bool = False) -> Brief:
+        token = ARTICLE.set(article.label)  # every log line of this brief names its article
+        try:
+            return await self._abrief_article(article, force=force)
+        finally:
+            ARTICLE.reset(token)
+
+    async def _abrief_article(self, article: Article, force: bool) -> Brief:
         started = time.monotonic()
         key = self.key(article)
-        if self.cache is not None and not force:
+        if self.cache is None:
+            log.info("%s: cache off", article.label)
+        elif force:
+            log.info("%s: cache skipped (--force); the new brief replaces the cached one", article.label)
+        else:
             hit = self.cache.get(key)
             if hit is not None:
+                log.info("%s: cache hit in %s, no model call", article.label, self.cache.path)
                 return _relabel(hit, article)
+            log.info("%s: cache miss", article.label)
         if article.words > self.max_words:
             raise ArticleTooLongError(
                 f"{article.label}: {article.words:,} words is past the {self.max_words:,}-word limit; "
@@ -147,6 +146,9 @@ class Summarizer:
         article_language = article.language
         names_in_prose = self.language == "en" and article_language in (None, "en")
         parts = self.split(article)
+        server = "the local model's server" if self.llm.local is not None else scrub(self.llm.base_url or "OpenAI")
+        log.info("%s: model %s at %s, %d part%s", article.label, self.llm.model, server, len(parts),
+                 "" if len(parts) == 1 else "s")
         done = 0
 
         async def run(part: Part) -> tuple[Grounded | None, CallStats, str | None]:
@@ -183,6 +185,7 @@ class Summarizer:
             raise error
         for i, failure in failures:  # a part whose answers never parsed; the other parts still count
             grounded.dropped.append(Dropped(item=f"part[{i}]", reasons=[failure]))
+        _log_gate(article.label, grounded)
         dropped = grounded.dropped if self.show_dropped else [d.model_copy(update={"text": None}) for d in grounded.dropped]
         brief = Brief(
             headline=_headline(grounded, article),
@@ -191,7 +194,7 @@ class Summarizer:
             background=grounded.background,
             proposed_responses=grounded.proposed_responses,
             key_figures=grounded.key_figures,
-            source=_source(article, article_language),
+            source=source_record(article),
             provenance=Provenance(
                 model=self.llm.model,
                 prompt_version=PROMPT_VERSION,
@@ -255,6 +258,10 @@ class Summarizer:
             same = _canonical(raw)
             if attempt == self.reasks or raw is None or same == previous:
                 break  # out of re-asks, or the model repeats itself: asking again would not help
+            # counts and the gate's own reasons only: the model's words (its inventions) never reach a log
+            why = _by_reason([p.reason for p in grounded.problems if p.fatal] if draft is not None else [])
+            log.info("%s: re-ask %d of %d: %s%s", article.label, attempt + 1, self.reasks,
+                     why or "the answer did not fit the schema", f"; {len(lost)} incomplete items" if lost else "")
             previous = same
             messages = [*messages, {"role": "assistant", "content": raw}, {"role": "user", "content": note}]
         if not answers:
@@ -263,7 +270,20 @@ class Summarizer:
         return (merge(answers, prefix="answer") if len(answers) > 1 else answers[0]), total, None
 
     def brief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
-        return run_sync(self.abrief(source, force=force))
+        """Sync `abrief`. Each call runs its own event loop, so the HTTP clients it opened are closed before
+        that loop ends: closed later, from another loop, they print "Event loop is closed" tracebacks."""
+
+        async def once() -> Brief:
+            try:
+                return await self.abrief(source, force=force)
+            finally:
+                await self.llm.aclose()
+
+        return run_sync(once())
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients the model made in this event loop (async users: call it before the loop ends)."""
+        await self.llm.aclose()
 
 
 @lru_cache(maxsize=16)
@@ -288,6 +308,26 @@ def _incomplete(lost: list[Dropped]) -> str:
         return ""
     items = ", ".join(d.item for d in lost[:8])
     return f"\nThese items were incomplete (a field missing or invalid): {items}. Give every field, evidence included."
+
+
+def _by_reason(reasons: list[str]) -> str:
+    """'2 × a name that is not in the article, 1 × no supporting passage': counts, most frequent first."""
+    from collections import Counter
+
+    return ", ".join(f"{n} × {reason}" for reason, n in Counter(reasons).most_common())
+
+
+def _log_gate(label: str, g: Grounded) -> None:
+    kept = len(g.who) + len(g.background) + len(g.proposed_responses) + len(g.key_figures) + (g.what is not None)
+    removed = _by_reason([r for d in g.dropped for r in d.reasons])
+    located = sum(e.match == "located" for e in _evidence(g))
+    log.info("%s: gate kept %s, removed %s%s; %s not used, %s located by the tool", label, _n(kept, "item"),
+             _n(len(g.dropped), "item"), f" ({removed})" if removed else "", _n(g.quotes_rejected, "quote"),
+             _n(located, "passage"))
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _canonical(raw: str | None) -> str | None:
@@ -320,7 +360,8 @@ def _headline(g: Grounded, article: Article) -> str:
     return "Untitled brief"
 
 
-def _source(article: Article, language: str | None) -> Source:
+def source_record(article: Article) -> Source:
+    """Where the article came from, as a brief's `source` holds it (`summarizer extract -f json` prints it)."""
     return Source(
         label=article.label,
         url=article.url,
@@ -328,7 +369,7 @@ def _source(article: Article, language: str | None) -> Source:
         outlet=article.outlet,
         author=article.author,
         date=article.date,
-        language=language,
+        language=article.language,
         words=article.words,
         text=article.text,
         sha256=article.sha256,
@@ -340,28 +381,6 @@ def _relabel(brief: Brief, article: Article) -> Brief:
     source = brief.source.model_copy(update={"label": article.label, "url": article.url or brief.source.url})
     provenance = brief.provenance.model_copy(update={"cached": True})
     return brief.model_copy(update={"source": source, "provenance": provenance})
-
-
-def run_sync(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion from sync code, also when an event loop is already running here."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    box: dict[str, Any] = {}
-
-    def runner() -> None:
-        try:
-            box["value"] = asyncio.run(coro)
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=runner, name="summarizer-sync")
-    thread.start()
-    thread.join()
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
 
 
 async def asummarize(
@@ -381,7 +400,7 @@ async def asummarize(
     """Brief one article: text, a Path, a URL or an Article.
 
     `client` is any OpenAI (sync or async) client; without one, a client is built from OPENAI_API_KEY /
-    OPENAI_BASE_URL on first use. `cache=False` turns the brief cache off. `show_dropped=True` keeps what the
+    OPENAI_BASE_URL on first use. `cache=None` or `False` turns the brief cache off. `show_dropped=True` keeps what the
     model wrote in each removed item (`provenance.dropped[].text`); by default only the item and its reasons.
     """
     summarizer = Summarizer(
@@ -392,7 +411,10 @@ async def asummarize(
         reasks=reasks,
         show_dropped=show_dropped,
     )
-    return await summarizer.abrief(source, force=force)
+    try:
+        return await summarizer.abrief(source, force=force)
+    finally:
+        await summarizer.aclose()  # in the loop that opened them (see Summarizer.brief)
 
 
 def summarize(source: Article | Path | str | bytes, **options: Any) -> Brief:

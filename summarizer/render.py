@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+import shutil
+
+from rich.console import Console
+from rich.text import Text
+
 from .schemas import Brief, Evidence
 
-__all__ = ["to_json", "to_markdown", "to_text", "render", "removed_counts", "footer_bits"]
+__all__ = ["to_json", "to_markdown", "to_text", "render", "removed_counts", "footer_bits", "quote_line"]
 
 KIND_LABEL = {"called_for": "called for"}
 
@@ -93,42 +100,85 @@ def removed_counts(brief: Brief) -> tuple[int, int]:
     return len(brief.provenance.dropped), brief.provenance.quotes_rejected
 
 
-def to_text(brief: Brief) -> str:
-    """Plain text for a terminal: the claims first, one quote each as a pointer to the evidence."""
-    lines = [brief.headline, "=" * min(len(brief.headline), 80), _source_line(brief), ""]
+QUOTE_CHARS = 200  # a terminal shows one quote per item, as a pointer to the evidence, not the paragraph
 
-    def first(evidence: list[Evidence]) -> str:
-        q = " ".join(evidence[0].quote.split())
-        return f'      "{q[:160]}{"..." if len(q) > 160 else ""}"'
 
+def quote_line(evidence: Evidence, limit: int = QUOTE_CHARS) -> str:
+    """One quote for a reader: on one line, cut at a word boundary with an ellipsis, inner double quotes made
+    single so “…‘no’…” reads as one quotation holding another."""
+    q = " ".join(evidence.quote.split())
+    if len(q) > limit:
+        q = q[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
+    # an opening mark follows a space or bracket; any other is a closing one (also when its pair was cut off)
+    q = re.sub(r'(^|[\s(\[—–-])["“]', "\\1‘", q)
+    q = re.sub(r'["“”]', "’", q)
+    return f"“{q}”"
+
+
+def to_text(brief: Brief, *, color: bool = False, width: int = 80) -> str:
+    """Text for a terminal, rendered with rich: wrapped to `width` between words, indents kept on every line,
+    bold and colour when `color` (a TTY), plain otherwise. The claims first, one quote each."""
+    console = Console(file=io.StringIO(), width=width, color_system="standard" if color else None,
+                      force_terminal=color, no_color=not color, highlight=False, emoji=False, markup=False,
+                      soft_wrap=True, legacy_windows=False)
+
+    def para(text: Text | str, first: str = "", rest: str | None = None, style: str = "") -> None:
+        body = text if isinstance(text, Text) else Text(text, style=style)
+        hang = first if rest is None else rest
+        for i, line in enumerate(body.wrap(console, max(20, width - len(first)))):
+            line.rstrip()  # the space a line was broken at
+            console.print(Text(first if i == 0 else hang) + line)
+
+    def evidence(items: list[Evidence]) -> None:
+        quote = Text(quote_line(items[0]), style="italic")
+        if items[0].match == "located":  # the model's quote failed; this is the passage the tool found
+            quote.append(" (passage found by the tool)", style="dim")
+        para(quote, "      ")
+
+    para(brief.headline, style="bold")
+    console.print("=" * min(len(brief.headline), width))
+    para(_source_line(brief), style="dim")
+    console.print()
     if brief.what:
-        lines += ["WHAT", f"  {brief.what.summary}", first(brief.what.evidence), ""]
+        w = brief.what
+        console.print(Text("WHAT", style="bold cyan"))
+        para(w.summary, "  ")
+        where_when = " · ".join(f"{k}: {v}" for k, v in (("where", w.where), ("when", w.when)) if v)
+        if where_when:
+            para(where_when, "  ", style="dim")
+        evidence(w.evidence)
+        console.print()
     sections = [
-        ("WHO", [(f"{a.name}: {a.role}", a.evidence) for a in brief.who]),
-        ("BACKGROUND", [(p.point, p.evidence) for p in brief.background]),
-        (
-            "PROPOSED RESPONSES",
-            [(f"{r.proposed_by} ({r.kind}, {_status(r.status)}): {r.action}", r.evidence) for r in brief.proposed_responses],
-        ),
-        ("KEY FIGURES", [(f"{f.value}: {f.label}", f.evidence) for f in brief.key_figures]),
+        ("WHO", [(Text.assemble((a.name, "bold"), f": {a.role}"), a.evidence) for a in brief.who]),
+        ("BACKGROUND", [(Text(p.point), p.evidence) for p in brief.background]),
+        ("PROPOSED RESPONSES", [(Text.assemble((r.proposed_by, "bold"), f" ({r.kind}, {_status(r.status)}): {r.action}"),
+                                 r.evidence) for r in brief.proposed_responses]),
+        ("KEY FIGURES", [(Text.assemble((f.value, "bold"), f": {f.label}"), f.evidence) for f in brief.key_figures]),
     ]
     for title, items in sections:
         if items:
-            lines.append(title)
-            for text, evidence in items:
-                lines += [f"  - {text}", first(evidence)]
-            lines.append("")
+            console.print(Text(title, style="bold cyan"))
+            for text, ev in items:
+                para(text, "  - ", "    ")
+                evidence(ev)
+            console.print()
     removed = removed_lines(brief)
     if removed:
-        lines += ["REMOVED AS UNSUPPORTED (the model wrote it; the article does not say it)"]
-        lines += [f"  - {line}" for line in removed] + [""]
-    lines.append(_footer(brief).strip("*"))
-    return "\n".join(lines) + "\n"
+        para("REMOVED AS UNSUPPORTED (the model wrote it; the article does not say it)", style="bold yellow")
+        for line in removed:
+            para(line, "  - ", "    ")
+        console.print()
+    para(_footer(brief).strip("*"), style="dim")
+    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
-def render(brief: Brief, fmt: str) -> str:
+def render(brief: Brief, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    """`fmt` json, markdown (or md) or text; `color` and `width` matter for text only (width: the terminal's
+    when `color`, else 80)."""
     if fmt == "json":
         return to_json(brief) + "\n"
-    if fmt == "markdown":
+    if fmt in ("markdown", "md"):
         return to_markdown(brief)
-    return to_text(brief)
+    if width is None:
+        width = shutil.get_terminal_size((80, 24)).columns if color else 80
+    return to_text(brief, color=color, width=width)

@@ -1,0 +1,66 @@
+"""Running the async pipeline from sync code, and the language table: small seams kept out of pipeline.py."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+__all__ = ["run_sync", "LANGUAGES", "language", "ARTICLE"]
+
+# The article being briefed, for log lines: tasks copy the context, so each article of a batch has its own.
+ARTICLE: ContextVar[str | None] = ContextVar("summarizer_article", default=None)
+
+T = TypeVar("T")
+
+LANGUAGES = {
+    "en": "English",
+    "de": "German",
+    "uk": "Ukrainian",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pl": "Polish",
+    "ru": "Russian",
+    "lt": "Lithuanian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "zh": "Chinese",
+}
+
+
+def language(value: str) -> tuple[str, str]:
+    """(code, name) for a code like 'de' or a name like 'German'."""
+    v = value.strip()
+    if v.lower() in LANGUAGES:
+        return v.lower(), LANGUAGES[v.lower()]
+    for code, name in LANGUAGES.items():
+        if name.lower() == v.lower():
+            return code, name
+    return v.lower(), v
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, also when an event loop is already running here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: dict[str, Any] = {}
+
+    def runner() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=runner, name="summarizer-sync")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
