@@ -123,10 +123,6 @@ def test_the_terminal_rendering_wraps_between_words_and_keeps_indents(article_te
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 60 and "\x1b" not in text  # plain when not a terminal
     assert all(line == line.rstrip() for line in lines)
-    words = set(article_text.split()) | {w for item in brief.who for w in item.role.split()}
-    for line in lines:  # a line never ends inside a word that the brief holds whole
-        last = line.split()[-1] if line.split() else ""
-        assert not last or last.strip("“”‘’\"().,:") in {w.strip("“”‘’\"().,:") for w in words} or True
     flat = " ".join(" ".join(lines).split())
     assert "Dock workers began a 72-hour strike after automation talks collapsed." in flat
     assert "where: Port of Valmora · when: Tuesday" in flat
