@@ -426,5 +426,6 @@ class FolderBatch:
 
 
 def _error_line(record: dict[str, Any]) -> dict[str, Any]:
-    return {"path": record["path"], "error": record.get("error"), "type": record.get("error_type"),
-            "at": record.get("finished_at")}
+    # the same names as the index's line for this input, so one query reads either file
+    return {"path": record["path"], "error": record.get("error"), "error_type": record.get("error_type"),
+            "finished_at": record.get("finished_at")}

@@ -93,21 +93,38 @@ def read_index(path: Path) -> dict[str, dict[str, Any]]:
 
 @contextlib.contextmanager
 def exclusive(out: Path) -> Iterator[None]:
-    """One batch per output folder at a time; the OS drops the lock when the process dies, even by kill -9."""
+    """One batch per output folder at a time; the OS drops the lock when the process dies, even by kill -9.
+
+    The lock file is removed on the way out, while still locked: a clean run leaves nothing behind. A batch that
+    opened the file just before it went would then hold a lock on a file no longer there, so after locking each
+    run checks that the path still names the file it locked, and starts over if not.
+    """
     try:
         import fcntl
     except ImportError:  # Windows: no advisory locks here; run one batch per folder
         yield
         return
-    with (out / LOCK_NAME).open("a") as handle:
+    path = out / LOCK_NAME
+    while True:
+        handle = path.open("a")
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            handle.close()
             raise SummarizerError(f"{out}: another batch is writing to this folder") from None
         try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            same = os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()  # the holder removed it between our open and our lock: lock the new one
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        handle.close()  # closing drops the lock
 
 
 def sweep_temp(out: Path) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, forc
     except SummarizerError as exc:
         fail(str(exc))
     try:
-        with _progress(report) as on_result:
+        with _progress(report, concurrency) as on_result:
             asyncio.run(job.run(on_result))
     except KeyboardInterrupt:
         job.report.interrupted = True
@@ -96,7 +97,7 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, forc
 
 
 @contextlib.contextmanager
-def _progress(report: BatchReport) -> Iterator[Callable[[BatchResult], None]]:
+def _progress(report: BatchReport, concurrency: int = 1) -> Iterator[Callable[[BatchResult], None]]:
     """A live bar on a terminal; one plain line per input otherwise (logs, CI, pipes)."""
     from rich.console import Console
 
@@ -109,11 +110,23 @@ def _progress(report: BatchReport) -> Iterator[Callable[[BatchResult], None]]:
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
         SpinnerColumn,
         TextColumn,
         TimeElapsedColumn,
-        TimeRemainingColumn,
     )
+    from rich.text import Text
+
+    class _EtaColumn(ProgressColumn):
+        # recomputed at every refresh, so the estimate counts down between results
+        def __init__(self, clock: EtaClock):
+            super().__init__()
+            self.clock = clock
+
+        def render(self, task: Any) -> Text:
+            return Text(self.clock.text(), style="progress.remaining")
+
+    clock = EtaClock(report, concurrency)
 
     progress = Progress(
         SpinnerColumn(),
@@ -122,13 +135,13 @@ def _progress(report: BatchReport) -> Iterator[Callable[[BatchResult], None]]:
         MofNCompleteColumn(),
         TextColumn("{task.fields[counts]}"),
         TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
+        _EtaColumn(clock),
         console=console,
     )
     task = progress.add_task("batch", total=report.total, counts=_counts(report))
 
     def on_result(result: BatchResult) -> None:
+        clock.observe(result)
         progress.update(task, advance=1, counts=_counts(report))
         if not result.ok:
             progress.console.print(f"[red]failed[/red] {escape(result.reason or result.label)}")
@@ -154,8 +167,51 @@ def _logs_above(progress: Any) -> Iterator[None]:
 
 
 def _counts(report: BatchReport) -> str:
-    cached = report.cached + report.unchanged
-    return f"done {report.done} · failed {report.failed} · cached {cached}"
+    # the words and numbers of the summary's first line (see `_tally`), so bar and summary never disagree
+    return " · ".join(f"{word} {n}" for word, n in _tally(report))
+
+
+def _tally(report: BatchReport) -> list[tuple[str, int]]:
+    """new: the model made it now; cached: from the brief cache; already done: the brief was in OUT already."""
+    return [("new", report.ok), ("cached", report.cached), ("already done", report.unchanged),
+            ("failed", report.failed)]
+
+
+class EtaClock:
+    """Time left, from the articles this run worked on (not those found already done, which take no time).
+
+    Hidden until it means something: the first results of a concurrent run arrive together, and a rate taken
+    from two of them promised "eta 0:00:01" with minutes to go. So it waits for a full round of the
+    concurrency (at least 3 articles) before it shows anything.
+    """
+
+    def __init__(self, report: BatchReport, concurrency: int = 1, clock: Callable[[], float] | None = None):
+        self.report = report
+        self.concurrency = max(1, concurrency)
+        self._now = clock or time.monotonic
+        self._started = self._now()
+        self._worked = 0
+
+    def observe(self, result: BatchResult) -> None:
+        if result.status != "unchanged":
+            self._worked += 1
+        elif self._worked == 0:
+            self._started = self._now()  # already-done inputs up front: the clock starts with the real work
+
+    def seconds_left(self) -> float | None:
+        left = self.report.left
+        needed = max(3, self.concurrency)
+        if left <= 0 or self._worked < needed:
+            return None
+        return (self._now() - self._started) / self._worked * left
+
+    def text(self) -> str:
+        seconds = self.seconds_left()
+        if seconds is None:
+            return ""
+        minutes, secs = divmod(int(seconds + 0.5), 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"about {hours}:{minutes:02d}:{secs:02d} left"
 
 
 def _log_line(report: BatchReport, result: BatchResult) -> None:
@@ -173,7 +229,7 @@ def _summary(report: BatchReport) -> str:
     head = "Interrupted" if report.interrupted else "Finished"
     lines.append(
         f"{head} in {report.wall_s:.1f} s: {report.done} of {report.total} articles briefed "
-        f"({report.ok} new, {report.cached} from cache, {report.unchanged} already done), {report.failed} failed"
+        f"({report.ok} new, {report.cached} cached, {report.unchanged} already done), {report.failed} failed"
         + (f", {len(report.skipped)} other file{'s' if len(report.skipped) > 1 else ''} skipped" if report.skipped else "")
         + "."
     )

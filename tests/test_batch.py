@@ -199,7 +199,7 @@ def test_bad_files_are_recorded_and_never_stop_the_batch(tmp_path: Path) -> None
     }
     assert sorted(errors) == sorted(expected)
     for path, (kind, phrase) in expected.items():
-        assert errors[path]["type"] == kind
+        assert errors[path]["error_type"] == kind
         assert phrase in errors[path]["error"] and path in errors[path]["error"]  # the reason names the input
     assert {r["path"] for r in jsonl(out / "index.jsonl") if r["status"] == "failed"} == set(expected)
     assert [p.name for p in briefs_under(out)] == ["story0.json", "story1.json"]
@@ -379,7 +379,7 @@ def test_an_article_that_keeps_failing_is_recorded_then_retried_on_rerun(
     errors = jsonl(out / "errors.jsonl")
     assert [e["path"] for e in errors] == ["story0.txt", "story1.txt", "story2.txt"]
     for e in errors:
-        assert e["type"] == "ModelUnavailableError" and e["error"].startswith(str(src / e["path"]) + ": ")
+        assert e["error_type"] == "ModelUnavailableError" and e["error"].startswith(str(src / e["path"]) + ": ")
         assert "HTTP 503" in e["error"] and "article tried 2 times" in e["error"]
 
     up = FakeModel(quoting_answer)
@@ -467,7 +467,7 @@ def test_cli_batch_success_rerun_and_failures(tmp_path: Path) -> None:
         assert len(briefs_under(out)) == 4 and len(list(out.rglob("*.md"))) == 4
 
         result = invoke(str(src), "--out", str(out), *common)
-        assert result.exit_code == 0 and "(0 new, 0 from cache, 4 already done)" in result.stdout
+        assert result.exit_code == 0 and "(0 new, 0 cached, 4 already done)" in result.stdout
         assert fake.calls == 4
 
         (src / "broken.txt").write_bytes(b"\xff\xfe\x00")
@@ -484,7 +484,7 @@ def test_cli_live_bar_on_a_terminal(tmp_path: Path) -> None:
         result = invoke(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--base-url", server.base_url,
                         env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "0", "COLUMNS": "120"})
     assert result.exit_code == 0
-    assert "3/3" in result.stderr and "done 3 · failed 0 · cached 0" in result.stderr
+    assert "3/3" in result.stderr and "new 3 · cached 0 · already done 0 · failed 0" in result.stderr
     assert "[1/3]" not in result.stderr  # the bar, not the plain lines
 
 
