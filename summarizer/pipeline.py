@@ -26,6 +26,7 @@ from .prompts import PROMPT_VERSION, render_messages
 from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, feedback, ground
 from .schemas.draft import salvage
 from .sources import Article, aload
+from .story import by_reason, evidence_of, log_gate
 from .tokens import count_tokens, input_budget
 
 __all__ = ["Summarizer", "summarize", "asummarize", "run_sync", "source_record", "LANGUAGES", "MAX_WORDS"]
@@ -185,7 +186,7 @@ class Summarizer:
             raise error
         for i, failure in failures:  # a part whose answers never parsed; the other parts still count
             grounded.dropped.append(Dropped(item=f"part[{i}]", reasons=[failure]))
-        _log_gate(article.label, grounded)
+        log_gate(article.label, grounded)
         dropped = grounded.dropped if self.show_dropped else [d.model_copy(update={"text": None}) for d in grounded.dropped]
         brief = Brief(
             headline=_headline(grounded, article),
@@ -203,7 +204,7 @@ class Summarizer:
                 cost_usd=estimate_cost(self.llm.model, usage),
                 dropped=dropped,
                 quotes_rejected=grounded.quotes_rejected,
-                evidence_located=sum(e.match == "located" for e in _evidence(grounded)),
+                evidence_located=sum(e.match == "located" for e in evidence_of(grounded)),
                 parts=len(parts),
                 source_language=article_language,
                 brief_language=self.language,
@@ -259,7 +260,7 @@ class Summarizer:
             if attempt == self.reasks or raw is None or same == previous:
                 break  # out of re-asks, or the model repeats itself: asking again would not help
             # counts and the gate's own reasons only: the model's words (its inventions) never reach a log
-            why = _by_reason([p.reason for p in grounded.problems if p.fatal] if draft is not None else [])
+            why = by_reason([p.reason for p in grounded.problems if p.fatal] if draft is not None else [])
             log.info("%s: re-ask %d of %d: %s%s", article.label, attempt + 1, self.reasks,
                      why or "the answer did not fit the schema", f"; {len(lost)} incomplete items" if lost else "")
             previous = same
@@ -310,26 +311,6 @@ def _incomplete(lost: list[Dropped]) -> str:
     return f"\nThese items were incomplete (a field missing or invalid): {items}. Give every field, evidence included."
 
 
-def _by_reason(reasons: list[str]) -> str:
-    """'2 × a name that is not in the article, 1 × no supporting passage': counts, most frequent first."""
-    from collections import Counter
-
-    return ", ".join(f"{n} × {reason}" for reason, n in Counter(reasons).most_common())
-
-
-def _log_gate(label: str, g: Grounded) -> None:
-    kept = len(g.who) + len(g.background) + len(g.proposed_responses) + len(g.key_figures) + (g.what is not None)
-    removed = _by_reason([r for d in g.dropped for r in d.reasons])
-    located = sum(e.match == "located" for e in _evidence(g))
-    log.info("%s: gate kept %s, removed %s%s; %s not used, %s located by the tool", label, _n(kept, "item"),
-             _n(len(g.dropped), "item"), f" ({removed})" if removed else "", _n(g.quotes_rejected, "quote"),
-             _n(located, "passage"))
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _canonical(raw: str | None) -> str | None:
     """An answer without its formatting, to tell whether the model repeated itself."""
     if raw is None:
@@ -338,13 +319,6 @@ def _canonical(raw: str | None) -> str | None:
         return json.dumps(json.loads(raw, strict=False), sort_keys=True)
     except ValueError:
         return " ".join(raw.split())
-
-
-def _evidence(g: Grounded) -> list[Any]:
-    items: list[Any] = [*g.who, *g.background, *g.proposed_responses, *g.key_figures]
-    if g.what is not None:
-        items.append(g.what)
-    return [e for item in items for e in item.evidence]
 
 
 def _headline(g: Grounded, article: Article) -> str:
