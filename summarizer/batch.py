@@ -36,6 +36,7 @@ from .batch_files import (
     read_index,
     sweep_temp,
 )
+from .batch_report import digest, write_report
 from .batch_run import (
     DEFAULT_ARTICLE_TIMEOUT,
     DEFAULT_CONCURRENCY,
@@ -199,7 +200,12 @@ def _outputs(rels: list[str]) -> dict[str, str]:
     their extension (a.txt.json, a.md.json) so neither overwrites the other."""
     stem = {r: str(PurePosixPath(r).with_suffix("")) for r in rels}
     seen = Counter(s.casefold() for s in stem.values())  # casefold: macOS and Windows folders ignore case
+    # a top-level "index.txt" keeps its extension too: its index.md would overwrite the batch report
+    seen.update(_RESERVED_STEMS)
     return {r: (stem[r] if seen[stem[r].casefold()] == 1 else r) + ".json" for r in rels}
+
+
+_RESERVED_STEMS = ("index",)
 
 
 def _written_brief(path: Path, sha256: str | None) -> Brief | None:
@@ -329,8 +335,9 @@ class FolderBatch:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._index.close()
                 self._errors.close()
-                self._flush_state()
                 report.wall_s = round(time.monotonic() - started, 3)
+                # the report follows the compacted index, also when interrupted: it shows what is on disk
+                self._flush_state(report=True)
                 if self._owned:
                     await _close(self.summarizer)
         return report
@@ -403,6 +410,10 @@ class FolderBatch:
         record: dict[str, Any] = {"path": item.rel, "status": result.status, "key": result.key}
         if result.status == "unchanged" and previous is not None:
             record = {**previous, **record}
+            if "items" not in record:  # an index from before the report: its digest, read once from the brief
+                written = _written_brief(item.output, None)
+                if written is not None:
+                    record.update(digest(written))
             if self.markdown:
                 record["markdown"] = _rel(item.markdown, self.out)
         elif result.brief is not None:
@@ -411,6 +422,7 @@ class FolderBatch:
                 output=_rel(item.output, self.out),
                 markdown=_rel(item.markdown, self.out) if self.markdown else None,
                 headline=result.brief.headline,
+                **digest(result.brief),
                 sha256=result.brief.source.sha256,
                 provenance={**p.model_dump(mode="json", exclude={"dropped"}), "dropped": len(p.dropped)},
             )
@@ -419,13 +431,22 @@ class FolderBatch:
         record.update(duration_s=result.duration_s, finished_at=_now())
         return record
 
-    def _flush_state(self) -> None:
+    def _flush_state(self, *, report: bool = False) -> None:
         records = [self._state[k] for k in sorted(self._state)]
         atomic_write(self.report.index_path, jsonl(records))
         atomic_write(self.report.errors_path, jsonl(_error_line(r) for r in records if r["status"] == "failed"))
+        if report:
+            write_report(self.out, records, _run_line(self.report))
 
 
 def _error_line(record: dict[str, Any]) -> dict[str, Any]:
     # the same names as the index's line for this input, so one query reads either file
     return {"path": record["path"], "error": record.get("error"), "error_type": record.get("error_type"),
             "finished_at": record.get("finished_at")}
+
+
+def _run_line(report: BatchReport) -> str:
+    head = f"interrupted ({report.left} not finished)" if report.interrupted else "finished"
+    cost = "" if report.unpriced and report.unpriced == report.ok else f", ${report.cost_usd:.4f}"
+    return (f"{_now()}, {head} in {report.wall_s:.1f} s: {report.ok} new, {report.cached} cached, "
+            f"{report.unchanged} already done, {report.failed} failed; {report.total_tokens:,} tokens{cost}")

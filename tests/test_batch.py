@@ -99,6 +99,10 @@ def briefs_under(out: Path) -> list[Path]:
     return sorted(p for p in out.rglob("*.json"))
 
 
+def markdown_briefs(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*.md") if p != out / "index.md")  # index.md: the batch report
+
+
 def jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -232,7 +236,7 @@ def test_rerun_skips_finished_briefs_and_redoes_changed_ones(tmp_path: Path) -> 
     report = run(FolderBatch(src, out, summarizer=make_summarizer(third), markdown=True))
     assert (third.calls, report.ok, report.unchanged) == (1, 1, 4)
     assert "number 42" in Brief.model_validate_json((out / "story2.json").read_text()).headline
-    assert len(list(out.rglob("*.md"))) == 5  # --markdown on a rerun renders the kept briefs too, without calls
+    assert len(markdown_briefs(out)) == 5  # --markdown on a rerun renders the kept briefs too, without calls
 
     forced = FakeModel(quoting_answer)
     report = run(FolderBatch(src, out, summarizer=make_summarizer(forced), force=True))
@@ -464,7 +468,7 @@ def test_cli_batch_success_rerun_and_failures(tmp_path: Path) -> None:
         assert "4 of 4 articles briefed (4 new" in result.stdout
         assert "Tokens: 600 (400 in, 200 out)" in result.stdout and "skipped image.png" in result.stdout
         assert re.search(r"\[\d/4\] ok +sub/deep/story3.txt -> .*story3.json", result.stderr)  # plain lines, no tty
-        assert len(briefs_under(out)) == 4 and len(list(out.rglob("*.md"))) == 4
+        assert len(briefs_under(out)) == 4 and len(markdown_briefs(out)) == 4
 
         result = invoke(str(src), "--out", str(out), *common)
         assert result.exit_code == 0 and "(0 new, 0 cached, 4 already done)" in result.stdout
