@@ -261,8 +261,10 @@ class FolderBatch:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()  # index, errors, state and report are written from the I/O threads
 
-    def scan(self) -> BatchReport:
+    def scan(self, *, check_model: bool = True) -> BatchReport:
         """Check the folder and the model configuration and list the inputs; writes nothing.
+
+        `check_model=False` (a dry run) leaves the model alone: checking it would start the local server.
 
         Raises SummarizerError (ConfigError, UnreadableSourceError) for what must stop a batch before it starts.
         """
@@ -275,7 +277,8 @@ class FolderBatch:
         folder, out = self.folder.resolve(), self.out.resolve()
         if out == folder:
             raise SummarizerError(f"{self.out}: the output folder must differ from the input folder")
-        _check_config(self.summarizer)
+        if check_model:
+            _check_config(self.summarizer)
         skipped: list[tuple[str, str]] = []
         supported: list[tuple[str, Path]] = []
         if _is_output_folder(self.folder):

@@ -41,6 +41,9 @@ _SHOW_SKIPPED = 10
               help=f"Model calls at once (fewer while the server answers 429) [default: {DEFAULT_CONCURRENCY}; "
                    "1 for the local model].")
 @click.option("--markdown", is_flag=True, help="Also write a Markdown brief beside each JSON one.")
+@click.option("--dry-run", is_flag=True,
+              help="Count the inputs, what is already done or cached, the tokens and the estimated cost; call no "
+                   "model and write nothing.")
 @click.option("--force", is_flag=True, help="Redo every article, ignoring briefs already written and the cache.")
 @click.option("--timeout", "article_timeout", type=click.FloatRange(min=1),
               help="Give up on one article after this many seconds, retries included "
@@ -50,7 +53,7 @@ _SHOW_SKIPPED = 10
               help="Tries again, after a pause, for an article the server kept refusing (429/5xx) through all "
                    "transport retries.")
 @model_options
-def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, force: bool,
+def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_run: bool, force: bool,
           article_timeout: float | None, retries: int, **options: Any) -> None:
     """Brief every article under FOLDER (.txt, .md, .html, recursively) into --out.
 
@@ -58,6 +61,10 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, forc
     every input with its status and provenance, OUT/errors.jsonl every failure with its reason. Other files
     are listed as skipped; hidden files and folders are ignored. A rerun skips articles already briefed with
     the same text and settings, so after a crash or Ctrl-C the same command finishes the rest.
+
+    OUT/index.md and OUT/index.html are the report of the whole folder (headline, source, who, what, items and
+    removed claims per article; failures; tokens and cost), rewritten at the end of every run. --dry-run says
+    what a run would do and cost, reading the inputs only.
 
     Exit status: 0 all briefed, 3 some inputs failed, 1 nothing could run, 130 interrupted.
 
@@ -67,6 +74,7 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, forc
         export OPENAI_API_KEY=sk-...        # or OPENAI_BASE_URL=http://localhost:11434/v1
         summarizer batch articles/ --out briefs/ --concurrency 8
         summarizer batch articles/ --out briefs/ --markdown --model gpt-4o-mini
+        summarizer batch articles/ --out briefs/ --model gpt-4o --dry-run   # tokens and cost first
     """
     try:
         summarizer = build_summarizer(**options, max_concurrency=concurrency)
@@ -78,6 +86,11 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, forc
             article_timeout = DEFAULT_ARTICLE_TIMEOUT
         job = FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
                           markdown=markdown, article_timeout=article_timeout, retries=retries)
+        if dry_run:
+            from .batch_plan import describe, plan
+
+            click.echo(describe(plan(job), str(out)))
+            raise SystemExit(EXIT_OK)
         report = job.scan()
     except SummarizerError as exc:
         fail(str(exc))
