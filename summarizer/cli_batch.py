@@ -106,6 +106,8 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_
     click.echo(_summary(job.report))
     if job.report.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
+    if job.report.failed and not job.report.done:
+        raise SystemExit(EXIT_FATAL)  # nothing could run (no server, no key): not "some failed"
     raise SystemExit(EXIT_SOME_FAILED if job.report.failed else EXIT_OK)
 
 

@@ -613,3 +613,12 @@ def test_reference_summaries_beside_articles_are_not_briefed(tmp_path: Path) -> 
     (src / "story0.ref.txt").write_text("A human summary of the tram story, for summarizer eval.", encoding="utf-8")
     report = run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer))))
     assert report.ok == 2 and ("story0.ref.txt", "a reference summary (NAME.ref.*), not an article") in report.skipped
+
+
+def test_cli_exits_1_when_no_article_could_run(tmp_path: Path) -> None:
+    write_folder(tmp_path / "in", 2, nested=False)
+    # nothing listens on port 1: every article fails, at once (a refused connection is not retried)
+    result = invoke(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--base-url", "http://127.0.0.1:1/v1",
+                    "--model", "fake-model")
+    assert result.exit_code == 1, result.output
+    assert "2 failed" in result.stdout and "127.0.0.1:1" in result.stderr
