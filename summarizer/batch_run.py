@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
 from .errors import ModelUnavailableError, SummarizerError, scrub
 from .llm import LLM
 from .pipeline import Summarizer, run_sync
@@ -37,13 +38,6 @@ __all__ = ["BatchResult", "asummarize_many", "summarize_many", "DEFAULT_CONCURRE
 log = logging.getLogger("summarizer.batch")
 
 
-DEFAULT_CONCURRENCY = 4
-# Per-article wall-clock budget, every retry included. The LLM's own retry budget (6 tries, 300 s) bounds each
-# HTTP call; this bounds the article as a whole, so one stuck input cannot hold a batch.
-DEFAULT_ARTICLE_TIMEOUT = 600.0
-# An article whose calls stayed unavailable (429/5xx/timeouts) through all transport retries is tried again
-# this many times, after a pause, before it is recorded as failed. Only then: other errors are deterministic.
-DEFAULT_RETRIES = 1
 RETRY_PAUSE_S = 2.0
 SUCCESS = frozenset({"ok", "cached", "unchanged"})
 

@@ -9,20 +9,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .batch import (
-    DEFAULT_ARTICLE_TIMEOUT,
-    DEFAULT_CONCURRENCY,
-    DEFAULT_RETRIES,
-    BatchReport,
-    BatchResult,
-    FolderBatch,
-)
 from .cli import build_summarizer, fail, model_options
+from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
 from .errors import SummarizerError, scrub
+
+if TYPE_CHECKING:
+    from .batch import BatchReport, BatchResult
 
 __all__ = ["batch", "EXIT_OK", "EXIT_FATAL", "EXIT_SOME_FAILED", "EXIT_INTERRUPTED"]
 
@@ -84,6 +80,8 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_
         concurrency = concurrency or (1 if is_local else DEFAULT_CONCURRENCY)
         if article_timeout is None and not is_local:
             article_timeout = DEFAULT_ARTICLE_TIMEOUT
+        from .batch import FolderBatch  # the model layer loads only when a batch runs
+
         job = FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
                           markdown=markdown, article_timeout=article_timeout, retries=retries)
         if dry_run:

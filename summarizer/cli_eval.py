@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from .batch import DEFAULT_RETRIES
 from .cli import _quiet_dependencies, fail
+from .defaults import DEFAULT_RETRIES
 from .errors import SummarizerError
 
 __all__ = ["eval_command"]

@@ -120,3 +120,13 @@ def test_verbose_logs_never_carry_the_models_inventions(article_file: Path, capl
     assert "Petrov" not in result.stderr and "Petrov" not in result.stdout  # ... and nowhere else
     assert "HTTP Request: POST" in caplog.text  # -v does log each request, one line each
     assert "Petrov" not in caplog.text
+
+
+def test_help_and_schema_do_not_load_the_model_layer() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from summarizer.cli import cli; import summarizer.schemas; "
+            "print(sorted(m for m in ('openai', 'instructor', 'tiktoken', 'trafilatura') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -365,7 +365,7 @@ def test_batch_defaults_to_one_at_a_time_for_the_local_model(tmp_path: Path, mon
         def scan(self) -> None:
             raise ConfigError("stop here")
 
-    monkeypatch.setattr("summarizer.cli_batch.FolderBatch", Stop)
+    monkeypatch.setattr("summarizer.batch.FolderBatch", Stop)  # cli_batch imports it when a batch runs
     out = str(tmp_path / "out")
     CliRunner().invoke(cli, ["batch", str(tmp_path), "--out", out, "--no-cache"])
     assert seen["concurrency"] == 1 and seen["article_timeout"] is None
