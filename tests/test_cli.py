@@ -130,3 +130,13 @@ def test_help_and_schema_do_not_load_the_model_layer() -> None:
             "print(sorted(m for m in ('openai', 'instructor', 'tiktoken', 'trafilatura') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_schema_prints_the_briefs_schema_and_the_drafts() -> None:
+    from summarizer.schemas import Brief, Draft
+
+    brief = run("schema")
+    draft = run("schema", "--draft")
+    assert brief.exit_code == draft.exit_code == 0
+    assert json.loads(brief.stdout) == Brief.model_json_schema()
+    assert json.loads(draft.stdout) == Draft.model_json_schema()
