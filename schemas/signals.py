@@ -24,7 +24,8 @@ GENERIC = {"country", "countries", "state", "states", "nation", "group", "body",
             "official", "officials", "person", "people", "party", "parties", "involved", "member", "members",
             "side", "actor", "entity", "institution", "government", "authority", "authorities", "agency", "role",
             "figure", "company", "firm", "business", "corporation", "airline", "carrier", "operator",
-            "supplier", "union", "employer", "provider"}
+            "supplier", "union", "employer", "provider", "town", "city", "village", "municipality", "region",
+            "province", "county", "district", "island"}
 # Capitalized words that are titles rather than names of anyone.
 TITLES = {"leader", "president", "minister", "secretary", "general", "chief", "executive", "director", "governor", "head",
            "chair", "chairman", "chairwoman", "spokesman", "spokeswoman", "spokesperson", "ambassador", "prime",

@@ -402,9 +402,13 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
         return [], ("a refusal, not a proposal",
                     "list under proposed_responses only what someone proposed, not what they rejected")
 
+    # what is proposed, without the quote or the reason the model added ("..., saying the last inspection was
+    # in 2019. "People deserve to know," Osei said."): the cue must stand by the proposal itself
+    core = re.split(r",\s*(?:saying|adding|arguing|because|as)\b", re.sub(r"[“\"][^”\"]*[”\"]", " ", action))[0]
+
     def ok(idxs: list[int], share: float) -> bool:
         # the cues are English: for a brief in another language than the article only the rest is checked
-        if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(action)):
+        if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
             return False
         if p.strict and any(addressed(p.sentences[i].text, proposer) for i in idxs):
             return False  # "he proposed that the union suspend strikes": the union is asked, not asking

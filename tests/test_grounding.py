@@ -402,3 +402,23 @@ def test_what_no_one_is_called_is_not_an_actor() -> None:
     }), text)
     assert [a.name for a in g.who] == ["Ines Calvo"]
     assert {d.item for d in g.dropped} >= {"who[0]", "who[1]"}
+
+
+def test_a_proposal_with_the_models_added_quote_and_a_place_with_its_kind_are_kept() -> None:
+    """As the local model wrote them for an article it had not seen (tests/articles/news_boil_water.txt)."""
+    from pathlib import Path
+
+    text = from_text((Path(__file__).parent / "articles" / "news_boil_water.txt").read_text(encoding="utf-8")).text
+    g = ground(Draft.model_validate({
+        "headline": "Boil-water notice for 40,000 residents after E. coli found in Marlow supply",
+        "who": [{"name": "Marlow", "role": "town", "evidence": ["About 40,000 residents of Marlow"]}],
+        "what": None, "background": [], "key_figures": [],
+        "proposed_responses": [{
+            "proposed_by": "Rita Osei", "kind": "other", "status": "called_for",
+            "action": "called for an independent inquiry into the utility's testing schedule, saying the last full "
+                      "inspection of the Riverside station took place in 2019. \"People deserve to know why it took a "
+                      "positive test to find this,\" Osei said.",
+            "evidence": ["Opposition councillor Rita Osei called for an independent inquiry"]}],
+    }), text)
+    assert [a.name for a in g.who] == ["Marlow"]
+    assert [r.proposed_by for r in g.proposed_responses] == ["Rita Osei"]
