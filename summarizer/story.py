@@ -29,7 +29,7 @@ def by_reason(reasons: list[str]) -> str:
 
 def log_gate(label: str, g: Grounded) -> None:
     """One -v line: what the gate kept and removed, by reason (the gate's words, never the model's)."""
-    kept = len(g.who) + len(g.background) + len(g.proposed_responses) + len(g.key_figures) + (g.what is not None)
+    kept = g.kept
     removed = by_reason([r for d in g.dropped for r in d.reasons])
     located = sum(e.match == "located" for e in evidence_of(g))
     log.info("%s: gate kept %s, removed %s%s; %s not used, %s located by the tool", label, _n(kept, "item"),
