@@ -8,10 +8,12 @@ from collections.abc import Coroutine
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-__all__ = ["run_sync", "LANGUAGES", "language", "ARTICLE"]
+__all__ = ["run_sync", "LANGUAGES", "language", "ARTICLE", "PART"]
 
 # The article being briefed, for log lines: tasks copy the context, so each article of a batch has its own.
 ARTICLE: ContextVar[str | None] = ContextVar("summarizer_article", default=None)
+# Which part of a long article a model call is for: a Batch API request names its input and part.
+PART: ContextVar[int] = ContextVar("summarizer_part", default=0)
 
 T = TypeVar("T")
 

@@ -53,7 +53,7 @@ from .batch_run import (
     asummarize_many,
     summarize_many,
 )
-from .errors import SummarizerError, UnreadableSourceError
+from .errors import BatchPendingError, SummarizerError, UnreadableSourceError
 from .llm import LLM
 from .pipeline import Summarizer
 from .render import to_json, to_markdown
@@ -95,6 +95,7 @@ class BatchReport:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     unpriced: int = 0  # new briefs from a model without a known price
+    queued: int = 0  # articles whose calls wait in a Batch API job
     wall_s: float = 0.0
     interrupted: bool = False
 
@@ -108,7 +109,7 @@ class BatchReport:
 
     @property
     def left(self) -> int:
-        return self.total - self.finished
+        return self.total - self.finished - self.queued
 
     @property
     def total_tokens(self) -> int:
@@ -123,7 +124,9 @@ class BatchReport:
         return self.out / ERRORS_NAME
 
     def add(self, result: BatchResult) -> None:
-        if result.status == "failed":
+        if result.status == "queued":
+            self.queued += 1
+        elif result.status == "failed":
             self.failed += 1
             spent = getattr(result.error, "usage", None)
             if spent is not None:  # the model answered, the gate kept nothing: still billed
@@ -260,6 +263,8 @@ class FolderBatch:
         self._on_result: Callable[[BatchResult], None] | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()  # index, errors, state and report are written from the I/O threads
+        # rel -> status for inputs an earlier round of the same Batch API run briefed (see batch_api)
+        self.carried: dict[str, str] = {}
 
     def scan(self, *, check_model: bool = True) -> BatchReport:
         """Check the folder and the model configuration and list the inputs; writes nothing.
@@ -359,10 +364,16 @@ class FolderBatch:
                 self._pool, self._still_valid, previous, result.key, item, article.sha256
             ):
                 result.status = "unchanged"
+                if item.rel in self.carried:  # briefed by an earlier round of this run: reported as then
+                    result.brief = await loop.run_in_executor(self._pool, _written_brief, item.output, article.sha256)
+                    if result.brief is not None:
+                        result.status = self.carried[item.rel]
             else:
                 result.brief = await _brief(self.summarizer, article, force=self.force,
                                             timeout=self.article_timeout, retries=self.retries)
                 result.status = "cached" if result.brief.provenance.cached else "ok"
+        except BatchPendingError as exc:
+            result.status, result.error = "queued", exc  # a Batch API run: its calls go in the next job
         except Exception as exc:
             _failed(result, exc)
         result.duration_s = round(time.monotonic() - started, 3)
@@ -429,6 +440,8 @@ class FolderBatch:
                 sha256=result.brief.source.sha256,
                 provenance={**p.model_dump(mode="json", exclude={"dropped"}), "dropped": len(p.dropped)},
             )
+        elif result.status == "queued":
+            record.update(requests=getattr(result.error, "requests", 1))
         else:
             record.update(error=result.reason, error_type=type(result.error).__name__)
         record.update(duration_s=result.duration_s, finished_at=_now())
@@ -451,5 +464,6 @@ def _error_line(record: dict[str, Any]) -> dict[str, Any]:
 def _run_line(report: BatchReport) -> str:
     head = f"interrupted ({report.left} not finished)" if report.interrupted else "finished"
     cost = "" if report.unpriced and report.unpriced == report.ok else f", ${report.cost_usd:.4f}"
+    queued = f", {report.queued} waiting for the Batch API" if report.queued else ""
     return (f"{_now()}, {head} in {report.wall_s:.1f} s: {report.ok} new, {report.cached} cached, "
-            f"{report.unchanged} already done, {report.failed} failed; {report.total_tokens:,} tokens{cost}")
+            f"{report.unchanged} already done, {report.failed} failed{queued}; {report.total_tokens:,} tokens{cost}")

@@ -30,8 +30,8 @@ _SHOW_SKIPPED = 10
 
 
 @click.command()
-@click.argument("folder", type=click.Path(file_okay=True, path_type=Path))
-@click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.argument("folder", type=click.Path(file_okay=True, path_type=Path), required=False)
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the briefs, index.jsonl and errors.jsonl (created if missing).")
 @click.option("--concurrency", "-c", type=click.IntRange(1, 256),
               help=f"Model calls at once (fewer while the server answers 429) [default: {DEFAULT_CONCURRENCY}; "
@@ -48,9 +48,23 @@ _SHOW_SKIPPED = 10
 @click.option("--retries", type=click.IntRange(0, 10), default=DEFAULT_RETRIES, show_default=True,
               help="Tries again, after a pause, for an article the server kept refusing (429/5xx) through all "
                    "transport retries.")
+@click.option("--batch-api", is_flag=True,
+              help="Send the requests as OpenAI Batch API jobs (half the price, answers within 24 h). The same "
+                   "command again resumes: it never submits an input twice.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="With --batch-api: poll until the jobs are done and briefed, or return once they are submitted.")
+@click.option("--poll", "poll_s", type=click.FloatRange(min=0.05), default=30.0, show_default=True,
+              envvar="SUMMARIZER_BATCH_POLL", help="With --batch-api: seconds between looks at running jobs.")
+@click.option("--reask-live", is_flag=True,
+              help="With --batch-api: re-ask the answers the gate rejected live, not as a second job.")
+@click.option("--status", "status_of", type=click.Path(file_okay=False, path_type=Path), metavar="OUT",
+              help="Show the Batch API jobs of OUT and its articles by status, then exit.")
+@click.option("--cancel", "cancel_of", type=click.Path(file_okay=False, path_type=Path), metavar="OUT",
+              help="Cancel the running Batch API jobs of OUT (finished answers are kept), then exit.")
 @model_options
-def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_run: bool, force: bool,
-          article_timeout: float | None, retries: int, **options: Any) -> None:
+def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdown: bool, dry_run: bool, force: bool,
+          article_timeout: float | None, retries: int, batch_api: bool, wait: bool, poll_s: float,
+          reask_live: bool, status_of: Path | None, cancel_of: Path | None, **options: Any) -> None:
     """Brief every article under FOLDER (.txt, .md, .html, recursively) into --out.
 
     Each article gets OUT/<path without extension>.json (and .md with --markdown); OUT/index.jsonl lists
@@ -71,7 +85,16 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_
         summarizer batch articles/ --out briefs/ --concurrency 8
         summarizer batch articles/ --out briefs/ --markdown --model gpt-4o-mini
         summarizer batch articles/ --out briefs/ --model gpt-4o --dry-run   # tokens and cost first
+        summarizer batch articles/ --out briefs/ --batch-api     # OpenAI's Batch API, half the price
+        summarizer batch --status briefs/                        # its jobs, and the articles by status
     """
+    if status_of is not None or cancel_of is not None:
+        _jobs_command(status_of, cancel_of, options)
+    if folder is None or out is None:
+        fail("batch needs FOLDER and --out OUT (or --status OUT / --cancel OUT); see --help")
+    assert folder is not None and out is not None
+    if (wait is False or reask_live) and not batch_api:
+        fail("--no-wait and --reask-live go with --batch-api")
     try:
         summarizer = build_summarizer(**options, max_concurrency=concurrency)
         # a local server works on one request at a time: one article at a time, and no budget cutting a call
@@ -82,8 +105,13 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_
             article_timeout = DEFAULT_ARTICLE_TIMEOUT
         from .batch import FolderBatch  # the model layer loads only when a batch runs
 
-        job = FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
-                          markdown=markdown, article_timeout=article_timeout, retries=retries)
+        def make_batch() -> FolderBatch:
+            return FolderBatch(folder, out, summarizer=summarizer, concurrency=concurrency, force=force,
+                               markdown=markdown, article_timeout=article_timeout, retries=retries)
+
+        job = make_batch()
+        if batch_api and not dry_run:
+            _batch_api(make_batch, out, wait=wait, poll_s=poll_s, live_reasks=reask_live, concurrency=concurrency)
         if dry_run:
             from .batch_plan import describe, plan
 
@@ -107,6 +135,44 @@ def batch(folder: Path, out: Path, concurrency: int | None, markdown: bool, dry_
     if job.report.failed and not job.report.done:
         raise SystemExit(EXIT_FATAL)  # nothing could run (no server, no key): not "some failed"
     raise SystemExit(EXIT_SOME_FAILED if job.report.failed else EXIT_OK)
+
+
+def _jobs_command(status_of: Path | None, cancel_of: Path | None, options: dict[str, Any]) -> None:
+    from .cli_batch_api import cancel, show_status
+
+    try:
+        summarizer = build_summarizer(**options)
+        if cancel_of is not None:
+            click.echo(cancel(cancel_of, summarizer))
+        else:
+            assert status_of is not None
+            click.echo(show_status(status_of, summarizer))
+    except SummarizerError as exc:
+        fail(str(exc))
+    raise SystemExit(EXIT_OK)
+
+
+def _batch_api(make_batch: Callable[[], Any], out: Path, *, wait: bool, poll_s: float, live_reasks: bool,
+               concurrency: int) -> None:
+    from .cli_batch_api import run_api, summary_lines
+
+    try:
+        state, report, jobs = run_api(make_batch, wait=wait, poll_s=poll_s, live_reasks=live_reasks,
+                                      concurrency=concurrency)
+    except KeyboardInterrupt:
+        click.echo(f"Interrupted. Submitted jobs keep running; rerun the same command to resume, or "
+                   f"`summarizer batch --status {out}`.", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except SummarizerError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror or exc})")
+    click.echo(summary_lines(state, report, jobs, out))
+    if state == "waiting" or report is None:
+        raise SystemExit(EXIT_OK)
+    if report.failed and not report.done:
+        raise SystemExit(EXIT_FATAL)
+    raise SystemExit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
 
 
 @contextlib.contextmanager
@@ -156,7 +222,7 @@ def _progress(report: BatchReport, concurrency: int = 1) -> Iterator[Callable[[B
     def on_result(result: BatchResult) -> None:
         clock.observe(result)
         progress.update(task, advance=1, counts=_counts(report))
-        if not result.ok:
+        if not result.ok and result.status != "queued":
             progress.console.print(f"[red]failed[/red] {escape(result.reason or result.label)}")
 
     with progress, _logs_above(progress):
@@ -186,8 +252,9 @@ def _counts(report: BatchReport) -> str:
 
 def _tally(report: BatchReport) -> list[tuple[str, int]]:
     """new: the model made it now; cached: from the brief cache; already done: the brief was in OUT already."""
-    return [("new", report.ok), ("cached", report.cached), ("already done", report.unchanged),
-            ("failed", report.failed)]
+    tally = [("new", report.ok), ("cached", report.cached), ("already done", report.unchanged),
+             ("failed", report.failed)]
+    return tally + [("queued", report.queued)] if report.queued else tally
 
 
 class EtaClock:
@@ -230,6 +297,8 @@ class EtaClock:
 def _log_line(report: BatchReport, result: BatchResult) -> None:
     width = len(str(report.total))
     head = f"[{result.position or report.finished:>{width}}/{report.total}]"
+    if result.status == "queued":
+        return  # a Batch API round: the job's own lines say what waits
     if result.ok:
         where = f" -> {result.output}" if result.output is not None else ""
         click.echo(f"{head} {result.status:<9} {result.path}{where}", err=True)

@@ -27,6 +27,7 @@ __all__ = [
     "ModelUnavailableError",
     "ModelOutputError",
     "GroundingError",
+    "BatchPendingError",
     "scrub",
     "ScrubFilter",
     "install_scrubber",
@@ -91,6 +92,14 @@ class ModelUnavailableError(ModelError):
 
 class GroundingError(SummarizerError):
     """Nothing in the model's answer could be verified against the article."""
+
+
+class BatchPendingError(SummarizerError):
+    """The article's model calls wait in a Batch API job: its brief comes once the job is done."""
+
+    def __init__(self, message: str, requests: int = 1):
+        super().__init__(message)
+        self.requests = requests
 
 
 _SECRET_PATTERNS = [

@@ -294,6 +294,16 @@ class LLM:
         self.throttle = Throttle(max_concurrency or (1 if self.local else 8))
         self._sleep = sleep if sleep is not None else asyncio.sleep
 
+    # What this way of calling the model costs against the list price (the Batch API: half).
+    price_factor: float = 1.0
+    # Set for a Batch API run (summarizer.batch_ledger.AnswerBook): answers calls from finished jobs.
+    answers: Any = None
+
+    def cost(self, usage: Usage) -> float | None:
+        """The estimated USD cost of `usage` through this LLM, or None when the model's price is unknown."""
+        listed = estimate_cost(self.model, usage)
+        return None if listed is None else round(listed * self.price_factor, 6)
+
     @property
     def client(self) -> openai.AsyncOpenAI | openai.OpenAI:
         if self._client is not None:
@@ -343,6 +353,13 @@ class LLM:
         return self._api_key or os.environ.get("OPENAI_API_KEY")
 
     async def _send(self, stats: CallStats, kwargs: dict[str, Any]) -> Any:
+        if self.answers is not None:
+            # a Batch API run: the answer comes from a finished job, or the call is queued for the next one
+            # (BatchPendingError); None sends this one live
+            answered = self.answers.answer(kwargs)
+            if answered is not None:
+                stats.add(answered)
+                return answered
         client = self.client
         create = client.chat.completions.create
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import openai
 
-from .aio import ARTICLE, LANGUAGES, run_sync
+from .aio import ARTICLE, LANGUAGES, PART, run_sync
 from .aio import language as language_of
 from .cache import Cache, cache_key
-from .errors import ArticleTooLongError, GroundingError, ModelOutputError, scrub
+from .errors import ArticleTooLongError, BatchPendingError, GroundingError, ModelOutputError, scrub
 from .fetch import Fetcher
-from .llm import LLM, CallStats, estimate_cost
+from .llm import LLM, CallStats
 from .longdoc import Part, merge, split_text
 from .prompts import PROMPT_VERSION, render_messages
 from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, feedback, ground
@@ -152,8 +152,9 @@ class Summarizer:
                  "" if len(parts) == 1 else "s")
         done = 0
 
-        async def run(part: Part) -> tuple[Grounded | None, CallStats, str | None]:
+        async def run(number: int, part: Part) -> tuple[Grounded | None, CallStats, str | None]:
             nonlocal done
+            PART.set(number)  # this task's own context: the model layer can tell which part a call is for
             try:
                 return await self._brief_part(article, part, names_in_prose)
             finally:
@@ -161,9 +162,19 @@ class Summarizer:
                 if self.progress is not None and len(parts) > 1:
                     self.progress(done, len(parts))
 
-        tasks = [asyncio.ensure_future(run(part)) for part in parts]
+        tasks = [asyncio.ensure_future(run(i, part)) for i, part in enumerate(parts)]
         try:
             results = await asyncio.gather(*tasks)
+        except BatchPendingError:
+            # a part waits for a Batch API answer: the other parts queue their calls too, so one job holds
+            # every call of the article instead of one part per round
+            settled = await asyncio.gather(*tasks, return_exceptions=True)
+            failed = [r for r in settled if isinstance(r, BaseException) and not isinstance(r, BatchPendingError)]
+            if failed:
+                raise failed[0] from None  # a part that cannot succeed fails the article now
+            waiting = [r for r in settled if isinstance(r, BatchPendingError)]
+            raise BatchPendingError(f"{article.label}: waiting for the Batch API",
+                                    requests=sum(r.requests for r in waiting)) from None
         except BaseException:
             for task in tasks:
                 task.cancel()
@@ -201,7 +212,7 @@ class Summarizer:
                 prompt_version=PROMPT_VERSION,
                 attempts=attempts,
                 usage=usage,
-                cost_usd=estimate_cost(self.llm.model, usage),
+                cost_usd=self.llm.cost(usage),
                 dropped=dropped,
                 quotes_rejected=grounded.quotes_rejected,
                 evidence_located=sum(e.match == "located" for e in evidence_of(grounded)),
