@@ -84,15 +84,16 @@ class Jobs:
                 uploaded = self._call("upload", lambda h=handle, n=name: self.client.files.create(
                     file=(n, h, "application/jsonl"), purpose="batch"))
             job = self.ledger.add_job(group, file_id=uploaded.id, requests_bytes=size)
-            self._create(job)
+            job["uploaded_at"] = getattr(uploaded, "created_at", None)
+            self._create(job, look_first=False)  # a file uploaded a moment ago has no batch yet
             log.info("Batch API %s (%s): %d requests submitted", job["name"], job["batch_id"], job["requests"])
             made.append(job)
         return made
 
-    def _create(self, job: dict[str, Any]) -> None:
+    def _create(self, job: dict[str, Any], *, look_first: bool = True) -> None:
         """Create the batch of an uploaded job, unless one exists already (its creation's answer was lost)."""
         for attempt in range(self.attempts):
-            found = self._find(job)
+            found = self._find(job) if look_first or attempt else None
             if found is not None:
                 self._update(job, found)
                 return
@@ -112,9 +113,12 @@ class Jobs:
     def _find(self, job: dict[str, Any]) -> Any:
         """The batch created from this job's input file, if there is one."""
         page = self._call("list", lambda: self.client.batches.list(limit=100))
-        for batch in page:  # the SDK follows the pages
+        since = job.get("uploaded_at")
+        for batch in page:  # newest first; the SDK follows the pages
             if batch.input_file_id == job["file_id"]:
                 return batch
+            if since and batch.created_at < since:
+                return None  # older than the upload: it cannot be this file's batch, nor can any after it
         return None
 
     # --- following ----------------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ class Ledger:
         atomic_write(self.root / f"{name}.map.jsonl", lines)
         job = {"name": name, "map": f"{name}.map.jsonl", "file_id": file_id, "batch_id": None,
                "status": "uploaded", "requests": len(queued), "bytes": requests_bytes,
-               "reasks": sum(q.attempt > 0 for q in queued), "counts": None, "failures": {}}
+               "reasks": sum(q.attempt > 0 for q in queued), "counts": None}
         self.jobs.append(job)
         self._read_map(job)
         self.save()

@@ -41,21 +41,26 @@ class Plan:
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    price_factor: float = 1.0  # of the list price: 0.5 through the Batch API
+    via: str = ""
 
     @property
     def cost_usd(self) -> float | None:
-        """List-price estimate; None when the model has no known price (a local or unknown model)."""
-        return estimate_cost(self.model, Usage(prompt_tokens=self.prompt_tokens,
-                                               completion_tokens=self.completion_tokens))
+        """List-price estimate (times `price_factor`); None when the model has no known price."""
+        listed = estimate_cost(self.model, Usage(prompt_tokens=self.prompt_tokens,
+                                                 completion_tokens=self.completion_tokens))
+        return None if listed is None else listed * self.price_factor
 
 
-def plan(job: FolderBatch) -> Plan:
+def plan(job: FolderBatch, *, batch_api: bool = False) -> Plan:
     """Read and count every input of `job`; calls no model, starts no server, writes nothing."""
     job.scan(check_model=False)
     assert job.inputs is not None
     s = job.summarizer
     model = s.llm.model
     result = Plan(model=model, total=len(job.inputs), skipped=list(job.report.skipped))
+    if batch_api:
+        result.price_factor, result.via = 0.5, " at Batch API prices (half the list price)"
     previous = {} if job.force else read_index(job.report.index_path)
     overhead = prompt_overhead(model, s.language_name)
     for item in job.inputs:
@@ -92,7 +97,7 @@ def describe(p: Plan, out: str) -> str:
     if len(p.skipped) > 10 or len(p.would_fail) > 10:
         lines.append("  ... (the first 10 of each shown)")
     cost = p.cost_usd
-    price = f"estimated cost ${cost:.4f}" if cost is not None else f"unknown price for {p.model}"
+    price = f"estimated cost ${cost:.4f}{p.via}" if cost is not None else f"unknown price for {p.model}"
     lines.append(
         f"Model calls: {p.calls} at least; tokens: about {p.prompt_tokens + p.completion_tokens:,} "
         f"({p.prompt_tokens:,} in, counted; {p.completion_tokens:,} out, assumed {ASSUMED_COMPLETION_TOKENS} a call; "

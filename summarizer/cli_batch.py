@@ -115,7 +115,7 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
         if dry_run:
             from .batch_plan import describe, plan
 
-            click.echo(describe(plan(job), str(out)))
+            click.echo(describe(plan(job, batch_api=batch_api), str(out)))
             raise SystemExit(EXIT_OK)
         report = job.scan()
     except SummarizerError as exc:

@@ -288,3 +288,14 @@ def test_a_broken_ledger_stops_the_run_and_is_left_as_it_is(tmp_path: Path) -> N
     assert ledger.read_bytes() == b"\x00garbage{"
     assert re.search("garbage", ledger.read_text(errors="replace"))
     assert Ledger(tmp_path / "elsewhere").load().jobs == []
+
+
+def test_a_dry_run_prices_the_batch_api_at_half(tmp_path: Path) -> None:
+    from summarizer.batch_plan import describe, plan
+
+    folder = folder_of(tmp_path, 3)
+    s = summarizer_for("http://127.0.0.1:9/v1")
+    live = plan(FolderBatch(folder, tmp_path / "out", summarizer=s))
+    api = plan(FolderBatch(folder, tmp_path / "out", summarizer=s), batch_api=True)
+    assert live.cost_usd and api.cost_usd == pytest.approx(live.cost_usd / 2)
+    assert "at Batch API prices" in describe(api, "out") and "Batch API" not in describe(live, "out")
