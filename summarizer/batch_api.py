@@ -72,6 +72,7 @@ class BatchApiRun:
         self.sleep = sleep
 
     def run(self) -> ApiOutcome:
+        started = time.monotonic()
         batch = self.make_batch()
         llm = batch.summarizer.llm
         if llm.local is not None:
@@ -99,6 +100,7 @@ class BatchApiRun:
                 report = self._round(batch, book, carried)
                 rounds += 1
                 if not book.queued:
+                    report.wall_s = round(time.monotonic() - started, 3)  # this run's, waits and rounds in all
                     return ApiOutcome("done", ledger.jobs, report, rounds)
                 if rounds >= MAX_ROUNDS:
                     raise SummarizerError(f"{batch.out}: still {len(book.queued)} requests to ask after "
