@@ -299,3 +299,27 @@ def test_a_dry_run_prices_the_batch_api_at_half(tmp_path: Path) -> None:
     api = plan(FolderBatch(folder, tmp_path / "out", summarizer=s), batch_api=True)
     assert live.cost_usd and api.cost_usd == pytest.approx(live.cost_usd / 2)
     assert "at Batch API prices" in describe(api, "out") and "Batch API" not in describe(live, "out")
+
+
+def test_killed_after_the_upload_was_recorded_but_before_the_batch_existed(tmp_path: Path, monkeypatch: Any) -> None:
+    from summarizer.batch_jobs import Jobs
+
+    folder = folder_of(tmp_path, 3)
+    real_create = Jobs._create
+
+    def killed(self: Jobs, job: dict[str, Any], **kw: Any) -> None:
+        raise KeyboardInterrupt  # the process dies here: the ledger has the upload, the server no batch
+
+    with FakeBatchServer(FakeModel(quoting_answer)) as server:
+        monkeypatch.setattr(Jobs, "_create", killed)
+        with pytest.raises(KeyboardInterrupt):
+            api_run(folder, tmp_path / "out", server)
+        jobs = json.loads((tmp_path / "out" / ".batch-api" / "jobs.json").read_text())["jobs"]
+        assert len(jobs) == 1 and jobs[0]["batch_id"] is None and jobs[0]["file_id"] and server.batches == {}
+        monkeypatch.setattr(Jobs, "_create", real_create)
+        outcome = api_run(folder, tmp_path / "out", server)
+        first = [b for b in server.batches.values() if b["input_file_id"] == jobs[0]["file_id"]]
+        uploads = [f for f in server.files.values() if f["purpose"] == "batch"]
+    assert outcome.report is not None and outcome.report.ok == 3
+    assert len(first) == 1  # the recorded upload got its batch: it was not uploaded again
+    assert len(uploads) == len(outcome.jobs)
