@@ -15,12 +15,13 @@ import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .testing import FakeModel, _QuietServer
 
-__all__ = ["FakeBatchServer"]
+__all__ = ["FakeBatchServer", "comparable_briefs", "comparable_report"]
 
 
 class FakeBatchServer:
@@ -281,3 +282,23 @@ def _jsonl(records: list[dict[str, Any]]) -> bytes:
 
 def _error(message: str, kind: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "code": None, "param": None}}
+
+
+# What differs between two runs of the same folder however they ran: when, how long, and (at batch prices) cost.
+_VOLATILE = {"created_at", "duration_s", "cost_usd"}
+
+
+def comparable_briefs(out: Path) -> dict[str, Any]:
+    """Every brief of an output folder by file name, less the provenance fields that differ from run to run."""
+    found = {}
+    for path in sorted(Path(out).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["provenance"] = {k: v for k, v in data["provenance"].items() if k not in _VOLATILE}
+        found[path.name] = data
+    return found
+
+
+def comparable_report(out: Path) -> str:
+    """OUT/index.md less its last-run line and cost."""
+    lines = (Path(out) / "index.md").read_text(encoding="utf-8").splitlines()
+    return "\n".join(ln for ln in lines if not ln.startswith(("- **Last run", "- **Estimated cost")))

@@ -25,7 +25,7 @@ from summarizer.errors import SummarizerError
 from summarizer.llm import LLM
 from summarizer.pipeline import Summarizer
 from summarizer.testing import FakeError, FakeModel, FakeServer, quoting_answer
-from summarizer.testing_batches import FakeBatchServer
+from summarizer.testing_batches import FakeBatchServer, comparable_briefs, comparable_report
 from tests.test_liar import _everything_written, _inventions, liar
 
 ARTICLES = Path(__file__).parent / "articles"
@@ -68,22 +68,10 @@ def live_run(folder: Path, out: Path, model: FakeModel, **options: Any) -> Any:
         return asyncio.run(go())
 
 
-VOLATILE = {"created_at", "duration_s", "cost_usd"}
 
 
-def briefs(out: Path) -> dict[str, Any]:
-    found = {}
-    for path in sorted(out.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data["provenance"] = {k: v for k, v in data["provenance"].items() if k not in VOLATILE}
-        found[path.name] = data
-    return found
 
 
-def report_text(out: Path) -> str:
-    # the report less its times and costs, which a Batch API run has of its own (half the price)
-    lines = (out / "index.md").read_text(encoding="utf-8").splitlines()
-    return "\n".join(ln for ln in lines if not ln.startswith(("- **Last run", "- **Estimated cost")))
 
 
 def cli(*args: str, base_url: str, home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -109,8 +97,8 @@ def test_requests_are_the_live_requests_and_briefs_the_live_briefs(tmp_path: Pat
     assert sorted(json.dumps(b, sort_keys=True) for b in sent) == canon  # the same requests, no more, no fewer
     assert any(json.loads(c)["messages"][-1]["role"] == "user" and len(json.loads(c)["messages"]) > 2 for c in canon)
     assert max(json.loads(p.read_text())["provenance"]["parts"] for p in (tmp_path / "api").glob("*.json")) > 1
-    assert briefs(tmp_path / "api") == briefs(tmp_path / "live")
-    assert report_text(tmp_path / "api") == report_text(tmp_path / "live")
+    assert comparable_briefs(tmp_path / "api") == comparable_briefs(tmp_path / "live")
+    assert comparable_report(tmp_path / "api") == comparable_report(tmp_path / "live")
     # re-asks went as a second, smaller job
     jobs = outcome.jobs
     assert len(jobs) == 2 and jobs[1]["requests"] < jobs[0]["requests"] and jobs[1]["reasks"] == jobs[1]["requests"]
@@ -162,9 +150,9 @@ def test_forty_articles_killed_between_submission_and_completion_resume_without_
     assert len(custom_ids) == len(set(custom_ids))  # nothing submitted twice
     first = server.lines(next(iter(server.batches)))
     assert len(first) == 40 and model.calls == len(custom_ids)
-    assert len(briefs(out)) == 40
-    assert briefs(out) == briefs(tmp_path / "live")
-    assert report_text(out) == report_text(tmp_path / "live")
+    assert len(comparable_briefs(out)) == 40
+    assert comparable_briefs(out) == comparable_briefs(tmp_path / "live")
+    assert comparable_report(out) == comparable_report(tmp_path / "live")
     assert "40 of 40 articles briefed (40 new" in done.stdout and "batch prices" in done.stdout
 
 
