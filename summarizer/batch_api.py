@@ -1,7 +1,7 @@
 """`summarizer batch --batch-api`: a folder briefed through OpenAI's Batch API, at half the price.
 
 A run goes in rounds. Each round is an ordinary `FolderBatch` over the folder, on the same pipeline, with
-the model's calls answered from the jobs already finished (`LLM.answers`). A call no job answers is queued
+the model's calls answered from the jobs already finished (`LLM.batch_answers`). A call no job answers is queued
 and its article waits; at the end of the round the queued calls are submitted as the next job. So the
 requests are exactly those a live batch sends (prompt, schema, parts of long articles, re-asks), and every
 answer goes through the same gate into the same briefs, index and report. Re-asks for answers the gate
@@ -129,11 +129,11 @@ class BatchApiRun:
             finally:
                 await llm.aclose()
 
-        llm.answers, llm.price_factor = book, BATCH_PRICE
+        llm.batch_answers, llm.price_factor = book, BATCH_PRICE
         try:
             return asyncio.run(go())
         finally:
-            llm.answers, llm.price_factor = None, 1.0
+            llm.batch_answers, llm.price_factor = None, 1.0
 
 
 def job_status(out: Path, client: openai.OpenAI, model: str) -> list[dict[str, Any]]:

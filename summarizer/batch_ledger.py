@@ -136,7 +136,7 @@ class Ledger:
 
 
 class AnswerBook:
-    """The pipeline's model calls in a Batch API run (set as `LLM.answers`).
+    """The pipeline's model calls in a Batch API run (set as `LLM.batch_answers`).
 
     A call some finished job answered gets that answer; one whose request failed twice fails its article; any
     other is queued (the article waits: BatchPendingError) for the next job. `fetch(job)` reads a finished

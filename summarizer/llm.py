@@ -297,7 +297,7 @@ class LLM:
     # What this way of calling the model costs against the list price (the Batch API: half).
     price_factor: float = 1.0
     # Set for a Batch API run (summarizer.batch_ledger.AnswerBook): answers calls from finished jobs.
-    answers: Any = None
+    batch_answers: Any = None
 
     def cost(self, usage: Usage) -> float | None:
         """The estimated USD cost of `usage` through this LLM, or None when the model's price is unknown."""
@@ -353,10 +353,10 @@ class LLM:
         return self._api_key or os.environ.get("OPENAI_API_KEY")
 
     async def _send(self, stats: CallStats, kwargs: dict[str, Any]) -> Any:
-        if self.answers is not None:
+        if self.batch_answers is not None:
             # a Batch API run: the answer comes from a finished job, or the call is queued for the next one
             # (BatchPendingError); None sends this one live
-            answered = self.answers.answer(kwargs)
+            answered = self.batch_answers.answer(kwargs)
             if answered is not None:
                 stats.add(answered)
                 return answered
