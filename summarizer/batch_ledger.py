@@ -165,7 +165,11 @@ class AnswerBook:
             answered, failed = self._results(job)
             custom_id = self.ledger.maps[name][digest]["custom_id"]
             if custom_id in answered:
-                return ChatCompletion.model_validate(answered[custom_id])
+                try:
+                    return ChatCompletion.model_validate(answered[custom_id])
+                except ValueError:  # pydantic's ValidationError: a line that is no chat completion
+                    failures.append(("error", f"job {name} answered with something that is not a chat completion"))
+                    continue
             failures.append(failed.get(custom_id) or _unfinished(job))
         counted = [message for kind, message in failures if kind in COUNTED]
         if len(counted) >= 2:

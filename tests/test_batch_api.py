@@ -311,3 +311,20 @@ def test_killed_after_the_upload_was_recorded_but_before_the_batch_existed(tmp_p
     assert outcome.report is not None and outcome.report.ok == 3
     assert len(first) == 1  # the recorded upload got its batch: it was not uploaded again
     assert len(uploads) == len(outcome.jobs)
+
+
+def test_an_answer_line_that_is_no_completion_counts_as_a_failed_request(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, 2)
+    broken: list[int] = []
+
+    def odd(body: dict[str, Any]) -> Any:
+        if "reference 0000" in body["messages"][1]["content"] and len(body["messages"]) == 2:
+            broken.append(1)
+            return {"object": "chat.completion", "choices": "not a list"}  # a 200 whose body is no completion
+        return quoting_answer(body)
+
+    with FakeBatchServer(FakeModel(odd)) as server:
+        outcome = api_run(folder, tmp_path / "out", server)
+    assert outcome.report is not None and outcome.report.ok == 1 and outcome.report.failed == 1 and len(broken) == 2
+    error = json.loads((tmp_path / "out" / "errors.jsonl").read_text().splitlines()[0])["error"]
+    assert "failed this request twice" in error and "not a chat completion" in error
