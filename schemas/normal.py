@@ -7,12 +7,34 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words"]
+           "same_words", "cached", "clear_caches"]
+
+_CACHES: list[Any] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cached(maxsize: int) -> Callable[[F], F]:
+    """`lru_cache(maxsize)`, registered so `clear_caches` can empty it: every cache of the gate is bounded."""
+
+    def wrap(func: F) -> F:
+        kept = lru_cache(maxsize=maxsize)(func)
+        _CACHES.append(kept)
+        return kept  # type: ignore[return-value]
+
+    return wrap
+
+
+def clear_caches() -> None:
+    """Forget everything the gate has cached, as for a process that never saw an article (benchmarks)."""
+    for kept in _CACHES:
+        kept.cache_clear()
 
 _CHAR_MAP = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
@@ -78,7 +100,7 @@ def normalize(text: str) -> tuple[str, array[int]]:
     return folded, index
 
 
-@lru_cache(maxsize=65536)
+@cached(65536)
 def fold(text: str) -> str:
     """`normalize` without the offsets. The gate folds the same words and sentences over and over, so the
     answers are kept, and plain ASCII (no backtick to map) takes a short cut."""
@@ -134,7 +156,7 @@ _VARIANTS = [  # British -> American spellings; both sides are mapped, then must
 ]
 
 
-@lru_cache(maxsize=16384)
+@cached(16384)
 def american(word: str) -> str:
     for pattern, repl in _VARIANTS:
         word = pattern.sub(repl, word)

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
 
-from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
+from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, cached, fold
 
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
@@ -72,7 +71,7 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-@lru_cache(maxsize=8192)
+@cached(8192)
 def same_word(a: str, b: str) -> bool:
     """The same word give or take an ending (Korea/Korean, called/calls) or a British spelling."""
     if a == b:

@@ -16,7 +16,6 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -25,7 +24,9 @@ from .normal import (
     NUMBER,
     TRANSLIT,
     american,
+    cached,
     canon_number,
+    clear_caches,
     fold,
     has_cyrillic,
     normalize,
@@ -34,7 +35,7 @@ from .normal import (
 )
 
 __all__ = ["Locator", "Span", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in"]
+           "normalize", "numbers_in", "clear_caches"]
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
@@ -414,13 +415,13 @@ def _same_stem(word: str, token: str) -> bool:
 
 
 
-@lru_cache(maxsize=512)
+@cached(512)
 def small_locator(text: str) -> Locator:
     """Paragraph-sized views, reused across items and re-asks."""
     return Locator(text)
 
 
-@lru_cache(maxsize=16)  # whole articles: few, but large
+@cached(16)  # whole articles: few, but large
 def locator(text: str) -> Locator:
     return Locator(text)
 
