@@ -53,8 +53,9 @@ def _article(path: Path) -> str:
 
 
 def _real_answers() -> Iterator[tuple[str, str, str]]:
-    """(name, raw answer, article text) of every recorded real answer whose article is here."""
-    for path in sorted((ROOT / "tests" / "real_answers").glob("*.json")):
+    """(name, raw answer, article text) of every recorded real answer whose article is here, and of the
+    benchmark's fake drafts."""
+    for path in [*sorted((ROOT / "tests" / "real_answers").glob("*.json")), *sorted((ROOT / "bench" / "articles").glob("*.draft.json"))]:
         if path.name.startswith("judgments"):
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
