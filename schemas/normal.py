@@ -100,13 +100,36 @@ def normalize(text: str) -> tuple[str, array[int]]:
     return folded, index
 
 
-@cached(65536)
+class _FoldTable(dict[int, str]):
+    """What `normalize` makes of each character on its own, for `str.translate`: filled as characters are
+    met (at most every code point once), so folding runs in C instead of a Python loop per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = self[code] = " " if ch.isspace() else _norm_char(ch)
+        return folded
+
+
+_FOLD = _FoldTable()
+SHORT = 320  # texts up to this long (words, names, most sentences) are folded again and again: kept
+
+
 def fold(text: str) -> str:
-    """`normalize` without the offsets. The gate folds the same words and sentences over and over, so the
-    answers are kept, and plain ASCII (no backtick to map) takes a short cut."""
+    """`normalize` without the offsets: the same text, since every character folds on its own and each run
+    of whitespace (the article's or a folded character's) is one space."""
+    if len(text) <= SHORT:
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii() and "`" not in text:
         return " ".join(text.split()).lower()
-    return normalize(text)[0]
+    return " ".join(text.translate(_FOLD).split())
+
+
+# many short strings, each often: bounded by count and by SHORT
+_fold_short = cached(32768)(_fold)
 
 
 # Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or
