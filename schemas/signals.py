@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import cached_property
 
 from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, cached, fold
 
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
-    "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "content_words",
+    "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "attached_at", "content_words",
     "distinctive", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
@@ -98,9 +99,30 @@ class Sentence:
         for w in self.words:
             self._by_prefix.setdefault(w[:4], []).append(w)
         self.cue = bool(CUES.search(text))
+        # the same claim words are asked of the same sentences item after item
+        self._has: dict[str, bool] = {}
 
     def has(self, word: str) -> bool:
-        return word in self.words or any(same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
+        known = self._has.get(word)
+        if known is None:
+            known = self._has[word] = word in self.words or any(
+                same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
+        return known
+
+    @cached_property
+    def tokens(self) -> list[re.Match[str]]:
+        """Its words as `TOKEN` finds them (offsets into `text`)."""
+        return list(TOKEN.finditer(self.text))
+
+    @cached_property
+    def folded(self) -> list[str]:
+        """Each token folded."""
+        return [fold(t.group()) for t in self.tokens]
+
+    @cached_property
+    def low(self) -> list[str]:
+        """Each token folded, without a possessive 's."""
+        return [w.removesuffix("’s").removesuffix("'s") for w in self.folded]
 
 
 def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
@@ -205,10 +227,16 @@ def heading(text: str, start: int, end: int) -> bool:
 
 def attached(text: str, role: list[str], mine: set[str]) -> str | None:
     """Whose the role words in one sentence are: 'own', 'other' or None (not there, or nobody near)."""
-    tokens = list(TOKEN.finditer(text))
-    low = [fold(t.group()).removesuffix("’s").removesuffix("'s") for t in tokens]
-    at = {i for i, w in enumerate(low) if any(same_word(w, r) for r in role)}
-    if len({low[i] for i in at}) < max(1, (len(role) + 1) // 2):
+    sentence = Sentence(text)
+    at = {i for i, w in enumerate(sentence.low) if any(same_word(w, r) for r in role)}
+    return attached_at(sentence, at, len(role), mine)
+
+
+def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) -> str | None:
+    """`attached`, given which tokens of the sentence are the role's words (`at`) and how many words the role
+    has: a caller judging one role against every sentence of an article matches its words once."""
+    text, tokens, low = sentence.text, sentence.tokens, sentence.low
+    if len({low[i] for i in at}) < max(1, (roles + 1) // 2):
         return None
     others: list[int] = []
     i = 0

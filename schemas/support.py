@@ -30,7 +30,7 @@ from .signals import (
     TOKEN,
     Sentence,
     addressed,
-    attached,
+    attached_at,
     content_words,
     distinctive,
     heading,
@@ -50,6 +50,7 @@ from .text import (
     PERSON,
     WORD,
     Locator,
+    american,
     canon_number,
     fold,
     numbers_in,
@@ -311,6 +312,32 @@ class Passages:
         return None
 
     # -- roles --------------------------------------------------------------------------------------
+    @cached_property
+    def _low_vocab(self) -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
+        """Every token of the article's sentences (folded, no possessive), and the same by the keys under
+        which `same_word` can pair one with another word: its first four letters, and for the few words that
+        British spelling changes, their American spelling (for the rest it is the word itself)."""
+        vocab = {w for s in self.sentences for w in s.low}
+        by_prefix: dict[str, set[str]] = {}
+        changed: dict[str, set[str]] = {}
+        for word in vocab:
+            by_prefix.setdefault(word[:4], set()).add(word)
+            us = american(word)
+            if us != word:
+                changed.setdefault(us, set()).add(word)
+        return vocab, by_prefix, changed
+
+    def _role_tokens(self, role: list[str]) -> set[str]:
+        """The article's tokens that are one of the role's words as `same_word` sees it: the same word, the
+        same American spelling, or the same first four letters and more."""
+        vocab, by_prefix, changed = self._low_vocab
+        found: set[str] = set()
+        for r in role:
+            us = american(r)
+            near = {r, us} & vocab | changed.get(us, set()) | by_prefix.get(r[:4], set())
+            found |= {w for w in near if same_word(w, r)}
+        return found
+
     def role_elsewhere(self, name: str, role: str) -> bool:
         """True if the article gives the role to someone else: its words stand beside another name and never
         beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
@@ -319,8 +346,12 @@ class Passages:
         if not words:
             return False
         own = other = 0
+        roles = self._role_tokens(words)
         for s in self.sentences:
-            side = attached(s.text, words, mine)
+            # most sentences hold none of the role's words: a set intersection tells, before any token loop
+            if len(s_low := set(s.low) & roles) < max(1, (len(words) + 1) // 2):
+                continue
+            side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
             own += side == "own"
             other += side == "other"
         return other > 0 and own == 0

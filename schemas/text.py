@@ -16,6 +16,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -72,10 +73,14 @@ class Locator:
         self._offsets: array[int] | None = None if _norm is None else array("q")
         self._breaks: list[int] | None = None
         self._word_cache: list[str] | None = None
-        self.numbers = numbers_in(self.norm)
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None
+
+    @cached_property
+    def numbers(self) -> set[str]:
+        """Every number the text states, canonical (see `numbers_in`)."""
+        return numbers_in(self.norm)
 
     @property
     def _index(self) -> array[int]:
