@@ -81,6 +81,7 @@ class Passages:
         self.loc = loc
         self.strict = strict  # False: the brief is in another language than the article, words can't be compared
         self.spans = loc.sentences
+        self._claims: dict[str, tuple[list[list[str]], list[str]]] = {}
         self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
         # nothing a reader can check, so they are no evidence for a claim
@@ -162,13 +163,15 @@ class Passages:
         """True if the sentences support the claim (see the module's docstring). `attributed`: the claim is
         credited to someone outside its text (a proposed response), so quoted words may back it."""
         # names may stand a little earlier: the speaker of a quote, the place a story opened with
+        if not self.shares(claim, idxs, share):
+            return False  # the cheapest test that fails most candidates, first: every test must pass
         paragraph, before = self.paragraph(idxs, back=2)
         context = small_locator(paragraph)
         if context.unknown_numbers(claim):
             return False
         if not self.strict:
             return True
-        runs = self.claim_names(claim)
+        runs, words = self._claim_words(claim)
         # an earlier paragraph may supply a name only when this one names nobody else: "He confirmed ..."
         # continues the last speaker, but "Tomas Lindqvist" cannot borrow what Ana Kovac's paragraph says
         mine = {w for run in runs for w in run}
@@ -179,10 +182,6 @@ class Passages:
             words = [w for w in run if w not in TITLES] or run
             if not any(view.has_word(w) for view in around for w in words):
                 return False
-        # names are checked above; the share is of what the claim says about them ("Maris resigned" must
-        # find "resigned", not just "Maris")
-        named = {w for run in runs for w in run}
-        words = [w for w in content_words(claim) if w not in named]
         if not words:
             return True
         sentences = [self.sentences[i] for i in idxs]
@@ -197,9 +196,32 @@ class Passages:
         if not negated(claim) and not repeats(claim, sentences) and self.denies(claim):
             return False
         shared = [w for w in words if any(s.has(w) for s in sentences)]
-        if len(shared) < min(2, len(words)) or len(shared) < share * len(words):
-            return False
         return self._same_polarity(claim, " ".join(s.text for s in sentences), shared)
+
+    def _claim_words(self, claim: str) -> tuple[list[list[str]], list[str]]:
+        """(the claim's names, its content words that are not names), asked of every candidate passage."""
+        known = self._claims.get(claim)
+        if known is None:
+            if len(self._claims) >= 4096:  # one article, briefed again and again: bounded all the same
+                self._claims.clear()
+            runs = self.claim_names(claim)
+            # names are checked on their own; the share is of what the claim says about them ("Maris resigned"
+            # must find "resigned", not just "Maris")
+            named = {w for run in runs for w in run}
+            known = self._claims[claim] = (runs, [w for w in content_words(claim) if w not in named])
+        return known
+
+    def shares(self, claim: str, idxs: list[int], share: float) -> bool:
+        """False if the sentences hold too few of the claim's words for `supports` to hold (at least two, and
+        `share` of them): a test that `supports` makes, and the one most candidates fail."""
+        if not self.strict:
+            return True
+        words = self._claim_words(claim)[1]
+        if not words:
+            return True
+        sentences = [self.sentences[i] for i in idxs]
+        shared = sum(1 for w in words if any(s.has(w) for s in sentences))
+        return not (shared < min(2, len(words)) or shared < share * len(words))
 
     @staticmethod
     def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
