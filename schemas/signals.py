@@ -15,6 +15,7 @@ __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "attached_at", "content_words",
     "distinctive", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "sentence_of",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
 
@@ -98,7 +99,6 @@ class Sentence:
         self._by_prefix: dict[str, list[str]] = {}
         for w in self.words:
             self._by_prefix.setdefault(w[:4], []).append(w)
-        self.cue = bool(CUES.search(text))
         # the same claim words are asked of the same sentences item after item
         self._has: dict[str, bool] = {}
 
@@ -108,6 +108,11 @@ class Sentence:
             known = self._has[word] = word in self.words or any(
                 same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
         return known
+
+    @cached_property
+    def cue(self) -> bool:
+        """A proposal cue stands in it (asked of few sentences)."""
+        return bool(CUES.search(self.text))
 
     @cached_property
     def tokens(self) -> list[re.Match[str]]:
@@ -123,6 +128,12 @@ class Sentence:
     def low(self) -> list[str]:
         """Each token folded, without a possessive 's."""
         return [w.removesuffix("’s").removesuffix("'s") for w in self.folded]
+
+
+@cached(4096)
+def sentence_of(text: str) -> Sentence:
+    """A `Sentence` of a clause or a quotation, which the gate looks at again for every candidate passage."""
+    return Sentence(text)
 
 
 def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
@@ -184,7 +195,7 @@ def quoted_opinion(words: list[str], sentence: str) -> bool:
     inside = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", sentence))
     if not inside:
         return False
-    whole, quoted = Sentence(sentence), Sentence(inside)
+    whole, quoted = sentence_of(sentence), sentence_of(inside)
     there = [w for w in words if whole.has(w)]
     return len(there) >= 2 and sum(quoted.has(w) for w in there) >= 0.6 * len(there)
 

@@ -40,6 +40,7 @@ from .signals import (
     quoted_opinion,
     repeats,
     same_word,
+    sentence_of,
     speaker_swap,
     subject_swap,
     swapped_name,
@@ -88,9 +89,7 @@ class Passages:
         self.headings = {i for i, (s, e) in enumerate(self.spans) if heading(loc.text, s, e)}
         # words the article writes capitalized inside a sentence: its proper names
         self.proper = {
-            fold(t.group()).removesuffix("’s").removesuffix("'s")
-            for s, e in self.spans
-            for k, t in enumerate(TOKEN.finditer(loc.text, s, e))
+            low for s in self.sentences for k, (t, low) in enumerate(zip(s.tokens, s.low, strict=True))
             if k and t.group()[0].isupper()
         } - COMMON
 
@@ -227,7 +226,7 @@ class Passages:
     def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
         """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
         "the bridge would not stay closed" is not "would stay closed"."""
-        denials = [Sentence(c) for c in CLAUSE.split(text) if c and negated(c)]
+        denials = [sentence_of(c) for c in CLAUSE.split(text) if c and negated(c)]
         claimed = [c for c in CUE_CLAUSE.split(claim) if c and negated(c)]
         if claimed:
             # what the claim denies, the passage must deny too
@@ -241,7 +240,7 @@ class Passages:
             if len(overlap) >= 2 and len(overlap) >= 0.5 * len(shared):
                 return False  # the article says it is not so
             own = content_words(inside.text)
-            if own and sum(Sentence(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
+            if own and sum(sentence_of(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
                 return False  # the claim repeats a denied clause without its denial
         return True
 
@@ -289,17 +288,20 @@ class Passages:
         paragraph that names the proposer ("There is also the issue of sanctions. And, importantly, ...,"
         Matulionis added)."""
         for i in idxs:
-            text = self.sentences[i].text
-            if not self.sentences[i].cue:
+            sentence = self.sentences[i]
+            text = sentence.text
+            if not sentence.cue:
                 continue
             for clause in CUE_CLAUSE.split(text):
-                inside = Sentence(clause)
+                inside = sentence_of(clause)
                 if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words):
                     return True
             first_cue = CUES.search(text)
-            positions = [m.start() for m in TOKEN.finditer(text) if any(same_word(fold(m.group()), w) for w in words)]
-            enough = sum(self.sentences[i].has(w) for w in words) * 2 >= len(words)
-            if first_cue and positions and enough and first_cue.start() < min(positions):
+            if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
+                continue
+            positions = [t.start() for t, f in zip(sentence.tokens, sentence.folded, strict=True)
+                         if any(same_word(f, w) for w in words)]
+            if positions and first_cue.start() < min(positions):
                 return True
         if any(self.sentences[i].cue for i in idxs):
             return False
@@ -460,6 +462,8 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
     core = re.split(r",\s*(?:saying|adding|arguing|because|as)\b", re.sub(r"[“\"][^”\"]*[”\"]", " ", action))[0]
 
     def ok(idxs: list[int], share: float) -> bool:
+        if not p.shares(action, idxs, share):
+            return False  # `supports` would say no, and this is the cheap part of it
         # the cues are English: for a brief in another language than the article only the rest is checked
         if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
             return False
