@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import chain, compress, repeat
 from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
@@ -55,49 +56,28 @@ def _norm_char(ch: str) -> str:
     return mapped.lower()
 
 
-_RUN = re.compile(r"\s+|\S+")
-
-
 def normalize(text: str) -> tuple[str, array[int]]:
-    """Fold typography, whitespace and case; return the folded text and each character's source offset."""
-    out: list[str] = []
-    index: array[int] = array("q")
-    space = True  # drop leading whitespace
-    for run in _RUN.finditer(text):
-        chunk, start = run.group(), run.start()
-        if chunk[0].isspace():
-            if not space:
-                out.append(" ")
-                index.append(start)
-                space = True
-            continue
-        if chunk.isascii() and "`" not in chunk:
-            # most of any article: one slice at a time instead of one character at a time
-            out.append(chunk.lower())
-            index.extend(range(start, run.end()))
-            space = False
-            continue
-        for i, ch in enumerate(chunk, start):
-            if ch.isspace():  # a character \S let through that Python still calls whitespace
-                if not space:
-                    out.append(" ")
-                    index.append(i)
-                    space = True
-                continue
-            for c in _norm_char(ch):
-                if c.isspace():
-                    if space:
-                        continue
-                    space = True
-                else:
-                    space = False
-                out.append(c)
-                index.append(i)
-    folded = "".join(out)
-    while folded.endswith(" "):
-        folded = folded[:-1]
-        index.pop()
+    """Fold typography, whitespace and case; return the folded text and each character's source offset.
+
+    Each character folds on its own (`_FOLD`); each run of whitespace in the result becomes one space, at
+    the offset of the run's first character; leading and trailing whitespace goes. All in C: translate,
+    split, a mask of the characters kept, `compress`."""
+    folded_chars = text.translate(_FOLD)
+    folded = " ".join(folded_chars.split())
+    if len(folded_chars) == len(text) and all(len(_FOLD[ord(c)]) == 1 for c in set(text)):
+        sources: Iterable[int] = range(len(text))
+    else:  # a character dropped or folded into several ("…" is "..."): each output character keeps its source
+        sources = chain.from_iterable(map(repeat, range(len(text)), map(len, map(_FOLD.__getitem__, map(ord, text)))))
+    # kept: every character that is no space, and the first space of each run
+    solid = _SOLID.sub("\x01", folded_chars).replace(" ", "\x00").encode("latin-1")
+    n = len(solid)
+    keep = (int.from_bytes(solid, "big") | int.from_bytes(solid, "big") >> 8).to_bytes(n, "big") if n else b""
+    index = array("q", compress(sources, keep))
+    del index[len(folded):]  # the first space of a trailing run
     return folded, index
+
+
+_SOLID = re.compile(r"[^ ]")
 
 
 class _FoldTable(dict[int, str]):
@@ -144,8 +124,11 @@ TRANSLIT = str.maketrans(
 )
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 def has_cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
+    return _CYRILLIC.search(text) is not None
 
 
 _SPELLED = {w: str(n) for n, w in enumerate(
