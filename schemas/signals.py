@@ -136,6 +136,18 @@ def sentence_of(text: str) -> Sentence:
     return Sentence(text)
 
 
+@cached(2048)
+def _matcher(a: tuple[str, ...], b: tuple[str, ...]) -> difflib.SequenceMatcher[str]:
+    """One matcher per pair of token sequences: several tests compare the same claim with the same sentence,
+    often in the same words, and a matcher keeps what it has worked out."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False)
+
+
+def _similar(matcher: difflib.SequenceMatcher[str], bound: float) -> bool:
+    """`matcher.ratio() >= bound`, trying its cheap upper bounds first (most pairs fail those)."""
+    return matcher.real_quick_ratio() >= bound and matcher.quick_ratio() >= bound and matcher.ratio() >= bound
+
+
 def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
     """True if the claim is the sentence with one name put in place of another ("Kessel mayor Helen Marsh
     called for ..." where the article has "Kessel mayor Ingrid Solheim called for ..."): how a true passage is
@@ -143,7 +155,7 @@ def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
     a = [t.group() for t in TOKEN.finditer(claim)]
     b = [t.group() for t in TOKEN.finditer(sentence)]
     la, lb = [fold(t) for t in a], [fold(t) for t in b]
-    matcher = difflib.SequenceMatcher(None, la, lb, autojunk=False)
+    matcher = _matcher(tuple(la), tuple(lb))
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
             continue
@@ -202,16 +214,16 @@ def quoted_opinion(words: list[str], sentence: str) -> bool:
 
 def repeats(claim: str, sentences: list[Sentence]) -> bool:
     """True if the claim is, give or take a few words, the passage itself."""
-    a = WORD.findall(fold(claim))
-    return any(difflib.SequenceMatcher(None, a, WORD.findall(fold(s.text)), autojunk=False).ratio() >= 0.8 for s in sentences)
+    a = tuple(WORD.findall(fold(claim)))
+    return any(_similar(_matcher(a, tuple(WORD.findall(fold(s.text)))), 0.8) for s in sentences)
 
 
 def negation_edit(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
     a = [t.lower() for t in WORD.findall(claim)]
     b = [t.lower() for t in WORD.findall(sentence)]
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.5:
+    matcher = _matcher(tuple(a), tuple(b))
+    if not _similar(matcher, 0.5):
         return False  # not the same sentence: polarity is judged by clauses instead
     ops = matcher.get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
@@ -320,8 +332,8 @@ def subject_swap(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with its subject put in place of another ("The airline last struck
     in 2019, ..." where the article has "Cabin crew last struck in 2019, ...")."""
     a, b = WORD.findall(fold(claim)), WORD.findall(fold(sentence))
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.6:
+    matcher = _matcher(tuple(a), tuple(b))
+    if not _similar(matcher, 0.6):
         return False
     op, i1, i2, j1, j2 = matcher.get_opcodes()[0]
     if op != "replace" or i1 or j1 or i2 > 4 or j2 > 4:
