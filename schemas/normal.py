@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "cached", "clear_caches"]
+           "same_words", "cached", "clear_caches", "fold_words"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,6 +110,17 @@ def _fold(text: str) -> str:
 
 # many short strings, each often: bounded by count and by SHORT
 _fold_short = cached(32768)(_fold)
+
+
+def fold_words(words: list[str]) -> list[str]:
+    """`[fold(w) for w in words]` for words without whitespace or NUL (a sentence's tokens), in one
+    translate: each character folds on its own, so the words folded together are the words folded apart,
+    unless one folds into something with a space in it (then each is folded on its own)."""
+    joined = "\0".join(words)
+    folded = joined.lower() if joined.isascii() and "`" not in joined else joined.translate(_FOLD)
+    if " " in folded or not words:
+        return [fold(w) for w in words]
+    return folded.split("\0")
 
 
 # Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or

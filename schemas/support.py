@@ -373,7 +373,7 @@ class Passages:
         roles = self._role_tokens(words)
         for s in self.sentences:
             # most sentences hold none of the role's words: a set intersection tells, before any token loop
-            if len(s_low := set(s.low) & roles) < max(1, (len(words) + 1) // 2):
+            if len(s_low := s.low_set & roles) < max(1, (len(words) + 1) // 2):
                 continue
             side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
             own += side == "own"

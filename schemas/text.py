@@ -29,6 +29,7 @@ from .normal import (
     canon_number,
     clear_caches,
     fold,
+    fold_words,
     has_cyrillic,
     normalize,
     numbers_in,
@@ -36,11 +37,12 @@ from .normal import (
 )
 
 __all__ = ["Locator", "Span", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in", "clear_caches"]
+           "normalize", "numbers_in", "clear_caches", "fold_words"]
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
 MIN_QUOTE_WORDS = 2
+_MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 WORD = re.compile(r"\w+")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
@@ -76,6 +78,9 @@ class Locator:
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None
+        # the same words and names are asked of the same article item after item, draft after draft
+        self._has_word: dict[str, bool] = {}
+        self._has_name: dict[tuple[str, int], bool] = {}
 
     @cached_property
     def numbers(self) -> set[str]:
@@ -202,6 +207,14 @@ class Locator:
 
     def has_word(self, word: str) -> bool:
         """True if the article uses the word, or the same stem with another short ending (Korea/Korean)."""
+        known = self._has_word.get(word)
+        if known is None:
+            if len(self._has_word) >= _MEMO:
+                self._has_word.clear()
+            known = self._has_word[word] = self._uses_word(word)
+        return known
+
+    def _uses_word(self, word: str) -> bool:
         w = fold(word).strip(_EDGE)
         if w.endswith("'s"):
             w = w[:-2]
@@ -217,6 +230,14 @@ class Locator:
     def has_name(self, name: str, slack: int = 2) -> bool:
         """True if the name stands in the article, whole or with all its words within `slack` words of
         each other (not counting "of", "the" and the like)."""
+        known = self._has_name.get((name, slack))
+        if known is None:
+            if len(self._has_name) >= _MEMO:
+                self._has_name.clear()
+            known = self._has_name[name, slack] = self._names(name, slack)
+        return known
+
+    def _names(self, name: str, slack: int) -> bool:
         if _NAME_DEBRIS.search(name) or len(name) > 120:
             return False  # JSON or markup debris, or a sentence posing as a name
         n = fold(name).strip(_EDGE)

@@ -11,7 +11,7 @@ import random
 import sys
 from array import array
 
-from summarizer.schemas.normal import _VARIANTS, _norm_char, american, fold, normalize, numbers_in
+from summarizer.schemas.normal import _VARIANTS, _norm_char, american, fold, fold_words, normalize, numbers_in
 
 
 def _reference(text: str) -> tuple[str, array[int]]:
@@ -80,3 +80,13 @@ def test_american_is_every_variant_in_turn() -> None:
 def test_spelled_numbers_are_whole_words() -> None:
     assert numbers_in("Eight daily sailings, ten buses and 1,200 jobs") == {"8", "10", "1200"}
     assert numbers_in("someone, often, tone, eighteenth, seventy7") == {"7"}  # the digit, not "seventy"
+
+
+def test_fold_words_is_fold_of_each_word() -> None:
+    rng = random.Random(3)
+    for text in _samples(5_000, 2):
+        words = [w for w in text.replace("\0", " ").split()]
+        rng.shuffle(words)
+        assert fold_words(words) == [fold(w) for w in words], words
+    assert fold_words([]) == []
+    assert fold_words(["Ａ", "\ufdfa", "x"]) == [fold("Ａ"), fold("\ufdfa"), "x"]  # one folds into words with spaces
