@@ -87,7 +87,7 @@ def same_word(a: str, b: str) -> bool:
 
 
 def negated(text: str) -> bool:
-    return bool(_NEGATED.search(text)) or any(w in _NEG_WORDS for w in WORD.findall(text.lower()))
+    return bool(_NEGATED.search(text)) or not _NEG_WORDS.isdisjoint(WORD.findall(text.lower()))
 
 
 class Sentence:
@@ -120,9 +120,14 @@ class Sentence:
         return list(TOKEN.finditer(self.text))
 
     @cached_property
+    def raw(self) -> list[str]:
+        """The tokens' text (`TOKEN` has no groups, so findall gives the whole matches)."""
+        return TOKEN.findall(self.text)
+
+    @cached_property
     def folded(self) -> list[str]:
         """Each token folded: all of them in one `fold_words` call."""
-        return fold_words([t.group() for t in self.tokens])
+        return fold_words(self.raw)
 
     @cached_property
     def low(self) -> list[str]:

@@ -89,8 +89,8 @@ class Passages:
         self.headings = {i for i, (s, e) in enumerate(self.spans) if heading(loc.text, s, e)}
         # words the article writes capitalized inside a sentence: its proper names
         self.proper = {
-            low for s in self.sentences for k, (t, low) in enumerate(zip(s.tokens, s.low, strict=True))
-            if k and t.group()[0].isupper()
+            low for s in self.sentences for k, (t, low) in enumerate(zip(s.raw, s.low, strict=True))
+            if k and t[0].isupper()
         } - COMMON
 
     def claim_names(self, claim: str) -> list[list[str]]:
