@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
-from itertools import chain, compress, repeat
 from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
@@ -60,24 +59,44 @@ def normalize(text: str) -> tuple[str, array[int]]:
     """Fold typography, whitespace and case; return the folded text and each character's source offset.
 
     Each character folds on its own (`_FOLD`); each run of whitespace in the result becomes one space, at
-    the offset of the run's first character; leading and trailing whitespace goes. All in C: translate,
-    split, a mask of the characters kept, `compress`."""
+    the offset of the run's first character; leading and trailing whitespace goes. Done in C (translate,
+    split, array slices) but for the few places where a character folds into none or several ("…" is
+    "...") and the few runs of more than one space."""
     folded_chars = text.translate(_FOLD)
     folded = " ".join(folded_chars.split())
-    if len(folded_chars) == len(text) and all(len(_FOLD[ord(c)]) == 1 for c in set(text)):
-        sources: Iterable[int] = range(len(text))
-    else:  # a character dropped or folded into several ("…" is "..."): each output character keeps its source
-        sources = chain.from_iterable(map(repeat, range(len(text)), map(len, map(_FOLD.__getitem__, map(ord, text)))))
-    # kept: every character that is no space, and the first space of each run
-    solid = _SOLID.sub("\x01", folded_chars).replace(" ", "\x00").encode("latin-1")
-    n = len(solid)
-    keep = (int.from_bytes(solid, "big") | int.from_bytes(solid, "big") >> 8).to_bytes(n, "big") if n else b""
-    index = array("q", compress(sources, keep))
-    del index[len(folded):]  # the first space of a trailing run
+    odd = "".join(c for c in set(text) if len(_FOLD[ord(c)]) != 1)
+    sources = _offsets(0, len(text))  # where each character of folded_chars comes from
+    if odd:
+        sources = array("q")
+        at = 0
+        for m in re.finditer(f"[{re.escape(odd)}]", text):
+            sources += _offsets(at, m.start())
+            sources.extend([m.start()] * len(_FOLD[ord(m.group())]))
+            at = m.end()
+        sources += _offsets(at, len(text))
+    # spaces dropped: the runs at either end, and all but the first of each run of several inside
+    lo = len(folded_chars) - len(folded_chars.lstrip(" "))
+    hi = len(folded_chars.rstrip(" "))
+    index: array[int] = array("q")
+    at = lo
+    for m in _SPACES.finditer(folded_chars, lo, hi):
+        index += sources[at : m.start() + 1]
+        at = m.end()
+    index += sources[at:hi]
     return folded, index
 
 
-_SOLID = re.compile(r"[^ ]")
+_SPACES = re.compile(" {2,}")
+_COUNTING: array[int] = array("q")
+
+
+def _offsets(start: int, end: int) -> array[int]:
+    """array("q", range(start, end)), sliced from one kept array (a slice is a copy in C; building from a
+    range converts every number). It grows to the longest text folded with offsets."""
+    global _COUNTING
+    if end > len(_COUNTING):
+        _COUNTING = array("q", range(max(end, 2 * len(_COUNTING), 1 << 14)))
+    return _COUNTING[start:end]
 
 
 class _FoldTable(dict[int, str]):
