@@ -83,6 +83,7 @@ class Passages:
         self.strict = strict  # False: the brief is in another language than the article, words can't be compared
         self.spans = loc.sentences
         self._claims: dict[str, tuple[list[list[str]], list[str]]] = {}
+        self._having: dict[str, set[int]] = {}
         self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
         # nothing a reader can check, so they are no evidence for a claim
@@ -146,16 +147,43 @@ class Passages:
         """Sentences by how many of `words` they hold (ties: nearer the part first)."""
         key = (" ".join(words) + ("|cue" if cue else ""), near)
         if key not in self._rank_cache:
-            scored = []
-            for pos, i in enumerate(self.order(near)):
-                s = self.sentences[i]
-                if cue and not s.cue:
-                    continue
-                score = sum(1 for w in words if s.has(w))
-                if score:
-                    scored.append((-score, pos, i))
+            if len(self._rank_cache) >= 4096:
+                self._rank_cache.clear()
+            score = [0] * len(self.sentences)
+            for w in words:
+                for i in self.having(w):
+                    score[i] += 1
+            scored = [(-score[i], pos, i) for pos, i in enumerate(self.order(near))
+                      if score[i] and not (cue and not self.sentences[i].cue)]
             self._rank_cache[key] = [i for _, _, i in sorted(scored)]
         return self._rank_cache[key]
+
+    @cached_property
+    def _where(self) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+        """Every word of the article's sentences with the sentences holding it, and the words by their first
+        four letters (the only other words `Sentence.has` lets stand for one)."""
+        where: dict[str, list[int]] = {}
+        for i, s in enumerate(self.sentences):
+            for w in s.words:
+                where.setdefault(w, []).append(i)
+        by_prefix: dict[str, list[str]] = {}
+        for w in where:
+            by_prefix.setdefault(w[:4], []).append(w)
+        return where, by_prefix
+
+    def having(self, word: str) -> set[int]:
+        """The sentences `i` for which `self.sentences[i].has(word)`, from an index instead of asking each."""
+        known = self._having.get(word)
+        if known is None:
+            if len(self._having) >= 4096:
+                self._having.clear()
+            where, by_prefix = self._where
+            known = set(where.get(word, ()))
+            for v in by_prefix.get(word[:4], ()):
+                if v != word and same_word(word, v):
+                    known.update(where[v])
+            self._having[word] = known
+        return known
 
     # -- support ------------------------------------------------------------------------------------
     def supports(self, claim: str, idxs: list[int], share: float, *, attributed: bool = False) -> bool:
@@ -194,7 +222,7 @@ class Passages:
             return False  # somebody's words in quotation marks, stated as fact without them
         if not negated(claim) and not repeats(claim, sentences) and self.denies(claim):
             return False
-        shared = [w for w in words if any(s.has(w) for s in sentences)]
+        shared = [w for w in words if not self.having(w).isdisjoint(idxs)]
         return self._same_polarity(claim, " ".join(s.text for s in sentences), shared)
 
     def _claim_words(self, claim: str) -> tuple[list[list[str]], list[str]]:
@@ -218,8 +246,7 @@ class Passages:
         words = self._claim_words(claim)[1]
         if not words:
             return True
-        sentences = [self.sentences[i] for i in idxs]
-        shared = sum(1 for w in words if any(s.has(w) for s in sentences))
+        shared = sum(1 for w in words if not self.having(w).isdisjoint(idxs))
         return not (shared < min(2, len(words)) or shared < share * len(words))
 
     @staticmethod
