@@ -78,6 +78,7 @@ class Locator:
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
         # the same words and names are asked of the same article item after item, draft after draft
         self._has_word: dict[str, bool] = {}
         self._has_name: dict[tuple[str, int], bool] = {}
@@ -287,8 +288,9 @@ class Locator:
 
     def sentence_index(self, pos: int) -> int:
         """Index of the sentence holding offset `pos` (or the last one starting before it)."""
-        starts = [s for s, _ in self.sentences]
-        return max(0, bisect.bisect_right(starts, pos) - 1)
+        if self._starts is None:
+            self._starts = [s for s, _ in self.sentences]
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
 
     def _split(self) -> None:
         sentences: list[tuple[int, int]] = []
@@ -314,7 +316,7 @@ class Locator:
                 sentences.append((cursor, end))
         kept = []
         for start, end in sentences:
-            if _CREDIT.search(self.text, start, end):
+            if _may_credit(self.text[start:end]) and _CREDIT.search(self.text, start, end):
                 furniture.append((start, end))
             else:
                 kept.append((start, end))
@@ -408,6 +410,22 @@ _CREDIT = re.compile(
     r"|designed\s+the\s+graphics?|\bgraphics\s+by\b|\bediting\s+by\b|\breporting\s+by\b"
     r"|\b(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:reporter|correspondent|journalist|writer|editor)s?\s+(?:for|at|with)\b"
 )
+# every alternative of _CREDIT holds one of these words; case-insensitively, a sentence can only match
+# where its lower case holds one, unless it has a character that re.IGNORECASE takes for an ASCII letter
+# (or that lower-cases to one): İ ı K ſ, and no others
+_CREDIT_WORDS = ("contributed", "designed", "graphic", "editing", "reporting", "reporter", "correspondent", "journalist",
+                 "writer", "editor")
+_CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
+
+
+def _may_credit(sentence: str) -> bool:
+    """False when `_CREDIT` cannot match the sentence: the search itself is slow."""
+    if _CASE_TWINS.search(sentence):
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _CREDIT_WORDS)
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + _UPPER + r"0-9])")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
                   "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",
