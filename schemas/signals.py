@@ -157,13 +157,12 @@ def _similar(matcher: difflib.SequenceMatcher[str], bound: float) -> bool:
     return matcher.real_quick_ratio() >= bound and matcher.quick_ratio() >= bound and matcher.ratio() >= bound
 
 
-def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
+def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool:
     """True if the claim is the sentence with one name put in place of another ("Kessel mayor Helen Marsh
     called for ..." where the article has "Kessel mayor Ingrid Solheim called for ..."): how a true passage is
-    handed to the wrong person."""
-    a = [t.group() for t in TOKEN.finditer(claim)]
-    b = [t.group() for t in TOKEN.finditer(sentence)]
-    la, lb = [fold(t) for t in a], [fold(t) for t in b]
+    handed to the wrong person. (Given a `Sentence`, its tokens are read off it.)"""
+    mine, theirs = sentence_of(claim), sentence if isinstance(sentence, Sentence) else Sentence(sentence)
+    a, b, la, lb = mine.raw, theirs.raw, mine.folded, theirs.folded
     matcher = _matcher(tuple(la), tuple(lb))
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
@@ -322,14 +321,17 @@ def distinctive(name: str) -> list[str]:
     return [t for t in tokens if t not in GENERIC and t not in TITLES] or tokens
 
 
-def addressed(sentence: str, proposer: str) -> bool:
+def addressed(sentence: str | Sentence, proposer: str) -> bool:
     """True if the proposer stands in the sentence only after its proposal cue, and not as its speaker: the
-    one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it."""
+    one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it. (Given a
+    `Sentence`, its tokens are read off it.)"""
+    parsed = sentence if isinstance(sentence, Sentence) else Sentence(sentence)
+    sentence = parsed.text
     cue = CUES.search(sentence)
     words = distinctive(proposer)
     if cue is None or not words:
         return False
-    at = [t for t in TOKEN.finditer(sentence) if any(same_word(fold(t.group()).removesuffix("’s").removesuffix("'s"), w) for w in words)]
+    at = [t for t, low in zip(parsed.tokens, parsed.low, strict=True) if any(same_word(low, w) for w in words)]
     if not at or any(t.start() < cue.start() for t in at):
         return False
     # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote

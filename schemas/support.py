@@ -212,7 +212,7 @@ class Passages:
         if not words:
             return True
         sentences = [self.sentences[i] for i in idxs]
-        if any(swapped_name(claim, s.text, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
+        if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
                or subject_swap(claim, s.text)
                for s in sentences):
             return False
@@ -494,7 +494,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
         # the cues are English: for a brief in another language than the article only the rest is checked
         if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
             return False
-        if p.strict and any(addressed(p.sentences[i].text, proposer) for i in idxs):
+        if p.strict and any(addressed(p.sentences[i], proposer) for i in idxs):
             return False  # "he proposed that the union suspend strikes": the union is asked, not asking
         return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
 
