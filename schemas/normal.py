@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "cached", "clear_caches", "fold_words"]
+           "same_words", "cached", "clear_caches", "fold_words", "respellable"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -196,6 +196,11 @@ _VARIANTS = [  # British -> American spellings; both sides are mapped, then must
 
 # a word none of the variants touches (most words) is left as it is after one search instead of eight
 _ANY_VARIANT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _VARIANTS))
+
+
+def respellable(word: str) -> bool:
+    """False when `american(word)` is the word itself, as it is for most words."""
+    return _ANY_VARIANT.search(word) is not None
 
 
 @cached(16384)
