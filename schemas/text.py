@@ -45,6 +45,7 @@ MIN_QUOTE_WORDS = 2
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 WORD = re.compile(r"\w+")
+_ALNUM_RUN = re.compile(r"[^\W_]*")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
@@ -199,9 +200,7 @@ class Locator:
     def _starts_word(self, stem: str, slack: int) -> bool:
         """True if some article word begins with `stem` and is at most `slack` characters longer."""
         for at in self._word_prefix_positions(stem):
-            end = at + len(stem)
-            while end < len(self.norm) and self.norm[end].isalnum():
-                end += 1
+            end = _ALNUM_RUN.match(self.norm, at + len(stem)).end()  # type: ignore[union-attr]
             if end - at - len(stem) <= slack:
                 return True
         return False
