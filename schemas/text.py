@@ -20,6 +20,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from .layout import UPPER, split
 from .normal import (
     NEGATIONS,
     NUMBER,
@@ -50,9 +51,8 @@ _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"
 # two or more capitalized words in a row: somebody named (a person, a body, a state)
-PERSON = re.compile(rf"[{_UPPER}][\w’'\-]+(?:\s+[{_UPPER}][\w’'\-]+)+")
+PERSON = re.compile(rf"[{UPPER}][\w’'\-]+(?:\s+[{UPPER}][\w’'\-]+)+")
 # Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
 COMMON = set(
     ["a", "an", "the", "and", "or", "but", "if", "in", "on", "at", "of", "to", "for", "by", "from", "with", "as", "into", "over", "after", "before", "during", "amid", "following", "according", "while", "when", "where", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "there", "here", "also", "meanwhile", "however", "both", "all", "some", "many", "several", "more", "most", "other", "another", "each", "new", "i", "mr", "mrs", "ms", "dr"]
@@ -292,34 +292,7 @@ class Locator:
         return max(0, bisect.bisect_right(self._starts, pos) - 1)
 
     def _split(self) -> None:
-        sentences: list[tuple[int, int]] = []
-        furniture: list[tuple[int, int]] = []
-        for line in re.finditer(r"[^\n]+", self.text):
-            lo, hi = line.start(), line.end()
-            stripped = line.group().strip()
-            if not stripped:
-                continue
-            if len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped)):
-                furniture.append((lo, hi))
-                continue
-            lead = len(line.group()) - len(line.group().lstrip(" \t•·*▪►-–—"))
-            cursor = lo + lead
-            for cut in _SENTENCE_END.finditer(self.text, cursor, hi):
-                before = self.text[cursor : cut.start()].split()
-                if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", before[-1])):
-                    continue
-                sentences.append((cursor, cut.start()))
-                cursor = cut.end()
-            end = len(self.text[cursor:hi].rstrip()) + cursor
-            if end > cursor:
-                sentences.append((cursor, end))
-        kept = []
-        for start, end in sentences:
-            if _may_credit(self.text[start:end]) and _CREDIT.search(self.text, start, end):
-                furniture.append((start, end))
-            else:
-                kept.append((start, end))
-        self._sentences, self._furniture = kept, furniture
+        self._sentences, self._furniture = split(self.text)
 
     def paragraph_span(self, start: int, end: int, back: int = 1) -> tuple[int, int, int]:
         """(start of the paragraph(s) holding text[start:end], their end, start of the `back`-th paragraph
@@ -381,54 +354,6 @@ class Locator:
                         missing.append(" ".join(words_in_run))
         return missing
 
-
-# Page furniture: lines that are never evidence for a claim about the story.
-_FURNITURE = re.compile(
-    r"""(?ix)^(?:
-        (?:sources?|via|credits?)\s*:
-      | (?:stock\s+)?(?:photo|image|picture|photograph|illustration|video|graphic|map|chart|footage)s?
-        (?:\s+credits?)?\s*(?::|\bby\b|\bvia\b|\bcourtesy\b)
-      | (?:editing|reporting|writing|additional\s+reporting|compiled|produced|translated|research|graphics)\s+by\b
-      | (?:read\s+(?:more|also)|related|see\s+also|more\s+on\s+this|watch|listen|recommended)\s*:
-      | (?:advertisement|advert|sponsored|ad)\b\W*$
-      | comments?\s+(?:are|is)\s+closed | (?:leave|post|add)\s+a\s+comment
-      | (?:support|subscribe|sign\s+up|follow\s+us|share\s+this|donate)\b
-      | ©|copyright\b|all\s+rights\s+reserved
-      | (?:updated|published|posted|last\s+modified)\b.{0,40}\d
-      | \(?(?:reuters|ap|afp|dpa|upi)\)?\W*$
-    )"""
-)
-# "By Jana Hofer and Luis Ortega, Reuters": a short line naming the writers
-_BYLINE = re.compile(
-    r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
-    r"(?:\s*[,|/–—-]\s*.{0,60})?$"
-)
-# Sentences that credit the newsroom rather than report the story
-_CREDIT = re.compile(
-    r"(?i)contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting)|contributed\s+reporting"
-    r"|designed\s+the\s+graphics?|\bgraphics\s+by\b|\bediting\s+by\b|\breporting\s+by\b"
-    r"|\b(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:reporter|correspondent|journalist|writer|editor)s?\s+(?:for|at|with)\b"
-)
-# every alternative of _CREDIT holds one of these words; case-insensitively, a sentence can only match
-# where its lower case holds one, unless it has a character that re.IGNORECASE takes for an ASCII letter
-# (or that lower-cases to one): İ ı K ſ, and no others
-_CREDIT_WORDS = ("contributed", "designed", "graphic", "editing", "reporting", "reporter", "correspondent", "journalist",
-                 "writer", "editor")
-_CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
-
-
-def _may_credit(sentence: str) -> bool:
-    """False when `_CREDIT` cannot match the sentence: the search itself is slow."""
-    if _CASE_TWINS.search(sentence):
-        return True
-    low = sentence.lower()
-    return any(word in low for word in _CREDIT_WORDS)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + _UPPER + r"0-9])")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
-                  "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",
-                  "co", "ltd", "capt", "sgt", "maj", "adm", "rev", "hon", "approx", "est", "fig", "p", "pp"}
 
 # Words of four letters or more that carry no claim; everything else in model prose must be the article's.
 FUNCTION_WORDS = set(

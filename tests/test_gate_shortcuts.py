@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from summarizer.schemas.layout import _CREDIT, _may_credit
 from summarizer.schemas.support import Passages
-from summarizer.schemas.text import _CREDIT, Locator, _may_credit
+from summarizer.schemas.text import Locator
 from summarizer.sources import from_text
 
 ARTICLES = Path(__file__).parent / "articles"
