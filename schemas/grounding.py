@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
+from .judges import judge_actor, judge_claim, judge_figure, judge_response
 from .signals import looks_like_name
-from .support import Passage, Passages, judge_actor, judge_claim, judge_figure, judge_response
+from .support import Passage, Passages
 from .text import (
     FUNCTION_WORDS,
     PROSE_UNSUPPORTED_MIN,

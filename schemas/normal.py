@@ -7,12 +7,34 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words"]
+           "same_words", "cached", "clear_caches", "fold_words", "respellable"]
+
+_CACHES: list[Any] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def cached(maxsize: int) -> Callable[[F], F]:
+    """`lru_cache(maxsize)`, registered so `clear_caches` can empty it: every cache of the gate is bounded."""
+
+    def wrap(func: F) -> F:
+        kept = lru_cache(maxsize=maxsize)(func)
+        _CACHES.append(kept)
+        return kept  # type: ignore[return-value]
+
+    return wrap
+
+
+def clear_caches() -> None:
+    """Forget everything the gate has cached, as for a process that never saw an article (benchmarks)."""
+    for kept in _CACHES:
+        kept.cache_clear()
 
 _CHAR_MAP = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`\u2039\u203a", "'"),
@@ -33,58 +55,91 @@ def _norm_char(ch: str) -> str:
     return mapped.lower()
 
 
-_RUN = re.compile(r"\s+|\S+")
-
-
 def normalize(text: str) -> tuple[str, array[int]]:
-    """Fold typography, whitespace and case; return the folded text and each character's source offset."""
-    out: list[str] = []
+    """Fold typography, whitespace and case; return the folded text and each character's source offset.
+
+    Each character folds on its own (`_FOLD`); each run of whitespace in the result becomes one space, at
+    the offset of the run's first character; leading and trailing whitespace goes. Done in C (translate,
+    split, array slices) but for the few places where a character folds into none or several ("…" is
+    "...") and the few runs of more than one space."""
+    folded_chars = text.translate(_FOLD)
+    folded = " ".join(folded_chars.split())
+    odd = "".join(c for c in set(text) if len(_FOLD[ord(c)]) != 1)
+    sources = _offsets(0, len(text))  # where each character of folded_chars comes from
+    if odd:
+        sources = array("q")
+        at = 0
+        for m in re.finditer(f"[{re.escape(odd)}]", text):
+            sources += _offsets(at, m.start())
+            sources.extend([m.start()] * len(_FOLD[ord(m.group())]))
+            at = m.end()
+        sources += _offsets(at, len(text))
+    # spaces dropped: the runs at either end, and all but the first of each run of several inside
+    lo = len(folded_chars) - len(folded_chars.lstrip(" "))
+    hi = len(folded_chars.rstrip(" "))
     index: array[int] = array("q")
-    space = True  # drop leading whitespace
-    for run in _RUN.finditer(text):
-        chunk, start = run.group(), run.start()
-        if chunk[0].isspace():
-            if not space:
-                out.append(" ")
-                index.append(start)
-                space = True
-            continue
-        if chunk.isascii() and "`" not in chunk:
-            # most of any article: one slice at a time instead of one character at a time
-            out.append(chunk.lower())
-            index.extend(range(start, run.end()))
-            space = False
-            continue
-        for i, ch in enumerate(chunk, start):
-            if ch.isspace():  # a character \S let through that Python still calls whitespace
-                if not space:
-                    out.append(" ")
-                    index.append(i)
-                    space = True
-                continue
-            for c in _norm_char(ch):
-                if c.isspace():
-                    if space:
-                        continue
-                    space = True
-                else:
-                    space = False
-                out.append(c)
-                index.append(i)
-    folded = "".join(out)
-    while folded.endswith(" "):
-        folded = folded[:-1]
-        index.pop()
+    at = lo
+    for m in _SPACES.finditer(folded_chars, lo, hi):
+        index += sources[at : m.start() + 1]
+        at = m.end()
+    index += sources[at:hi]
     return folded, index
 
 
-@lru_cache(maxsize=65536)
+_SPACES = re.compile(" {2,}")
+_COUNTING: array[int] = array("q")
+
+
+def _offsets(start: int, end: int) -> array[int]:
+    """array("q", range(start, end)), sliced from one kept array (a slice is a copy in C; building from a
+    range converts every number). It grows to the longest text folded with offsets."""
+    global _COUNTING
+    if end > len(_COUNTING):
+        _COUNTING = array("q", range(max(end, 2 * len(_COUNTING), 1 << 14)))
+    return _COUNTING[start:end]
+
+
+class _FoldTable(dict[int, str]):
+    """What `normalize` makes of each character on its own, for `str.translate`: filled as characters are
+    met (at most every code point once), so folding runs in C instead of a Python loop per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = self[code] = " " if ch.isspace() else _norm_char(ch)
+        return folded
+
+
+_FOLD = _FoldTable()
+SHORT = 320  # texts up to this long (words, names, most sentences) are folded again and again: kept
+
+
 def fold(text: str) -> str:
-    """`normalize` without the offsets. The gate folds the same words and sentences over and over, so the
-    answers are kept, and plain ASCII (no backtick to map) takes a short cut."""
+    """`normalize` without the offsets: the same text, since every character folds on its own and each run
+    of whitespace (the article's or a folded character's) is one space."""
+    if len(text) <= SHORT:
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii() and "`" not in text:
         return " ".join(text.split()).lower()
-    return normalize(text)[0]
+    return " ".join(text.translate(_FOLD).split())
+
+
+# many short strings, each often: bounded by count and by SHORT
+_fold_short = cached(32768)(_fold)
+
+
+def fold_words(words: list[str]) -> list[str]:
+    """`[fold(w) for w in words]` for words without whitespace or NUL (a sentence's tokens), in one
+    translate: each character folds on its own, so the words folded together are the words folded apart,
+    unless one folds into something with a space in it (then each is folded on its own)."""
+    joined = "\0".join(words)
+    folded = joined.lower() if joined.isascii() and "`" not in joined else joined.translate(_FOLD)
+    if " " in folded or not words:
+        return [fold(w) for w in words]
+    return folded.split("\0")
 
 
 # Cyrillic to Latin (Ukrainian national system, with Russian letters), so an English brief of a Ukrainian or
@@ -99,15 +154,20 @@ TRANSLIT = str.maketrans(
 )
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 def has_cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
+    return _CYRILLIC.search(text) is not None
 
 
 _SPELLED = {w: str(n) for n, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
 _SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
                  "ninety": "90", "hundred": "100", "dozen": "12"})
-_SPELLED_RE = re.compile(r"\b(?:" + "|".join(_SPELLED) + r")\b", re.IGNORECASE)
+# the lookahead only skips the places where no spelled number can start, so the alternation is tried less
+_SPELLED_RE = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _SPELLED})) + r"])(?:" + "|".join(_SPELLED) + r")\b",
+                         re.IGNORECASE)
 
 
 def numbers_in(text: str) -> set[str]:
@@ -134,8 +194,19 @@ _VARIANTS = [  # British -> American spellings; both sides are mapped, then must
 ]
 
 
-@lru_cache(maxsize=16384)
+# a word none of the variants touches (most words) is left as it is after one search instead of eight
+_ANY_VARIANT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _VARIANTS))
+
+
+def respellable(word: str) -> bool:
+    """False when `american(word)` is the word itself, as it is for most words."""
+    return _ANY_VARIANT.search(word) is not None
+
+
+@cached(16384)
 def american(word: str) -> str:
+    if not _ANY_VARIANT.search(word):
+        return word
     for pattern, repl in _VARIANTS:
         word = pattern.sub(repl, word)
     return word

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import lru_cache
+from functools import cached_property
 
-from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, fold
+from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, american, cached, fold, fold_words
 
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
-    "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "content_words",
+    "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "attached_at", "content_words",
     "distinctive", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "sentence_of",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
 
@@ -72,7 +73,7 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-@lru_cache(maxsize=8192)
+@cached(8192)
 def same_word(a: str, b: str) -> bool:
     """The same word give or take an ending (Korea/Korean, called/calls) or a British spelling."""
     if a == b:
@@ -86,7 +87,7 @@ def same_word(a: str, b: str) -> bool:
 
 
 def negated(text: str) -> bool:
-    return bool(_NEGATED.search(text)) or any(w in _NEG_WORDS for w in WORD.findall(text.lower()))
+    return bool(_NEGATED.search(text)) or not _NEG_WORDS.isdisjoint(WORD.findall(text.lower()))
 
 
 class Sentence:
@@ -98,20 +99,71 @@ class Sentence:
         self._by_prefix: dict[str, list[str]] = {}
         for w in self.words:
             self._by_prefix.setdefault(w[:4], []).append(w)
-        self.cue = bool(CUES.search(text))
+        # the same claim words are asked of the same sentences item after item
+        self._has: dict[str, bool] = {}
 
     def has(self, word: str) -> bool:
-        return word in self.words or any(same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
+        known = self._has.get(word)
+        if known is None:
+            known = self._has[word] = word in self.words or any(
+                same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
+        return known
+
+    @cached_property
+    def cue(self) -> bool:
+        """A proposal cue stands in it (asked of few sentences)."""
+        return bool(CUES.search(self.text))
+
+    @cached_property
+    def tokens(self) -> list[re.Match[str]]:
+        """Its words as `TOKEN` finds them (offsets into `text`)."""
+        return list(TOKEN.finditer(self.text))
+
+    @cached_property
+    def raw(self) -> list[str]:
+        """The tokens' text (`TOKEN` has no groups, so findall gives the whole matches)."""
+        return TOKEN.findall(self.text)
+
+    @cached_property
+    def folded(self) -> list[str]:
+        """Each token folded: all of them in one `fold_words` call."""
+        return fold_words(self.raw)
+
+    @cached_property
+    def low(self) -> list[str]:
+        """Each token folded, without a possessive 's."""
+        return [w.removesuffix("’s").removesuffix("'s") for w in self.folded]
+
+    @cached_property
+    def low_set(self) -> set[str]:
+        return set(self.low)
 
 
-def swapped_name(claim: str, sentence: str, proper: set[str]) -> bool:
+@cached(4096)
+def sentence_of(text: str) -> Sentence:
+    """A `Sentence` of a clause or a quotation, which the gate looks at again for every candidate passage."""
+    return Sentence(text)
+
+
+@cached(2048)
+def _matcher(a: tuple[str, ...], b: tuple[str, ...]) -> difflib.SequenceMatcher[str]:
+    """One matcher per pair of token sequences: several tests compare the same claim with the same sentence,
+    often in the same words, and a matcher keeps what it has worked out."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False)
+
+
+def _similar(matcher: difflib.SequenceMatcher[str], bound: float) -> bool:
+    """`matcher.ratio() >= bound`, trying its cheap upper bounds first (most pairs fail those)."""
+    return matcher.real_quick_ratio() >= bound and matcher.quick_ratio() >= bound and matcher.ratio() >= bound
+
+
+def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool:
     """True if the claim is the sentence with one name put in place of another ("Kessel mayor Helen Marsh
     called for ..." where the article has "Kessel mayor Ingrid Solheim called for ..."): how a true passage is
-    handed to the wrong person."""
-    a = [t.group() for t in TOKEN.finditer(claim)]
-    b = [t.group() for t in TOKEN.finditer(sentence)]
-    la, lb = [fold(t) for t in a], [fold(t) for t in b]
-    matcher = difflib.SequenceMatcher(None, la, lb, autojunk=False)
+    handed to the wrong person. (Given a `Sentence`, its tokens are read off it.)"""
+    mine, theirs = sentence_of(claim), sentence if isinstance(sentence, Sentence) else Sentence(sentence)
+    a, b, la, lb = mine.raw, theirs.raw, mine.folded, theirs.folded
+    matcher = _matcher(tuple(la), tuple(lb))
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
             continue
@@ -163,23 +215,23 @@ def quoted_opinion(words: list[str], sentence: str) -> bool:
     inside = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", sentence))
     if not inside:
         return False
-    whole, quoted = Sentence(sentence), Sentence(inside)
+    whole, quoted = sentence_of(sentence), sentence_of(inside)
     there = [w for w in words if whole.has(w)]
     return len(there) >= 2 and sum(quoted.has(w) for w in there) >= 0.6 * len(there)
 
 
 def repeats(claim: str, sentences: list[Sentence]) -> bool:
     """True if the claim is, give or take a few words, the passage itself."""
-    a = WORD.findall(fold(claim))
-    return any(difflib.SequenceMatcher(None, a, WORD.findall(fold(s.text)), autojunk=False).ratio() >= 0.8 for s in sentences)
+    a = tuple(WORD.findall(fold(claim)))
+    return any(_similar(_matcher(a, tuple(WORD.findall(fold(s.text)))), 0.8) for s in sentences)
 
 
 def negation_edit(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
     a = [t.lower() for t in WORD.findall(claim)]
     b = [t.lower() for t in WORD.findall(sentence)]
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.5:
+    matcher = _matcher(tuple(a), tuple(b))
+    if not _similar(matcher, 0.5):
         return False  # not the same sentence: polarity is judged by clauses instead
     ops = matcher.get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
@@ -206,10 +258,16 @@ def heading(text: str, start: int, end: int) -> bool:
 
 def attached(text: str, role: list[str], mine: set[str]) -> str | None:
     """Whose the role words in one sentence are: 'own', 'other' or None (not there, or nobody near)."""
-    tokens = list(TOKEN.finditer(text))
-    low = [fold(t.group()).removesuffix("’s").removesuffix("'s") for t in tokens]
-    at = {i for i, w in enumerate(low) if any(same_word(w, r) for r in role)}
-    if len({low[i] for i in at}) < max(1, (len(role) + 1) // 2):
+    sentence = Sentence(text)
+    at = {i for i, w in enumerate(sentence.low) if any(same_word(w, r) for r in role)}
+    return attached_at(sentence, at, len(role), mine)
+
+
+def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) -> str | None:
+    """`attached`, given which tokens of the sentence are the role's words (`at`) and how many words the role
+    has: a caller judging one role against every sentence of an article matches its words once."""
+    text, tokens, low = sentence.text, sentence.tokens, sentence.low
+    if len({low[i] for i in at}) < max(1, (roles + 1) // 2):
         return None
     others: list[int] = []
     i = 0
@@ -263,14 +321,17 @@ def distinctive(name: str) -> list[str]:
     return [t for t in tokens if t not in GENERIC and t not in TITLES] or tokens
 
 
-def addressed(sentence: str, proposer: str) -> bool:
+def addressed(sentence: str | Sentence, proposer: str) -> bool:
     """True if the proposer stands in the sentence only after its proposal cue, and not as its speaker: the
-    one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it."""
+    one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it. (Given a
+    `Sentence`, its tokens are read off it.)"""
+    parsed = sentence if isinstance(sentence, Sentence) else Sentence(sentence)
+    sentence = parsed.text
     cue = CUES.search(sentence)
     words = distinctive(proposer)
     if cue is None or not words:
         return False
-    at = [t for t in TOKEN.finditer(sentence) if any(same_word(fold(t.group()).removesuffix("’s").removesuffix("'s"), w) for w in words)]
+    at = [t for t, low in zip(parsed.tokens, parsed.low, strict=True) if any(same_word(low, w) for w in words)]
     if not at or any(t.start() < cue.start() for t in at):
         return False
     # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote
@@ -282,8 +343,8 @@ def subject_swap(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with its subject put in place of another ("The airline last struck
     in 2019, ..." where the article has "Cabin crew last struck in 2019, ...")."""
     a, b = WORD.findall(fold(claim)), WORD.findall(fold(sentence))
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < 0.6:
+    matcher = _matcher(tuple(a), tuple(b))
+    if not _similar(matcher, 0.6):
         return False
     op, i1, i2, j1, j2 = matcher.get_opcodes()[0]
     if op != "replace" or i1 or j1 or i2 > 4 or j2 > 4:

@@ -4,7 +4,7 @@ Support, for a claim and a sentence (or two adjacent ones): every number of the 
 sentence's paragraph, every name in it or the paragraph before, most of the claim's content words stand in
 the sentence itself (a word matches another inflection of it: Korea/Korean, deployed/deployment), and a
 negation on one side is a negation on the other. Actors, proposed responses and figures add their own rules
-(see the `judge_*` functions). Everything here is deterministic and reads only the article.
+(see `schemas.judges`). Everything here is deterministic and reads only the article.
 """
 
 from __future__ import annotations
@@ -13,50 +13,42 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .normal import respellable
 from .signals import (
     CLAUSE,
     CUE_CLAUSE,
     CUES,
     GENERIC,
-    JOINS,
-    NUMBER_WORDS,
-    RATE,
-    RATE_VALUE,
-    REFUSAL,
-    SENTENCES,
     SPEAKS,
     SPEECH,
     TITLES,
     TOKEN,
     Sentence,
-    addressed,
-    attached,
+    attached_at,
     content_words,
     distinctive,
     heading,
-    miscounts,
     negated,
     negation_edit,
     quoted_opinion,
     repeats,
     same_word,
+    sentence_of,
     speaker_swap,
     subject_swap,
     swapped_name,
 )
 from .text import (
     COMMON,
-    NUMBER,
     PERSON,
     WORD,
     Locator,
-    canon_number,
+    american,
     fold,
-    numbers_in,
     small_locator,
 )
 
-__all__ = ["Passage", "Passages", "judge_claim", "judge_actor", "judge_response", "judge_figure"]
+__all__ = ["Passage", "Passages", "Failure", "QUOTED_SHARE", "LOCATED_SHARE", "CANDIDATES"]
 
 QUOTED_SHARE = 0.5  # at least half of the claim's content words, in the sentence of a quote the model gave
 LOCATED_SHARE = 0.51  # more than half, in a sentence the tool picks itself
@@ -80,16 +72,16 @@ class Passages:
         self.loc = loc
         self.strict = strict  # False: the brief is in another language than the article, words can't be compared
         self.spans = loc.sentences
+        self._claims: dict[str, tuple[list[list[str]], list[str]]] = {}
+        self._having: dict[str, set[int]] = {}
         self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
         # nothing a reader can check, so they are no evidence for a claim
         self.headings = {i for i, (s, e) in enumerate(self.spans) if heading(loc.text, s, e)}
         # words the article writes capitalized inside a sentence: its proper names
         self.proper = {
-            fold(t.group()).removesuffix("’s").removesuffix("'s")
-            for s, e in self.spans
-            for k, t in enumerate(TOKEN.finditer(loc.text, s, e))
-            if k and t.group()[0].isupper()
+            low for s in self.sentences for k, (t, low) in enumerate(zip(s.raw, s.low, strict=True))
+            if k and t[0].isupper()
         } - COMMON
 
     def claim_names(self, claim: str) -> list[list[str]]:
@@ -145,29 +137,58 @@ class Passages:
         """Sentences by how many of `words` they hold (ties: nearer the part first)."""
         key = (" ".join(words) + ("|cue" if cue else ""), near)
         if key not in self._rank_cache:
-            scored = []
-            for pos, i in enumerate(self.order(near)):
-                s = self.sentences[i]
-                if cue and not s.cue:
-                    continue
-                score = sum(1 for w in words if s.has(w))
-                if score:
-                    scored.append((-score, pos, i))
+            if len(self._rank_cache) >= 4096:
+                self._rank_cache.clear()
+            score = [0] * len(self.sentences)
+            for w in words:
+                for i in self.having(w):
+                    score[i] += 1
+            scored = [(-score[i], pos, i) for pos, i in enumerate(self.order(near))
+                      if score[i] and not (cue and not self.sentences[i].cue)]
             self._rank_cache[key] = [i for _, _, i in sorted(scored)]
         return self._rank_cache[key]
+
+    @cached_property
+    def _where(self) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+        """Every word of the article's sentences with the sentences holding it, and the words by their first
+        four letters (the only other words `Sentence.has` lets stand for one)."""
+        where: dict[str, list[int]] = {}
+        for i, s in enumerate(self.sentences):
+            for w in s.words:
+                where.setdefault(w, []).append(i)
+        by_prefix: dict[str, list[str]] = {}
+        for w in where:
+            by_prefix.setdefault(w[:4], []).append(w)
+        return where, by_prefix
+
+    def having(self, word: str) -> set[int]:
+        """The sentences `i` for which `self.sentences[i].has(word)`, from an index instead of asking each."""
+        known = self._having.get(word)
+        if known is None:
+            if len(self._having) >= 4096:
+                self._having.clear()
+            where, by_prefix = self._where
+            known = set(where.get(word, ()))
+            for v in by_prefix.get(word[:4], ()):
+                if v != word and same_word(word, v):
+                    known.update(where[v])
+            self._having[word] = known
+        return known
 
     # -- support ------------------------------------------------------------------------------------
     def supports(self, claim: str, idxs: list[int], share: float, *, attributed: bool = False) -> bool:
         """True if the sentences support the claim (see the module's docstring). `attributed`: the claim is
         credited to someone outside its text (a proposed response), so quoted words may back it."""
         # names may stand a little earlier: the speaker of a quote, the place a story opened with
+        if not self.shares(claim, idxs, share):
+            return False  # the cheapest test that fails most candidates, first: every test must pass
         paragraph, before = self.paragraph(idxs, back=2)
         context = small_locator(paragraph)
         if context.unknown_numbers(claim):
             return False
         if not self.strict:
             return True
-        runs = self.claim_names(claim)
+        runs, words = self._claim_words(claim)
         # an earlier paragraph may supply a name only when this one names nobody else: "He confirmed ..."
         # continues the last speaker, but "Tomas Lindqvist" cannot borrow what Ana Kovac's paragraph says
         mine = {w for run in runs for w in run}
@@ -178,14 +199,10 @@ class Passages:
             words = [w for w in run if w not in TITLES] or run
             if not any(view.has_word(w) for view in around for w in words):
                 return False
-        # names are checked above; the share is of what the claim says about them ("Maris resigned" must
-        # find "resigned", not just "Maris")
-        named = {w for run in runs for w in run}
-        words = [w for w in content_words(claim) if w not in named]
         if not words:
             return True
         sentences = [self.sentences[i] for i in idxs]
-        if any(swapped_name(claim, s.text, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
+        if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
                or subject_swap(claim, s.text)
                for s in sentences):
             return False
@@ -195,16 +212,38 @@ class Passages:
             return False  # somebody's words in quotation marks, stated as fact without them
         if not negated(claim) and not repeats(claim, sentences) and self.denies(claim):
             return False
-        shared = [w for w in words if any(s.has(w) for s in sentences)]
-        if len(shared) < min(2, len(words)) or len(shared) < share * len(words):
-            return False
+        shared = [w for w in words if not self.having(w).isdisjoint(idxs)]
         return self._same_polarity(claim, " ".join(s.text for s in sentences), shared)
+
+    def _claim_words(self, claim: str) -> tuple[list[list[str]], list[str]]:
+        """(the claim's names, its content words that are not names), asked of every candidate passage."""
+        known = self._claims.get(claim)
+        if known is None:
+            if len(self._claims) >= 4096:  # one article, briefed again and again: bounded all the same
+                self._claims.clear()
+            runs = self.claim_names(claim)
+            # names are checked on their own; the share is of what the claim says about them ("Maris resigned"
+            # must find "resigned", not just "Maris")
+            named = {w for run in runs for w in run}
+            known = self._claims[claim] = (runs, [w for w in content_words(claim) if w not in named])
+        return known
+
+    def shares(self, claim: str, idxs: list[int], share: float) -> bool:
+        """False if the sentences hold too few of the claim's words for `supports` to hold (at least two, and
+        `share` of them): a test that `supports` makes, and the one most candidates fail."""
+        if not self.strict:
+            return True
+        words = self._claim_words(claim)[1]
+        if not words:
+            return True
+        shared = sum(1 for w in words if not self.having(w).isdisjoint(idxs))
+        return not (shared < min(2, len(words)) or shared < share * len(words))
 
     @staticmethod
     def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
         """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
         "the bridge would not stay closed" is not "would stay closed"."""
-        denials = [Sentence(c) for c in CLAUSE.split(text) if c and negated(c)]
+        denials = [sentence_of(c) for c in CLAUSE.split(text) if c and negated(c)]
         claimed = [c for c in CUE_CLAUSE.split(claim) if c and negated(c)]
         if claimed:
             # what the claim denies, the passage must deny too
@@ -218,7 +257,7 @@ class Passages:
             if len(overlap) >= 2 and len(overlap) >= 0.5 * len(shared):
                 return False  # the article says it is not so
             own = content_words(inside.text)
-            if own and sum(Sentence(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
+            if own and sum(sentence_of(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
                 return False  # the claim repeats a denied clause without its denial
         return True
 
@@ -266,17 +305,20 @@ class Passages:
         paragraph that names the proposer ("There is also the issue of sanctions. And, importantly, ...,"
         Matulionis added)."""
         for i in idxs:
-            text = self.sentences[i].text
-            if not self.sentences[i].cue:
+            sentence = self.sentences[i]
+            text = sentence.text
+            if not sentence.cue:
                 continue
             for clause in CUE_CLAUSE.split(text):
-                inside = Sentence(clause)
+                inside = sentence_of(clause)
                 if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words):
                     return True
             first_cue = CUES.search(text)
-            positions = [m.start() for m in TOKEN.finditer(text) if any(same_word(fold(m.group()), w) for w in words)]
-            enough = sum(self.sentences[i].has(w) for w in words) * 2 >= len(words)
-            if first_cue and positions and enough and first_cue.start() < min(positions):
+            if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
+                continue
+            positions = [t.start() for t, f in zip(sentence.tokens, sentence.folded, strict=True)
+                         if any(same_word(f, w) for w in words)]
+            if positions and first_cue.start() < min(positions):
                 return True
         if any(self.sentences[i].cue for i in idxs):
             return False
@@ -311,6 +353,31 @@ class Passages:
         return None
 
     # -- roles --------------------------------------------------------------------------------------
+    @cached_property
+    def _low_vocab(self) -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
+        """Every token of the article's sentences (folded, no possessive), and the same by the keys under
+        which `same_word` can pair one with another word: its first four letters, and for the few words that
+        British spelling changes, their American spelling (for the rest it is the word itself)."""
+        vocab = {w for s in self.sentences for w in s.low}
+        by_prefix: dict[str, set[str]] = {}
+        changed: dict[str, set[str]] = {}
+        for word in vocab:
+            by_prefix.setdefault(word[:4], set()).add(word)
+            if respellable(word) and (us := american(word)) != word:
+                changed.setdefault(us, set()).add(word)
+        return vocab, by_prefix, changed
+
+    def _role_tokens(self, role: list[str]) -> set[str]:
+        """The article's tokens that are one of the role's words as `same_word` sees it: the same word, the
+        same American spelling, or the same first four letters and more."""
+        vocab, by_prefix, changed = self._low_vocab
+        found: set[str] = set()
+        for r in role:
+            us = american(r)
+            near = {r, us} & vocab | changed.get(us, set()) | by_prefix.get(r[:4], set())
+            found |= {w for w in near if same_word(w, r)}
+        return found
+
     def role_elsewhere(self, name: str, role: str) -> bool:
         """True if the article gives the role to someone else: its words stand beside another name and never
         beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
@@ -319,147 +386,12 @@ class Passages:
         if not words:
             return False
         own = other = 0
+        roles = self._role_tokens(words)
         for s in self.sentences:
-            side = attached(s.text, words, mine)
+            # most sentences hold none of the role's words: a set intersection tells, before any token loop
+            if len(s_low := s.low_set & roles) < max(1, (len(words) + 1) // 2):
+                continue
+            side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
             own += side == "own"
             other += side == "other"
         return other > 0 and own == 0
-
-
-
-# -- the judges: (chosen evidence, None) or ([], (reason, hint)) ---------------------------------------
-
-
-def judge_claim(p: Passages, claim: str, quoted: list[Passage], near: int, *, strict_words: bool = True
-                ) -> tuple[list[Passage], Failure | None]:
-    """A plain claim (what happened, a background point). A claim of several sentences needs support for
-    each of them; its evidence is their passages together."""
-    pieces = SENTENCES.split(claim.strip()) if strict_words else [claim]
-    pieces = [c for c in pieces if content_words(c) or NUMBER.search(c)] or [claim]
-    chosen: list[Passage] = []
-    for piece in pieces:
-        found = _support_one(p, piece, quoted, near, strict_words) or (strict_words and _support_clauses(p, piece, quoted, near))
-        if not found:
-            return [], ("no passage of the article supports it",
-                        "no sentence of the article says this; state only what the article says, in its words")
-        chosen += [f for f in found if all((f.start, f.end) != (c.start, c.end) for c in chosen)]
-    return sorted(chosen, key=lambda c: c.start), None
-
-
-def _support_clauses(p: Passages, piece: str, quoted: list[Passage], near: int) -> list[Passage]:
-    """A sentence joining two facts ("He confirmed X and stressed Y"), each supported on its own. Later
-    clauses keep the sentence's subject, so "Rutte confirmed X and stressed Y" needs Rutte beside Y too."""
-    clauses = [c for c in JOINS.split(piece) if c.strip()]
-    if len(clauses) < 2:
-        return []
-    subject = re.match(r"(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+", piece)
-    lead = subject.group(0) + " " if subject and subject.group(0).lower() not in COMMON else ""
-    chosen: list[Passage] = []
-    for k, clause in enumerate(clauses):
-        found = _support_one(p, clause if k == 0 else lead + clause, quoted, near, True)
-        if not found:
-            return []
-        chosen += found
-    return chosen
-
-
-def _support_one(p: Passages, claim: str, quoted: list[Passage], near: int, strict_words: bool) -> list[Passage]:
-    if strict_words and len(content_words(claim)) < 3 and not NUMBER.search(claim):
-        return []  # "Background", "Pressure at home": a heading, not a claim
-    good = [q for q in quoted if p.body(q) and p.supports(claim, p.indices(q.start, q.end), QUOTED_SHARE)]
-    if good or not strict_words:
-        return good
-    return p.locate(claim, near, lambda idxs: p.supports(claim, idxs, LOCATED_SHARE)) or []
-
-
-def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: int
-                ) -> tuple[list[Passage], Failure | None]:
-    """An actor: evidence is a sentence that names them; a role the article gives someone else is refused."""
-    if p.strict and p.role_elsewhere(name, role):
-        return [], ("the article gives this role to someone else",
-                    f"the article gives the role {role!r} to someone else, not to {name!r}")
-    specific = [w for w in content_words(role) if w not in GENERIC and w not in TITLES]
-    if p.strict and specific and not any(p.loc.has_word(w) for w in specific):
-        return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")
-    good = [q for q in quoted if p.names(name, p.indices(q.start, q.end), paragraph=False)]
-    if good:
-        return good, None
-    role_words = content_words(role)
-    naming = [i for i in p.order(near) if p.names(name, [i], paragraph=False)]
-    if naming:
-        best = max(naming, key=lambda i: (i not in p.headings, sum(1 for w in role_words if p.sentences[i].has(w)), -naming.index(i)))
-        return p.passage([best]), None
-    return [], ("no sentence of the article names them",
-                f"quote the sentence of the article that names {name!r}")
-
-
-def judge_response(p: Passages, proposer: str, action: str, status: str, quoted: list[Passage], near: int, *,
-                   strict_words: bool = True) -> tuple[list[Passage], Failure | None]:
-    """A proposed response: a passage that proposes it (urges, calls for, plans ...) and names who did."""
-
-    first = WORD.findall(fold(action))[:1]
-    if first and REFUSAL.match(first[0]):
-        return [], ("a refusal, not a proposal",
-                    "list under proposed_responses only what someone proposed, not what they rejected")
-
-    # what is proposed, without the quote or the reason the model added ("..., saying the last inspection was
-    # in 2019. "People deserve to know," Osei said."): the cue must stand by the proposal itself
-    core = re.split(r",\s*(?:saying|adding|arguing|because|as)\b", re.sub(r"[“\"][^”\"]*[”\"]", " ", action))[0]
-
-    def ok(idxs: list[int], share: float) -> bool:
-        # the cues are English: for a brief in another language than the article only the rest is checked
-        if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
-            return False
-        if p.strict and any(addressed(p.sentences[i].text, proposer) for i in idxs):
-            return False  # "he proposed that the union suspend strikes": the union is asked, not asking
-        return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
-
-    good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]
-    if good:
-        return good, None
-    if strict_words:
-        found = p.locate(action, near, lambda idxs: ok(idxs, LOCATED_SHARE))
-        if found:
-            return found, None
-    return [], ("no passage shows them proposing it",
-                f"no sentence of the article shows {proposer!r} proposing, urging or calling for this; list only "
-                "actions that someone proposed, credited to whoever proposed them")
-
-
-def _conjuncts(action: str) -> list[str]:
-    """"summon the ambassador and call for sanctions": two actions, each of which must be a proposal."""
-    parts = [x for x in re.split(r",?\s+and\s+(?=(?:to\s+)?[a-z]{3,}\s)", action) if content_words(x)]
-    return parts if len(parts) > 1 and all(re.match(r"\s*(?:to\s+)?[a-z]{3,}\b", x) for x in parts) else [action]
-
-
-def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], near: int
-                 ) -> tuple[list[Passage], Failure | None]:
-    """A key figure: its number stands in the passage, and the passage speaks of what it counts."""
-    # a year or other number in the label ("rate in 2022") must stand in the passage too
-    numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
-    label_words = content_words(f"{label} {value}")
-    if RATE.search(label) and not RATE_VALUE.search(value):
-        return [], ("the figure is a count, not a rate", "a rate or share needs the article's % or 'per'")
-    if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
-        return [], ("not a figure", "key_figures are numbers as the article writes them, with a short label")
-
-    def ok(idxs: list[int]) -> bool:
-        text = " ".join(p.sentences[i].text for i in idxs)
-        there = numbers_in(fold(text))
-        if not numbers <= there:
-            return False
-        if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
-            return False
-        if any(miscounts(text, n, label) for n in numbers):
-            return False
-        return not label_words or any(p.sentences[i].has(w) for i in idxs for w in label_words)
-
-    good = [q for q in quoted if ok(p.indices(q.start, q.end))]
-    if good:
-        return good, None
-    holding = [i for i in p.order(near) if ok([i])]
-    if holding:
-        best = max(holding, key=lambda i: (sum(1 for w in label_words if p.sentences[i].has(w)), -holding.index(i)))
-        return p.passage([best]), None
-    return [], ("the figure is not in a passage about it",
-                f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")

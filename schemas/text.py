@@ -16,17 +16,21 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
+from .layout import UPPER, split
 from .normal import (
     NEGATIONS,
     NUMBER,
     TRANSLIT,
     american,
+    cached,
     canon_number,
+    clear_caches,
     fold,
+    fold_words,
     has_cyrillic,
     normalize,
     numbers_in,
@@ -34,20 +38,21 @@ from .normal import (
 )
 
 __all__ = ["Locator", "Span", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in"]
+           "normalize", "numbers_in", "clear_caches", "fold_words"]
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
 MIN_QUOTE_WORDS = 2
+_MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 WORD = re.compile(r"\w+")
+_ALNUM_RUN = re.compile(r"[^\W_]*")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"
 # two or more capitalized words in a row: somebody named (a person, a body, a state)
-PERSON = re.compile(rf"[{_UPPER}][\w’'\-]+(?:\s+[{_UPPER}][\w’'\-]+)+")
+PERSON = re.compile(rf"[{UPPER}][\w’'\-]+(?:\s+[{UPPER}][\w’'\-]+)+")
 # Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
 COMMON = set(
     ["a", "an", "the", "and", "or", "but", "if", "in", "on", "at", "of", "to", "for", "by", "from", "with", "as", "into", "over", "after", "before", "during", "amid", "following", "according", "while", "when", "where", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "there", "here", "also", "meanwhile", "however", "both", "all", "some", "many", "several", "more", "most", "other", "another", "each", "new", "i", "mr", "mrs", "ms", "dr"]
@@ -71,10 +76,18 @@ class Locator:
         self._offsets: array[int] | None = None if _norm is None else array("q")
         self._breaks: list[int] | None = None
         self._word_cache: list[str] | None = None
-        self.numbers = numbers_in(self.norm)
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
+        # the same words and names are asked of the same article item after item, draft after draft
+        self._has_word: dict[str, bool] = {}
+        self._has_name: dict[tuple[str, int], bool] = {}
+
+    @cached_property
+    def numbers(self) -> set[str]:
+        """Every number the text states, canonical (see `numbers_in`)."""
+        return numbers_in(self.norm)
 
     @property
     def _index(self) -> array[int]:
@@ -187,15 +200,21 @@ class Locator:
     def _starts_word(self, stem: str, slack: int) -> bool:
         """True if some article word begins with `stem` and is at most `slack` characters longer."""
         for at in self._word_prefix_positions(stem):
-            end = at + len(stem)
-            while end < len(self.norm) and self.norm[end].isalnum():
-                end += 1
+            end = _ALNUM_RUN.match(self.norm, at + len(stem)).end()  # type: ignore[union-attr]
             if end - at - len(stem) <= slack:
                 return True
         return False
 
     def has_word(self, word: str) -> bool:
         """True if the article uses the word, or the same stem with another short ending (Korea/Korean)."""
+        known = self._has_word.get(word)
+        if known is None:
+            if len(self._has_word) >= _MEMO:
+                self._has_word.clear()
+            known = self._has_word[word] = self._uses_word(word)
+        return known
+
+    def _uses_word(self, word: str) -> bool:
         w = fold(word).strip(_EDGE)
         if w.endswith("'s"):
             w = w[:-2]
@@ -211,6 +230,14 @@ class Locator:
     def has_name(self, name: str, slack: int = 2) -> bool:
         """True if the name stands in the article, whole or with all its words within `slack` words of
         each other (not counting "of", "the" and the like)."""
+        known = self._has_name.get((name, slack))
+        if known is None:
+            if len(self._has_name) >= _MEMO:
+                self._has_name.clear()
+            known = self._has_name[name, slack] = self._names(name, slack)
+        return known
+
+    def _names(self, name: str, slack: int) -> bool:
         if _NAME_DEBRIS.search(name) or len(name) > 120:
             return False  # JSON or markup debris, or a sentence posing as a name
         n = fold(name).strip(_EDGE)
@@ -260,38 +287,12 @@ class Locator:
 
     def sentence_index(self, pos: int) -> int:
         """Index of the sentence holding offset `pos` (or the last one starting before it)."""
-        starts = [s for s, _ in self.sentences]
-        return max(0, bisect.bisect_right(starts, pos) - 1)
+        if self._starts is None:
+            self._starts = [s for s, _ in self.sentences]
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
 
     def _split(self) -> None:
-        sentences: list[tuple[int, int]] = []
-        furniture: list[tuple[int, int]] = []
-        for line in re.finditer(r"[^\n]+", self.text):
-            lo, hi = line.start(), line.end()
-            stripped = line.group().strip()
-            if not stripped:
-                continue
-            if len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped)):
-                furniture.append((lo, hi))
-                continue
-            lead = len(line.group()) - len(line.group().lstrip(" \t•·*▪►-–—"))
-            cursor = lo + lead
-            for cut in _SENTENCE_END.finditer(self.text, cursor, hi):
-                before = self.text[cursor : cut.start()].split()
-                if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", before[-1])):
-                    continue
-                sentences.append((cursor, cut.start()))
-                cursor = cut.end()
-            end = len(self.text[cursor:hi].rstrip()) + cursor
-            if end > cursor:
-                sentences.append((cursor, end))
-        kept = []
-        for start, end in sentences:
-            if _CREDIT.search(self.text, start, end):
-                furniture.append((start, end))
-            else:
-                kept.append((start, end))
-        self._sentences, self._furniture = kept, furniture
+        self._sentences, self._furniture = split(self.text)
 
     def paragraph_span(self, start: int, end: int, back: int = 1) -> tuple[int, int, int]:
         """(start of the paragraph(s) holding text[start:end], their end, start of the `back`-th paragraph
@@ -354,38 +355,6 @@ class Locator:
         return missing
 
 
-# Page furniture: lines that are never evidence for a claim about the story.
-_FURNITURE = re.compile(
-    r"""(?ix)^(?:
-        (?:sources?|via|credits?)\s*:
-      | (?:stock\s+)?(?:photo|image|picture|photograph|illustration|video|graphic|map|chart|footage)s?
-        (?:\s+credits?)?\s*(?::|\bby\b|\bvia\b|\bcourtesy\b)
-      | (?:editing|reporting|writing|additional\s+reporting|compiled|produced|translated|research|graphics)\s+by\b
-      | (?:read\s+(?:more|also)|related|see\s+also|more\s+on\s+this|watch|listen|recommended)\s*:
-      | (?:advertisement|advert|sponsored|ad)\b\W*$
-      | comments?\s+(?:are|is)\s+closed | (?:leave|post|add)\s+a\s+comment
-      | (?:support|subscribe|sign\s+up|follow\s+us|share\s+this|donate)\b
-      | ©|copyright\b|all\s+rights\s+reserved
-      | (?:updated|published|posted|last\s+modified)\b.{0,40}\d
-      | \(?(?:reuters|ap|afp|dpa|upi)\)?\W*$
-    )"""
-)
-# "By Jana Hofer and Luis Ortega, Reuters": a short line naming the writers
-_BYLINE = re.compile(
-    r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
-    r"(?:\s*[,|/–—-]\s*.{0,60})?$"
-)
-# Sentences that credit the newsroom rather than report the story
-_CREDIT = re.compile(
-    r"(?i)contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting)|contributed\s+reporting"
-    r"|designed\s+the\s+graphics?|\bgraphics\s+by\b|\bediting\s+by\b|\breporting\s+by\b"
-    r"|\b(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:reporter|correspondent|journalist|writer|editor)s?\s+(?:for|at|with)\b"
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + _UPPER + r"0-9])")
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
-                  "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",
-                  "co", "ltd", "capt", "sgt", "maj", "adm", "rev", "hon", "approx", "est", "fig", "p", "pp"}
-
 # Words of four letters or more that carry no claim; everything else in model prose must be the article's.
 FUNCTION_WORDS = set(
     ["that", "with", "from", "this", "have", "been", "were", "will", "would", "could", "should", "their", "there", "they", "them", "than", "then", "into", "over", "about", "after", "before", "also", "more", "most", "some", "such", "only", "other", "which", "while", "what", "when", "where", "said", "says", "amid", "against", "under", "between", "during", "including", "because", "being", "does", "made", "make", "many", "much", "very", "both", "each", "here", "these", "those", "since", "until", "upon", "within", "without", "whose", "whom", "again", "further", "once", "same", "just", "like", "part", "parts", "following", "according"]
@@ -414,13 +383,13 @@ def _same_stem(word: str, token: str) -> bool:
 
 
 
-@lru_cache(maxsize=512)
+@cached(512)
 def small_locator(text: str) -> Locator:
     """Paragraph-sized views, reused across items and re-asks."""
     return Locator(text)
 
 
-@lru_cache(maxsize=16)  # whole articles: few, but large
+@cached(16)  # whole articles: few, but large
 def locator(text: str) -> Locator:
     return Locator(text)
 

@@ -13,6 +13,7 @@ import logging
 import os
 import random
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -482,7 +483,35 @@ def _prepared(model: type[M]) -> type[M]:
     class (and regenerates its schema) on every call."""
     from instructor.v2.core.function_calls import response_schema
 
+    _check_async_validators_once()
     return response_schema(model)
+
+
+def _check_async_validators_once() -> None:
+    """Instructor looks for async validators in the response model six times per call, walking every
+    attribute of every class in it (about a millisecond of CPU a call); a class's answer never changes, so
+    each class that passed is not walked again. A no-op on an Instructor without that check."""
+    try:
+        from instructor.v2.core import patch
+        from instructor.v2.validation import async_validators
+    except ImportError:
+        return
+    check = getattr(async_validators, "reject_async_validators", None)
+    if check is None or getattr(check, "once", False):
+        return
+    passed: weakref.WeakSet[type] = weakref.WeakSet()
+
+    def once(model: Any) -> None:
+        if isinstance(model, type) and model in passed:
+            return
+        check(model)
+        if isinstance(model, type):
+            passed.add(model)
+
+    once.once = True  # type: ignore[attr-defined]
+    async_validators.reject_async_validators = once
+    if getattr(patch, "reject_async_validators", None) is check:
+        patch.reject_async_validators = once
 
 
 def _quiet_instructor() -> None:

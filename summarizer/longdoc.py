@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .schemas import Actor, BackgroundPoint, Dropped, Grounded, KeyFigure, ProposedResponse
-from .schemas.text import normalize
+from .schemas.text import WORD as _WORD
+from .schemas.text import cached, fold
 
 __all__ = ["Part", "split_text", "merge"]
 
@@ -116,8 +117,9 @@ def split_text(text: str, budget: int, count: Callable[[str], int]) -> list[Part
     return parts
 
 
+@cached(4096)  # names and claims, compared pairwise as the parts are merged
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", normalize(text)[0]))
+    return " ".join(_WORD.findall(fold(text)))
 
 
 def _same_actor(a: str, b: str) -> bool:
@@ -149,17 +151,21 @@ def merge(parts: list[Grounded], *, prefix: str = "part") -> Grounded:
         evidence = seen.evidence + [e for e in actor.evidence if (e.start, e.end) not in {(x.start, x.end) for x in seen.evidence}]
         who[twin] = Actor(name=name, role=seen.role, evidence=evidence[:3])
     background: list[BackgroundPoint] = []
+    points: set[str] = set()
     for point in (p for g in parts for p in g.background):
-        if _key(point.point) not in {_key(p.point) for p in background}:
+        if _key(point.point) not in points:
             background.append(point)
+            points.add(_key(point.point))
     responses: list[ProposedResponse] = []
     for r in (r for g in parts for r in g.proposed_responses):
         if not any(_same_actor(r.proposed_by, s.proposed_by) and _key(r.action) == _key(s.action) for s in responses):
             responses.append(r)
     figures: list[KeyFigure] = []
+    values: set[str] = set()
     for f in (f for g in parts for f in g.key_figures):
-        if _key(f.value) not in {_key(x.value) for x in figures}:
+        if _key(f.value) not in values:
             figures.append(f)
+            values.add(_key(f.value))
     kept = {_key(x) for x in [*(a.name for a in who), *(p.point for p in background),
                               *(r.action for r in responses), *(f.value for f in figures)]}
     what = next((g.what for g in parts if g.what is not None), None)

@@ -1,0 +1,167 @@
+"""The judges: for each kind of item, whether the article supports it and with which passages.
+
+Each returns (the evidence chosen, None) or ([], (reason for the report, hint for a re-ask)). A plain claim
+needs `Passages.supports`; an actor a sentence that names them and a role that is not someone else's; a
+proposed response a passage that proposes it and names who did; a figure a passage with its number that
+speaks of what it counts (see `schemas.support` for what support is).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .signals import (
+    GENERIC,
+    JOINS,
+    NUMBER_WORDS,
+    RATE,
+    RATE_VALUE,
+    REFUSAL,
+    SENTENCES,
+    TITLES,
+    addressed,
+    content_words,
+    miscounts,
+)
+from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
+from .text import COMMON, NUMBER, WORD, canon_number, fold, numbers_in
+
+__all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure"]
+
+
+
+def judge_claim(p: Passages, claim: str, quoted: list[Passage], near: int, *, strict_words: bool = True
+                ) -> tuple[list[Passage], Failure | None]:
+    """A plain claim (what happened, a background point). A claim of several sentences needs support for
+    each of them; its evidence is their passages together."""
+    pieces = SENTENCES.split(claim.strip()) if strict_words else [claim]
+    pieces = [c for c in pieces if content_words(c) or NUMBER.search(c)] or [claim]
+    chosen: list[Passage] = []
+    for piece in pieces:
+        found = _support_one(p, piece, quoted, near, strict_words) or (strict_words and _support_clauses(p, piece, quoted, near))
+        if not found:
+            return [], ("no passage of the article supports it",
+                        "no sentence of the article says this; state only what the article says, in its words")
+        chosen += [f for f in found if all((f.start, f.end) != (c.start, c.end) for c in chosen)]
+    return sorted(chosen, key=lambda c: c.start), None
+
+
+def _support_clauses(p: Passages, piece: str, quoted: list[Passage], near: int) -> list[Passage]:
+    """A sentence joining two facts ("He confirmed X and stressed Y"), each supported on its own. Later
+    clauses keep the sentence's subject, so "Rutte confirmed X and stressed Y" needs Rutte beside Y too."""
+    clauses = [c for c in JOINS.split(piece) if c.strip()]
+    if len(clauses) < 2:
+        return []
+    subject = re.match(r"(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+", piece)
+    lead = subject.group(0) + " " if subject and subject.group(0).lower() not in COMMON else ""
+    chosen: list[Passage] = []
+    for k, clause in enumerate(clauses):
+        found = _support_one(p, clause if k == 0 else lead + clause, quoted, near, True)
+        if not found:
+            return []
+        chosen += found
+    return chosen
+
+
+def _support_one(p: Passages, claim: str, quoted: list[Passage], near: int, strict_words: bool) -> list[Passage]:
+    if strict_words and len(content_words(claim)) < 3 and not NUMBER.search(claim):
+        return []  # "Background", "Pressure at home": a heading, not a claim
+    good = [q for q in quoted if p.body(q) and p.supports(claim, p.indices(q.start, q.end), QUOTED_SHARE)]
+    if good or not strict_words:
+        return good
+    return p.locate(claim, near, lambda idxs: p.supports(claim, idxs, LOCATED_SHARE)) or []
+
+
+def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: int
+                ) -> tuple[list[Passage], Failure | None]:
+    """An actor: evidence is a sentence that names them; a role the article gives someone else is refused."""
+    if p.strict and p.role_elsewhere(name, role):
+        return [], ("the article gives this role to someone else",
+                    f"the article gives the role {role!r} to someone else, not to {name!r}")
+    specific = [w for w in content_words(role) if w not in GENERIC and w not in TITLES]
+    if p.strict and specific and not any(p.loc.has_word(w) for w in specific):
+        return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")
+    good = [q for q in quoted if p.names(name, p.indices(q.start, q.end), paragraph=False)]
+    if good:
+        return good, None
+    role_words = content_words(role)
+    naming = [i for i in p.order(near) if p.names(name, [i], paragraph=False)]
+    if naming:
+        best = max(naming, key=lambda i: (i not in p.headings, sum(1 for w in role_words if p.sentences[i].has(w)), -naming.index(i)))
+        return p.passage([best]), None
+    return [], ("no sentence of the article names them",
+                f"quote the sentence of the article that names {name!r}")
+
+
+def judge_response(p: Passages, proposer: str, action: str, status: str, quoted: list[Passage], near: int, *,
+                   strict_words: bool = True) -> tuple[list[Passage], Failure | None]:
+    """A proposed response: a passage that proposes it (urges, calls for, plans ...) and names who did."""
+
+    first = WORD.findall(fold(action))[:1]
+    if first and REFUSAL.match(first[0]):
+        return [], ("a refusal, not a proposal",
+                    "list under proposed_responses only what someone proposed, not what they rejected")
+
+    # what is proposed, without the quote or the reason the model added ("..., saying the last inspection was
+    # in 2019. "People deserve to know," Osei said."): the cue must stand by the proposal itself
+    core = re.split(r",\s*(?:saying|adding|arguing|because|as)\b", re.sub(r"[“\"][^”\"]*[”\"]", " ", action))[0]
+
+    def ok(idxs: list[int], share: float) -> bool:
+        if not p.shares(action, idxs, share):
+            return False  # `supports` would say no, and this is the cheap part of it
+        # the cues are English: for a brief in another language than the article only the rest is checked
+        if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
+            return False
+        if p.strict and any(addressed(p.sentences[i], proposer) for i in idxs):
+            return False  # "he proposed that the union suspend strikes": the union is asked, not asking
+        return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
+
+    good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]
+    if good:
+        return good, None
+    if strict_words:
+        found = p.locate(action, near, lambda idxs: ok(idxs, LOCATED_SHARE))
+        if found:
+            return found, None
+    return [], ("no passage shows them proposing it",
+                f"no sentence of the article shows {proposer!r} proposing, urging or calling for this; list only "
+                "actions that someone proposed, credited to whoever proposed them")
+
+
+def _conjuncts(action: str) -> list[str]:
+    """"summon the ambassador and call for sanctions": two actions, each of which must be a proposal."""
+    parts = [x for x in re.split(r",?\s+and\s+(?=(?:to\s+)?[a-z]{3,}\s)", action) if content_words(x)]
+    return parts if len(parts) > 1 and all(re.match(r"\s*(?:to\s+)?[a-z]{3,}\b", x) for x in parts) else [action]
+
+
+def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], near: int
+                 ) -> tuple[list[Passage], Failure | None]:
+    """A key figure: its number stands in the passage, and the passage speaks of what it counts."""
+    # a year or other number in the label ("rate in 2022") must stand in the passage too
+    numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
+    label_words = content_words(f"{label} {value}")
+    if RATE.search(label) and not RATE_VALUE.search(value):
+        return [], ("the figure is a count, not a rate", "a rate or share needs the article's % or 'per'")
+    if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
+        return [], ("not a figure", "key_figures are numbers as the article writes them, with a short label")
+
+    def ok(idxs: list[int]) -> bool:
+        text = " ".join(p.sentences[i].text for i in idxs)
+        there = numbers_in(fold(text))
+        if not numbers <= there:
+            return False
+        if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
+            return False
+        if any(miscounts(text, n, label) for n in numbers):
+            return False
+        return not label_words or any(p.sentences[i].has(w) for i in idxs for w in label_words)
+
+    good = [q for q in quoted if ok(p.indices(q.start, q.end))]
+    if good:
+        return good, None
+    holding = [i for i in p.order(near) if ok([i])]
+    if holding:
+        best = max(holding, key=lambda i: (sum(1 for w in label_words if p.sentences[i].has(w)), -holding.index(i)))
+        return p.passage([best]), None
+    return [], ("the figure is not in a passage about it",
+                f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")

@@ -1,0 +1,92 @@
+"""The layout of an article: its sentences, and its page furniture (bylines, credits, "Source:" lines, sign-up
+prompts) that is never evidence. Only reads the text; nothing here knows of claims.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["UPPER", "split"]
+
+UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"  # capital letters, Latin and Cyrillic, for character classes
+
+
+def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(start, end) of every sentence outside page furniture, in order, and of the furniture."""
+    sentences: list[tuple[int, int]] = []
+    furniture: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        lo, hi = line.start(), line.end()
+        stripped = line.group().strip()
+        if not stripped:
+            continue
+        if len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped)):
+            furniture.append((lo, hi))
+            continue
+        lead = len(line.group()) - len(line.group().lstrip(" \t•·*▪►-–—"))
+        cursor = lo + lead
+        for cut in _SENTENCE_END.finditer(text, cursor, hi):
+            before = text[cursor : cut.start()].split()
+            if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", before[-1])):
+                continue
+            sentences.append((cursor, cut.start()))
+            cursor = cut.end()
+        end = len(text[cursor:hi].rstrip()) + cursor
+        if end > cursor:
+            sentences.append((cursor, end))
+    kept = []
+    for start, end in sentences:
+        if _may_credit(text[start:end]) and _CREDIT.search(text, start, end):
+            furniture.append((start, end))
+        else:
+            kept.append((start, end))
+    return kept, furniture
+
+
+# Page furniture: lines that are never evidence for a claim about the story.
+_FURNITURE = re.compile(
+    r"""(?ix)^(?:
+        (?:sources?|via|credits?)\s*:
+      | (?:stock\s+)?(?:photo|image|picture|photograph|illustration|video|graphic|map|chart|footage)s?
+        (?:\s+credits?)?\s*(?::|\bby\b|\bvia\b|\bcourtesy\b)
+      | (?:editing|reporting|writing|additional\s+reporting|compiled|produced|translated|research|graphics)\s+by\b
+      | (?:read\s+(?:more|also)|related|see\s+also|more\s+on\s+this|watch|listen|recommended)\s*:
+      | (?:advertisement|advert|sponsored|ad)\b\W*$
+      | comments?\s+(?:are|is)\s+closed | (?:leave|post|add)\s+a\s+comment
+      | (?:support|subscribe|sign\s+up|follow\s+us|share\s+this|donate)\b
+      | ©|copyright\b|all\s+rights\s+reserved
+      | (?:updated|published|posted|last\s+modified)\b.{0,40}\d
+      | \(?(?:reuters|ap|afp|dpa|upi)\)?\W*$
+    )"""
+)
+# "By Jana Hofer and Luis Ortega, Reuters": a short line naming the writers
+_BYLINE = re.compile(
+    r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
+    r"(?:\s*[,|/–—-]\s*.{0,60})?$"
+)
+# Sentences that credit the newsroom rather than report the story
+_CREDIT = re.compile(
+    r"(?i)contributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article|reporting)|contributed\s+reporting"
+    r"|designed\s+the\s+graphics?|\bgraphics\s+by\b|\bediting\s+by\b|\breporting\s+by\b"
+    r"|\b(?:is|are)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:reporter|correspondent|journalist|writer|editor)s?\s+(?:for|at|with)\b"
+)
+# every alternative of _CREDIT holds one of these words; case-insensitively, a sentence can only match
+# where its lower case holds one, unless it has a character that re.IGNORECASE takes for an ASCII letter
+# (or that lower-cases to one): İ ı K ſ, and no others
+_CREDIT_WORDS = ("contributed", "designed", "graphic", "editing", "reporting", "reporter", "correspondent", "journalist",
+                 "writer", "editor")
+_CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
+
+
+def _may_credit(sentence: str) -> bool:
+    """False when `_CREDIT` cannot match the sentence: the search itself is slow."""
+    if _CASE_TWINS.search(sentence):
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _CREDIT_WORDS)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + UPPER + r"0-9])")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
+                  "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",
+                  "co", "ltd", "capt", "sgt", "maj", "adm", "rev", "hon", "approx", "est", "fig", "p", "pp"}
