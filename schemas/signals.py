@@ -108,7 +108,7 @@ class Sentence:
 
     @cached_property
     def _by_prefix(self) -> dict[str, list[str]]:
-        """Its words by their first four letters: the only words `same_word` may take for another (built
+        """Its words by their first four letters: the only other words `has` compares a word with (built
         when first needed; most sentences are asked through the article's index instead)."""
         by_prefix: dict[str, list[str]] = {}
         for w in self.words:
