@@ -159,15 +159,45 @@ def _loads(raw: str) -> Any:
         pass
     text = raw.strip().strip("`").strip()
     cuts = [i + 1 for i, ch in enumerate(text) if ch in '}]"'][-400:]
+    tails = _tails(text, cuts)
     for cut in reversed(cuts):
-        closed = _closed(text[:cut])
-        if closed is None:
+        tail = tails[cut]
+        if tail is None:
             continue
+        closed = text[:cut].rstrip().rstrip(",") + tail if tail else text[:cut]
         try:
             return json.loads(closed, strict=False)
         except ValueError:
             continue
     return None
+
+
+def _tails(text: str, cuts: list[int]) -> dict[int, str | None]:
+    """For each cut, what `_closed(text[:cut])` appends (None: not JSON cut off there), from one pass over
+    the text instead of one per cut."""
+    wanted = set(cuts)
+    tails: dict[int, str | None] = {}
+    stack: list[str] = []
+    in_string = escaped = broken = False
+    for i, ch in enumerate(text, 1):
+        if broken:
+            pass
+        elif in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]" and (not stack or stack.pop() != ch):
+            broken = True
+        if i in wanted:
+            tails[i] = None if broken else ('"' if in_string else "") + "".join(reversed(stack))
+    return tails
 
 
 def _quotes(value: Any) -> list[str]:

@@ -96,9 +96,6 @@ class Sentence:
     def __init__(self, text: str):
         self.text = text
         self.words = {w for w in WORD.findall(fold(text)) if len(w) > 1}
-        self._by_prefix: dict[str, list[str]] = {}
-        for w in self.words:
-            self._by_prefix.setdefault(w[:4], []).append(w)
         # the same claim words are asked of the same sentences item after item
         self._has: dict[str, bool] = {}
 
@@ -108,6 +105,15 @@ class Sentence:
             known = self._has[word] = word in self.words or any(
                 same_word(word, w) for w in self._by_prefix.get(word[:4], ()))
         return known
+
+    @cached_property
+    def _by_prefix(self) -> dict[str, list[str]]:
+        """Its words by their first four letters: the only other words `has` compares a word with (built
+        when first needed; most sentences are asked through the article's index instead)."""
+        by_prefix: dict[str, list[str]] = {}
+        for w in self.words:
+            by_prefix.setdefault(w[:4], []).append(w)
+        return by_prefix
 
     @cached_property
     def cue(self) -> bool:

@@ -44,6 +44,7 @@ from .text import (
     WORD,
     Locator,
     american,
+    cached,
     fold,
     small_locator,
 )
@@ -55,6 +56,13 @@ LOCATED_SHARE = 0.51  # more than half, in a sentence the tool picks itself
 CANDIDATES = 8  # best-scoring sentences tried when locating
 
 Failure = tuple[str, str]  # (reason for the report, hint for a re-ask)
+
+
+@cached(512)
+def _person_runs(paragraph: str) -> tuple[frozenset[str], ...]:
+    """The folded words of each run of capitalized words in a paragraph, which every claim tested against
+    one of its sentences asks about."""
+    return tuple(frozenset(fold(t) for t in m.group().split()) for m in PERSON.finditer(paragraph))
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,7 @@ class Passages:
         # an earlier paragraph may supply a name only when this one names nobody else: "He confirmed ..."
         # continues the last speaker, but "Tomas Lindqvist" cannot borrow what Ana Kovac's paragraph says
         mine = {w for run in runs for w in run}
-        others = any(not ({fold(t) for t in m.group().split()} & mine) for m in PERSON.finditer(paragraph))
+        others = any(not (run & mine) for run in _person_runs(paragraph))
         around = [context] + ([small_locator(before)] if before and not others else [])
         for run in runs:
             # one word of a name suffices ("the bank" for "Czech National Bank"), but not a title alone

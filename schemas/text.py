@@ -333,7 +333,11 @@ class Locator:
             word = m.group()
             if not word[0].isupper() or word.lower().strip("'’") in COMMON:
                 continue
-            before = text[: m.start()].rstrip()
+            # what stands before it, as far back as the last character that is no whitespace (a long
+            # prose would otherwise be copied once per capitalized word)
+            before = text[max(0, m.start() - 64) : m.start()].rstrip()
+            if not before and m.start() > 64:
+                before = text[: m.start()].rstrip()
             sentence_start = not before or before[-1] in ".!?:;\"“”•-–—\n(" or before.endswith("\n")
             if sentence_start:
                 nxt = words[i + 1] if i + 1 < len(words) else None

@@ -36,3 +36,24 @@ def test_the_word_index_answers_as_each_sentence_does() -> None:
         probes = sorted(words)[::3] + [w + "s" for w in sorted(words)[::7]] + [w[:-1] for w in sorted(words)[::5] if len(w) > 4]
         for w in probes:
             assert passages.having(w) == {i for i, s in enumerate(passages.sentences) if s.has(w)}, w
+
+
+def test_an_answer_cut_off_closes_as_closing_each_prefix_would() -> None:
+    import json
+    import random
+
+    from summarizer.schemas import draft
+
+    rng = random.Random(4)
+    for path in sorted((Path(__file__).parent / "real_answers").glob("*.json"))[:6]:
+        if path.name.startswith("judgments"):
+            continue
+        text = json.loads(path.read_text(encoding="utf-8"))["answer"]
+        for end in [len(text)] + [rng.randrange(1, len(text)) for _ in range(5)]:
+            head = text[:end]
+            cuts = [i + 1 for i, ch in enumerate(head) if ch in '}]"']
+            tails = draft._tails(head, cuts)
+            for cut in cuts:
+                closed = draft._closed(head[:cut])
+                tail = tails[cut]
+                assert closed == (None if tail is None else head[:cut].rstrip().rstrip(",") + tail if tail else head[:cut])
