@@ -21,7 +21,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,16 +61,25 @@ def quoting_answer(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _serve(latency: float, nth: int, retry_after: str, calls: Any, errors: Any, ready: Any, stop: Any,
-           capacity: int = 0) -> None:
+           capacity: int = 0, answer: Callable[[dict[str, Any]], Any] | None = None, peak: Any = None,
+           warm: Callable[[], None] | None = None) -> None:
     """The fake model server, in a process of its own so its work does not share the client's GIL.
 
     `nth`: every nth request is refused with 429 whatever the load. `capacity`: a request that finds more
-    than `capacity` others in flight is refused at once with 429, like a server at its limit."""
+    than `capacity` others in flight is refused at once with 429, like a server at its limit. `answer`: what
+    a request is answered with (a module-level function, so it crosses to the child); the tram draft when None.
+    `peak`: the most requests the server held at once. `warm`: run before the server says it is ready."""
+    reply = answer or quoting_answer
+    if warm is not None:
+        warm()
 
-    def answer(body: dict[str, Any]) -> Any:
+    def respond(body: dict[str, Any]) -> Any:
         with calls.get_lock():
             calls.value += 1
             hit = bool(nth) and calls.value % nth == 0
+        if peak is not None:
+            with peak.get_lock():
+                peak.value = max(peak.value, model.in_flight)
         if capacity and model.in_flight > capacity:
             hit = True
         if hit:
@@ -78,24 +87,27 @@ def _serve(latency: float, nth: int, retry_after: str, calls: Any, errors: Any, 
                 errors.value += 1
             return FakeError(429, "rate limited", headers={"retry-after": retry_after})
         time.sleep(latency)
-        return quoting_answer(body)
+        return reply(body)
 
-    model = FakeModel(answer)
+    model = FakeModel(respond, keep_requests=False)
     with FakeServer(model) as server:
         ready.put(server.base_url)
         stop.wait()
 
 
 class ServerProcess:
-    """A FakeServer in a child process; every `nth` request (0: none) answers 429 with `retry_after`."""
+    """A FakeServer in a child process; every `nth` request (0: none) answers 429 with `retry_after`; each
+    request gets `answer(body)` after `latency` seconds (`answer` and `warm`, module-level functions)."""
 
-    def __init__(self, latency: float, *, nth: int = 0, retry_after: str = "0", capacity: int = 0):
+    def __init__(self, latency: float, *, nth: int = 0, retry_after: str = "0", capacity: int = 0,
+                 answer: Callable[[dict[str, Any]], Any] | None = None, warm: Callable[[], None] | None = None):
         ctx = multiprocessing.get_context("spawn")
-        self._calls, self._errors = ctx.Value("i", 0), ctx.Value("i", 0)
+        self._calls, self._errors, self._peak = ctx.Value("i", 0), ctx.Value("i", 0), ctx.Value("i", 0)
         self._ready, self._stop = ctx.Queue(), ctx.Event()
         self._process = ctx.Process(
             target=_serve,
-            args=(latency, nth, retry_after, self._calls, self._errors, self._ready, self._stop, capacity),
+            args=(latency, nth, retry_after, self._calls, self._errors, self._ready, self._stop, capacity, answer,
+                  self._peak, warm),
             daemon=True,
         )
         self.base_url = ""
@@ -107,6 +119,11 @@ class ServerProcess:
     @property
     def errors(self) -> int:
         return int(self._errors.value)
+
+    @property
+    def peak(self) -> int:
+        """The most requests the server held at once."""
+        return int(self._peak.value)
 
     def __enter__(self) -> ServerProcess:
         self._process.start()
