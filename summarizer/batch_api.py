@@ -129,6 +129,7 @@ class BatchApiRun:
             finally:
                 await llm.aclose()
 
+        # the brief's whole cost at batch prices: with --reask-live its live re-asks are under-priced by half
         llm.batch_answers, llm.price_factor = book, BATCH_PRICE
         try:
             return asyncio.run(go())
