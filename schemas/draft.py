@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -158,7 +159,7 @@ def _loads(raw: str) -> Any:
     except ValueError:
         pass
     text = raw.strip().strip("`").strip()
-    cuts = [i + 1 for i, ch in enumerate(text) if ch in '}]"'][-400:]
+    cuts = [m.end() for m in _CUT.finditer(text)][-400:]
     tails = _tails(text, cuts)
     for cut in reversed(cuts):
         tail = tails[cut]
@@ -174,30 +175,51 @@ def _loads(raw: str) -> Any:
 
 def _tails(text: str, cuts: list[int]) -> dict[int, str | None]:
     """For each cut, what `_closed(text[:cut])` appends (None: not JSON cut off there), from one pass over
-    the text instead of one per cut."""
+    the text that jumps from one character that matters to the next (a regex search) instead of one
+    `_closed` per cut, each a loop over every character before it."""
     wanted = set(cuts)
     tails: dict[int, str | None] = {}
     stack: list[str] = []
-    in_string = escaped = broken = False
-    for i, ch in enumerate(text, 1):
-        if broken:
-            pass
-        elif in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
+    at = 0
+    while (m := _STRUCTURE.search(text, at)) is not None:
+        i, ch = m.start(), m.group()
+        at = i + 1
+        if ch in "{[":
             stack.append("}" if ch == "{" else "]")
-        elif ch in "}]" and (not stack or stack.pop() != ch):
-            broken = True
-        if i in wanted:
-            tails[i] = None if broken else ('"' if in_string else "") + "".join(reversed(stack))
+            continue
+        if ch in "}]":
+            if not stack or stack.pop() != ch:  # not JSON from here on
+                tails.update((cut, None) for cut in wanted if cut > i)
+                break
+            if at in wanted:
+                tails[at] = "".join(reversed(stack))
+            continue
+        # a string: every cut inside it is closed by a quote; it ends at the first quote not escaped
+        inside = '"' + "".join(reversed(stack))
+        if at in wanted:
+            tails[at] = inside
+        while (m := _IN_STRING.search(text, at)) is not None:
+            k, c = m.start(), m.group()
+            if c == "\\":
+                at = k + 2  # the character after it is escaped, whatever it is
+                if at in wanted and at <= len(text):
+                    tails[at] = inside
+                continue
+            at = k + 1
+            if c == '"':
+                if at in wanted:
+                    tails[at] = "".join(reversed(stack))
+                break
+            if at in wanted:
+                tails[at] = inside
+        else:
+            break  # cut off inside the string: no cut is left after it
     return tails
+
+
+_CUT = re.compile(r'[}\]"]')  # where an answer may have been cut off after a complete value
+_STRUCTURE = re.compile(r'["{}\[\]]')
+_IN_STRING = re.compile(r'[\\"}\]]')
 
 
 def _quotes(value: Any) -> list[str]:

@@ -45,15 +45,15 @@ def test_an_answer_cut_off_closes_as_closing_each_prefix_would() -> None:
     from summarizer.schemas import draft
 
     rng = random.Random(4)
-    for path in sorted((Path(__file__).parent / "real_answers").glob("*.json"))[:6]:
-        if path.name.startswith("judgments"):
-            continue
-        text = json.loads(path.read_text(encoding="utf-8"))["answer"]
-        for end in [len(text)] + [rng.randrange(1, len(text)) for _ in range(5)]:
-            head = text[:end]
+    texts = [json.loads(p.read_text(encoding="utf-8"))["answer"]
+             for p in sorted((Path(__file__).parent / "real_answers").glob("*.json"))[:6] if not p.name.startswith("judgments")]
+    heads = [t[:end] for t in texts for end in [len(t)] + [rng.randrange(1, len(t)) for _ in range(5)]]
+    heads += ["".join(rng.choice('{}[]"\\,: ab1') for _ in range(rng.randrange(40))) for _ in range(3000)]  # escapes, junk
+    for head in heads:
+        if head:
             cuts = [i + 1 for i, ch in enumerate(head) if ch in '}]"']
             tails = draft._tails(head, cuts)
             for cut in cuts:
                 closed = draft._closed(head[:cut])
                 tail = tails[cut]
-                assert closed == (None if tail is None else head[:cut].rstrip().rstrip(",") + tail if tail else head[:cut])
+                assert closed == (None if tail is None else head[:cut].rstrip().rstrip(",") + tail if tail else head[:cut]), head
