@@ -29,6 +29,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,7 @@ import summarizer.pipeline as pipeline
 from summarizer.batch import DEFAULT_ARTICLE_TIMEOUT, FolderBatch
 
 _FINISHED = re.compile(r"Finished in ([\d.]+) s: (\d+) of (\d+) articles briefed")
+_LAST_RUN = re.compile(r"finished in ([\d.]+) s(?: \(after ([\d.]+) s loading)?")
 
 
 @dataclass
@@ -56,10 +58,12 @@ class Run:
     peak: int
     cpu_s: float
     gate_s: float | None = None
+    warm_s: float = 0.0
 
 
-def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tuple[float, float, float]:
-    """`summarizer batch` as a fresh process: (inside the batch, the whole command, its CPU), in seconds."""
+def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tuple[float, float, float, float]:
+    """`summarizer batch` as a fresh process: (inside the batch, the whole command, its CPU, its warm-up), in
+    seconds; inside and warm-up as the report's "Last run" line has them, to the hundredth."""
     exe = shutil.which("summarizer", path=str(Path(sys.executable).parent))
     head = [exe] if exe else [sys.executable, "-m", "summarizer"]
     cmd = [*head, "batch", str(folder), "--out", str(out), "--concurrency", str(c), "--model", MODEL,
@@ -74,7 +78,9 @@ def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tupl
     if done.returncode != 0 or found is None or found.group(2) != found.group(3):
         raise SystemExit(f"summarizer batch failed ({done.returncode}):\n{done.stdout}\n{done.stderr[-2000:]}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return float(found.group(1)), whole, cpu
+    last = _LAST_RUN.search((out / "index.md").read_text(encoding="utf-8"))
+    assert last is not None, "no 'Last run' line in index.md"
+    return float(last.group(1)), whole, cpu, float(last.group(2) or 0)
 
 
 class GateClock:
@@ -117,24 +123,42 @@ def in_process(folder: Path, out: Path, cache: Path, server: ServerProcess, c: i
         report = run_closing(s, job.run())
         cpu = time.process_time() - cpu
     assert report.done == n, f"only {report.done} of {n} briefed ({report.failed} failed)"
-    return Run("in-process", report.wall_s, None, server.calls - calls, server.peak, cpu, gate.seconds)
+    return Run("in-process", report.wall_s, None, server.calls - calls, server.peak, cpu, gate.seconds,
+               report.warm_s)
 
 
-def case(n: int, c: int, latency: float, mode: str, *, run_command: bool, run_inprocess: bool) -> list[Run]:
+def case(n: int, c: int, latency: float, mode: str, *, run_command: bool, run_inprocess: bool,
+         repeat: int) -> list[list[Run]]:
+    """Each kind of run `repeat` times, each time into a fresh output folder and cache."""
     answer, warm = ANSWER_MODES[mode]
-    runs = []
+    kinds: list[list[Run]] = [[] for _ in range(run_command + run_inprocess)]
     with tempfile.TemporaryDirectory(prefix="batch-limit-") as tmp:
         root = Path(tmp)
         write_copies(root / "articles", n)
         with ServerProcess(latency, answer=answer, warm=warm) as server:
-            if run_command:
-                calls = server.calls
-                inside, whole, cpu = command(root / "articles", root / "out-cmd", root / "cmd.sqlite3",
-                                             server.base_url, c)
-                runs.append(Run("command", inside, whole, server.calls - calls, server.peak, cpu))
-            if run_inprocess:
-                runs.append(in_process(root / "articles", root / "out-lib", root / "lib.sqlite3", server, c, n))
-    return runs
+            for i in range(repeat):
+                if run_command:
+                    calls = server.calls
+                    inside, whole, cpu, warm_s = command(root / "articles", root / f"out-cmd{i}",
+                                                         root / f"cmd{i}.sqlite3", server.base_url, c)
+                    kinds[0].append(Run("command", inside, whole, server.calls - calls, server.peak, cpu,
+                                        warm_s=warm_s))
+                if run_inprocess:
+                    kinds[-1].append(in_process(root / "articles", root / f"out-lib{i}", root / f"lib{i}.sqlite3",
+                                                server, c, n))
+    return kinds
+
+
+def _s(values: list[float]) -> str:
+    """median, and the best run in brackets when there are several (another process on these 2 cores only
+    ever makes a run slower)."""
+    med = statistics.median(values)
+    return f"{med:.2f} s" + (f" ({min(values):.2f})" if len(values) > 1 else "")
+
+
+def _x(values: list[float], least: float) -> str:
+    med = statistics.median(values) / least
+    return f"{med:.2f}x" + (f" ({min(values) / least:.2f})" if len(values) > 1 else "")
 
 
 def main() -> None:
@@ -142,34 +166,46 @@ def main() -> None:
     parser.add_argument("--case", action="append", metavar="NxCxL",
                         help="articles x concurrency x latency (repeatable) [default: 40x8x0.5 and 256x64x2]")
     parser.add_argument("--answers", default="kept,recorded", help="answer modes, comma-separated: kept, recorded")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each kind; the median is shown, the best in ()")
     parser.add_argument("--skip-command", action="store_true")
     parser.add_argument("--skip-inprocess", action="store_true")
     args = parser.parse_args()
     cases = [tuple(x.split("x")) for x in (args.case or ["40x8x0.5", "256x64x2"])]
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; stand-in in its own process on 127.0.0.1\n")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
+          f"at the start; stand-in in its own process on 127.0.0.1; {args.repeat} runs of each kind\n")
     header = ("case", "answers", "run", "calls", "peak", "inside", "whole", "least", "inside/least", "whole/least",
-              "CPU/brief", "gate/brief")
+              "warm-up", "CPU/brief", "gate/brief")
     rows = []
     for n_, c_, lat_ in cases:
         n, c, lat = int(n_), int(c_), float(lat_)
         for mode in args.answers.split(","):
-            for r in case(n, c, lat, mode, run_command=not args.skip_command, run_inprocess=not args.skip_inprocess):
+            kinds = case(n, c, lat, mode, run_command=not args.skip_command, run_inprocess=not args.skip_inprocess,
+                         repeat=args.repeat)
+            for runs in kinds:
+                r = runs[0]
                 per = r.calls / n  # calls per article, one after another: each is a full latency
                 least = math.ceil(n / c) * lat * max(1, round(per))
+                inside = [x.inside_s for x in runs]
+                whole = [x.whole_s for x in runs if x.whole_s is not None]
+                gate = [x.gate_s for x in runs if x.gate_s is not None]
                 rows.append((f"N={n} C={c} L={lat:g}", mode, r.label, f"{r.calls} ({per:.2f}/article)",
-                             str(r.peak), f"{r.inside_s:.2f} s", f"{r.whole_s:.2f} s" if r.whole_s else "-",
-                             f"{least:.2f} s", f"{r.inside_s / least:.2f}x",
-                             f"{r.whole_s / least:.2f}x" if r.whole_s else "-", f"{1000 * r.cpu_s / n:.0f} ms",
-                             f"{1000 * r.gate_s / n:.0f} ms" if r.gate_s is not None else "-"))
+                             str(max(x.peak for x in runs)), _s(inside), _s(whole) if whole else "-",
+                             f"{least:.2f} s", _x(inside, least), _x(whole, least) if whole else "-",
+                             f"{statistics.median(x.warm_s for x in runs):.2f} s",
+                             f"{1000 * statistics.median(x.cpu_s for x in runs) / n:.0f} ms",
+                             f"{1000 * statistics.median(gate) / n:.0f} ms" if gate else "-"))
                 print("  ".join(rows[-1]), flush=True)
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     print("\n| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) + " |")
-    print("\nleast: ceil(N/C)·L per call an article needs in turn (kept: 1, the issue's limit; recorded: 2, the "
-          "re-ask). Target: inside/least <= 1.2. CPU/brief: the command's whole process CPU over N (startup "
-          "included); in-process: this process's CPU during the batch over N, gate/brief the part in `ground`.")
+    print(f"\nload average {os.getloadavg()[0]:.2f} at the end. least: ceil(N/C)·L for each call an article "
+          "needs in turn (kept: 1, the issue's limit; recorded: 2, the re-ask). Target: inside/least <= 1.2. "
+          "inside: BatchReport.wall_s (the command's from its report); warm-up: loading the model layer before "
+          "the first article, once per process, not in inside (in whole). CPU/brief: command, the whole "
+          "process's CPU over N (startup included); in-process, this process's CPU during the batch over N, "
+          "gate/brief the part in `ground`.")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ from .batch_run import (
     _load,
     asummarize_many,
     summarize_many,
+    warm_up,
 )
 from .errors import BatchPendingError, SummarizerError, UnreadableSourceError
 from .llm import LLM
@@ -96,7 +97,8 @@ class BatchReport:
     cost_usd: float = 0.0
     unpriced: int = 0  # new briefs from a model without a known price
     queued: int = 0  # articles whose calls wait in a Batch API job
-    wall_s: float = 0.0
+    wall_s: float = 0.0  # from the first article on
+    warm_s: float = 0.0  # before it: loading what the model layer loads on first use (once per process)
     interrupted: bool = False
 
     @property
@@ -327,12 +329,17 @@ class FolderBatch:
             self._state = {i.rel: self._previous[i.rel] for i in self.inputs if i.rel in self._previous}
             for rel, reason in report.skipped:
                 self._state[rel] = {"path": rel, "status": "skipped", "reason": reason}
+            if self._needs_model():
+                # once per process and off the batch's clock (not the command's): the first brief would
+                # otherwise hold every other article behind these imports
+                report.warm_s = round(warm_up(self.summarizer), 3)
             # Compacting first also drops a torn last line a killed run left, so appends start on a clean line.
             self._flush_state()
             self._index, self._errors = Journal(report.index_path), Journal(report.errors_path)
             self._pool = _io_pool(self.concurrency)
             try:
-                async with aclosing(_as_finished(self.inputs, self._one, self.concurrency)) as results:
+                running = self.concurrency + self._ahead()
+                async with aclosing(_as_finished(self.inputs, self._one, running)) as results:
                     async for _ in results:
                         pass  # each worker writes its outputs and its index line itself, in an I/O thread
             except asyncio.CancelledError:
@@ -343,7 +350,7 @@ class FolderBatch:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._index.close()
                 self._errors.close()
-                report.wall_s = round(time.monotonic() - started, 3)
+                report.wall_s = round(time.monotonic() - started - report.warm_s, 3)
                 # the report follows the compacted index, also when interrupted: it shows what is on disk
                 self._flush_state(report=True)
                 if self._owned:
@@ -382,6 +389,18 @@ class FolderBatch:
         if self._on_result is not None:
             self._on_result(result)
         return result
+
+    def _needs_model(self) -> bool:
+        """Whether some input may need the model: forced, or not in the index as done (a rerun that finds
+        everything done loads no model layer)."""
+        assert self.inputs is not None
+        return self.force or any(self._previous.get(i.rel, {}).get("status") not in SUCCESS for i in self.inputs)
+
+    def _ahead(self) -> int:
+        """Articles read and keyed ahead of the model calls, so a freed call slot goes at once to an article
+        ready to send instead of one that is still to be read after the last one is written. They wait in the
+        LLM's throttle, so only while that holds the calls to `concurrency` (the CLI's throttle does)."""
+        return self.concurrency if self.summarizer.llm.throttle.max <= self.concurrency else 0
 
     def _still_valid(self, previous: dict[str, Any] | None, key: str, item: _Input, sha256: str) -> bool:
         """The index says this input is done with these settings, and its file is a whole brief of this text
@@ -465,5 +484,6 @@ def _run_line(report: BatchReport) -> str:
     head = f"interrupted ({report.left} not finished)" if report.interrupted else "finished"
     cost = "" if report.unpriced and report.unpriced == report.ok else f", ${report.cost_usd:.4f}"
     queued = f", {report.queued} waiting for the Batch API" if report.queued else ""
-    return (f"{_now()}, {head} in {report.wall_s:.1f} s: {report.ok} new, {report.cached} cached, "
+    warm = f" (after {report.warm_s:.1f} s loading the model layer)" if report.warm_s else ""
+    return (f"{_now()}, {head} in {report.wall_s:.2f} s{warm}: {report.ok} new, {report.cached} cached, "
             f"{report.unchanged} already done, {report.failed} failed{queued}; {report.total_tokens:,} tokens{cost}")

@@ -101,6 +101,10 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
         # short that the server would finish anyway
         is_local = summarizer.llm.local is not None
         concurrency = concurrency or (1 if is_local else DEFAULT_CONCURRENCY)
+        if summarizer.llm.throttle.max != concurrency:  # --concurrency is model calls at once, the default too
+            from .llm import Throttle
+
+            summarizer.llm.throttle = Throttle(concurrency)
         if article_timeout is None and not is_local:
             article_timeout = DEFAULT_ARTICLE_TIMEOUT
         from .batch import FolderBatch  # the model layer loads only when a batch runs
