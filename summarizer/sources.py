@@ -389,6 +389,6 @@ async def aload(source: Article | Path | str | bytes, *, fetcher: Fetcher | None
 
 def load(source: Article | Path | str | bytes, *, fetcher: Fetcher | None = None) -> Article:
     """Synchronous `aload`."""
-    from .pipeline import run_sync
+    from .aio import run_sync
 
     return run_sync(aload(source, fetcher=fetcher))
