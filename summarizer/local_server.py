@@ -78,7 +78,7 @@ class LocalServer:
     what = "the local model server"
 
     def __init__(self, command: Callable[[int], Sequence[str]], *, log_path: Path,
-                 startup_timeout: float = STARTUP_TIMEOUT_S):
+                 startup_timeout: float = STARTUP_TIMEOUT_S) -> None:
         self.command = command
         self.log_path = log_path
         self.startup_timeout = startup_timeout

@@ -24,7 +24,7 @@ T = TypeVar("T")
 class Jobs:
     """A thread pool that refuses work instead of queueing without bound."""
 
-    def __init__(self, workers: int, queue_size: int, name: str):
+    def __init__(self, workers: int, queue_size: int, name: str) -> None:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
         self._slots = threading.BoundedSemaphore(workers + queue_size)
         self._idle = threading.Condition()

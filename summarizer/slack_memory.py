@@ -18,7 +18,7 @@ __all__ = ["Seen", "Store", "Stored"]
 class Seen:
     """Keys seen in the last `ttl` seconds, bounded; Slack retries an event for about 5 minutes."""
 
-    def __init__(self, ttl: float = 900.0, size: int = 10_000):
+    def __init__(self, ttl: float = 900.0, size: int = 10_000) -> None:
         self.ttl, self.size = ttl, size
         self._keys: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
@@ -43,7 +43,7 @@ class Stored:
 class Store:
     """The most recent briefs by id, so "Show evidence" can find them (lost on restart, by design)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int) -> None:
         self.size = size
         self._items: OrderedDict[str, Stored] = OrderedDict()
         self._lock = threading.Lock()
