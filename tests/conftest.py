@@ -19,7 +19,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache.sqlite3"))
     # The local model is never started by a test, installed or not (tests/test_local.py fakes it).
     monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(tmp_path / "models"))
-    monkeypatch.setattr("summarizer.local.installed", lambda: False)
+    monkeypatch.setattr("summarizer.local_server.installed", lambda: False)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from summarizer import local
+from summarizer import local, local_files, local_server
 from summarizer.cli import cli
 from summarizer.errors import ConfigError
 from summarizer.llm import LLM
@@ -72,8 +72,8 @@ def fake_server_script(tmp_path: Path) -> Path:
 def _no_servers_left():
     yield
     local.shutdown()
-    local._servers.clear()
-    local._announced.clear()
+    local_server._servers.clear()
+    local_server._announced.clear()
 
 
 def make_parts(root: Path, monkeypatch: pytest.MonkeyPatch, chunks: list[bytes], *, versions: dict[int, str] | None = None,
@@ -98,7 +98,8 @@ def make_parts(root: Path, monkeypatch: pytest.MonkeyPatch, chunks: list[bytes],
     parts = Parts(name="fake-model", quant="Q0", filename="fake-model.gguf", package=prefix + "{n}", module=prefix + "{n}",
                   chunk="data/part{n:02d}.bin", count=len(chunks), version="0.2.0", size=len(whole),
                   sha256=sha256 or hashlib.sha256(whole).hexdigest())
-    monkeypatch.setattr(local, "DEFAULT_PARTS", parts)
+    # what model_file assembles; the default model keeps its name
+    monkeypatch.setattr(local_files, "DEFAULT_PARTS", parts)
     return parts
 
 
@@ -129,8 +130,8 @@ def test_the_stamp_spares_a_rehash_until_the_file_changes(tmp_path: Path, monkey
     make_parts(tmp_path, monkeypatch, CHUNKS)
     path = local.model_file(default(), quiet=True)
     hashed: list[str] = []
-    real = local._hash_files
-    monkeypatch.setattr(local, "_hash_files", lambda *a, **k: hashed.append(a[2]) or real(*a, **k))
+    real = local_files._hash_files
+    monkeypatch.setattr(local_files, "_hash_files", lambda *a, **k: hashed.append(a[2]) or real(*a, **k))
     assert local.model_file(default(), quiet=True) == path and hashed == []  # stamp matches: no re-hash
     os.utime(path, ns=(time.time_ns(), time.time_ns() - 10**9))  # touched: re-hashed once, stamp renewed
     assert local.model_file(default(), quiet=True) == path and len(hashed) == 1 and hashed[0].startswith("checking")
@@ -247,7 +248,7 @@ def fake_command(script: Path):
 def test_the_server_starts_answers_and_stops(tmp_path: Path, fake_server_script: Path) -> None:
     server = LocalServer(fake_command(fake_server_script), log_path=tmp_path / "server.log", startup_timeout=20)
     url = server.start()
-    assert url == f"http://127.0.0.1:{server.port}/v1" and local._answers(server.port)  # type: ignore[arg-type]
+    assert url == f"http://127.0.0.1:{server.port}/v1" and local_server._answers(server.port)  # type: ignore[arg-type]
     proc = server.proc
     assert server.start() == url and server.proc is proc  # running: not started twice
     server.close()
@@ -311,8 +312,8 @@ def test_the_llm_serves_the_local_model_once_for_all_threads(tmp_path: Path, fak
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     gguf = tmp_path / "mine.gguf"
     gguf.write_bytes(b"GGUF\x03\x00\x00\x00")
-    monkeypatch.setattr(local, "installed", lambda: True)
-    monkeypatch.setattr(local, "server_command", lambda path, alias, port, **_: [
+    monkeypatch.setattr(local_server, "installed", lambda: True)
+    monkeypatch.setattr(local_server, "server_command", lambda path, alias, port, **_: [
         str(fake_server_script), "--port", str(port), "--model_alias", alias])
     llm = LLM(model=f"local:{gguf}")
     assert llm.model == "local:mine"
@@ -332,7 +333,7 @@ def test_the_llm_serves_the_local_model_once_for_all_threads(tmp_path: Path, fak
     assert asyncio.run(ids()) == ["local:mine"]  # the alias the server answers to is the model's label
     err = capsys.readouterr().err
     assert err.count("using local model mine from") == 1 and "OPENAI_API_KEY or OPENAI_BASE_URL" in err
-    server = local._servers[LocalModel("mine", gguf)]
+    server = local_server._servers[LocalModel("mine", gguf)]
     proc = server.proc
     local.shutdown()
     assert proc is not None and proc.poll() is not None
