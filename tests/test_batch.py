@@ -22,6 +22,7 @@ import summarizer.batch as batch_mod
 import summarizer.batch_run as batch_run
 import summarizer.pipeline
 from summarizer.batch import FolderBatch, asummarize_many, read_index, summarize_many
+from summarizer.batch_files import Journal
 from summarizer.cli import cli
 from summarizer.errors import ConfigError
 from summarizer.llm import LLM
@@ -590,7 +591,7 @@ def test_walk_is_sorted_and_skips_hidden(tmp_path: Path) -> None:
 
 
 def test_journal_lines_are_durable_per_line(tmp_path: Path) -> None:
-    journal = batch_mod.Journal(tmp_path / "j.jsonl")
+    journal = Journal(tmp_path / "j.jsonl")
     journal.write({"path": "a", "status": "ok"})
     # another process sees the line at once, before close: it was flushed to the OS
     seen = subprocess.run([sys.executable, "-c", f"print(open({str(tmp_path / 'j.jsonl')!r}).read())"],
