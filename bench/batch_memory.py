@@ -21,6 +21,7 @@ samples is what each further article costs: flat memory is a slope of (close to)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import shutil
@@ -48,6 +49,7 @@ class Measured:
     wall_s: float
     briefed: int
     calls: int
+    curve: str
 
 
 def _page_kib() -> int:
@@ -60,17 +62,26 @@ def rss_kib() -> int:
         return int(f.read().split()[1]) * _page_kib()
 
 
-def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tuple[int, float, int]:
-    """`summarizer batch` as a fresh process: (its own peak RSS in KiB, the whole command's wall, briefed)."""
+def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tuple[int, float, int, list[int]]:
+    """`summarizer batch` as a fresh process: (its own peak RSS in KiB, the whole command's wall, briefed, its
+    RSS in KiB sampled every `_POLL_S` while it ran)."""
     exe = shutil.which("summarizer", path=str(Path(sys.executable).parent))
     head = [exe] if exe else [sys.executable, "-m", "summarizer"]
     cmd = [*head, "batch", str(folder), "--out", str(out), "--concurrency", str(c), "--model", MODEL,
            "--cache", str(cache)]
     env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "stand-in"}
+    samples: list[int] = []
     started = time.monotonic()
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         child = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=stderr)
-        _, status, usage = os.wait4(child.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            with contextlib.suppress(OSError, ValueError, IndexError), \
+                    open(f"/proc/{child.pid}/statm", encoding="ascii") as f:
+                samples.append(int(f.read().split()[1]) * _page_kib())
+            time.sleep(_POLL_S)
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
         wall = time.monotonic() - started
         stdout.seek(0)
@@ -80,7 +91,18 @@ def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tupl
     found = _FINISHED.search(text)
     if child.returncode != 0 or found is None:
         raise SystemExit(f"summarizer batch failed ({child.returncode}):\n{text}\n{err[-2000:]}")
-    return usage.ru_maxrss, wall, int(found.group(2))  # ru_maxrss: KiB on Linux
+    return usage.ru_maxrss, wall, int(found.group(2)), samples  # ru_maxrss: KiB on Linux
+
+
+_POLL_S = 0.2
+
+
+def _curve(samples: list[int]) -> str:
+    """The child's RSS at each fifth of its life, in MiB: a run that grows climbs, a flat one levels off."""
+    if not samples:
+        return "-"
+    picks = [samples[min(len(samples) - 1, len(samples) * k // 5)] for k in range(1, 5)] + [samples[-1]]
+    return " ".join(f"{x / 1024:.0f}" for x in picks)
 
 
 def run_command(n: int, mode: str, latency: float, c: int, root: Path) -> Measured:
@@ -89,10 +111,10 @@ def run_command(n: int, mode: str, latency: float, c: int, root: Path) -> Measur
         write_copies(folder, n)
     answer, warm = ANSWER_MODES[mode]
     with ServerProcess(latency, answer=answer, warm=warm) as server:
-        peak, wall, briefed = command(folder, root / f"out-{mode}-{n}", root / f"cache-{mode}-{n}.sqlite3",
-                                      server.base_url, c)
+        peak, wall, briefed, samples = command(folder, root / f"out-{mode}-{n}", root / f"cache-{mode}-{n}.sqlite3",
+                                               server.base_url, c)
         calls = server.calls
-    return Measured(n, mode, peak, wall, briefed, calls)
+    return Measured(n, mode, peak, wall, briefed, calls, _curve(samples))
 
 
 def slope(points: list[tuple[int, int]]) -> float:
@@ -105,24 +127,28 @@ def slope(points: list[tuple[int, int]]) -> float:
     return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
 
 
-def in_process(n: int, mode: str, latency: float, c: int, every: int, root: Path) -> None:
+def in_process(n: int, mode: str, latency: float, c: int, every: int, root: Path, top: int = 0) -> None:
     folder = root / f"articles{n}"
     if not folder.exists():
         write_copies(folder, n)
     answer, warm = ANSWER_MODES[mode]
     traced: list[tuple[int, int]] = []
     rss: list[tuple[int, int]] = []
+    snapshots: list[tracemalloc.Snapshot] = []
 
     def sample(result: BatchResult) -> None:
         if result.position % every == 0:
             gc.collect()
             traced.append((result.position, tracemalloc.get_traced_memory()[0]))
             rss.append((result.position, rss_kib() * 1024))
+        if top and result.position in (n // 4, n - c):  # both in the steady state, before the drain
+            gc.collect()
+            snapshots.append(tracemalloc.take_snapshot())
 
     with ServerProcess(latency, answer=answer, warm=warm) as server:
         s = summarizer(server.base_url, root / f"inproc-{mode}-{n}.sqlite3", c)
         job = FolderBatch(folder, root / f"out-inproc-{mode}-{n}", summarizer=s, concurrency=c)
-        tracemalloc.start()
+        tracemalloc.start(16 if top else 1)
         try:
             report = run_closing(s, job.run(sample))
         finally:
@@ -136,6 +162,12 @@ def in_process(n: int, mode: str, latency: float, c: int, every: int, root: Path
           f"slope over the second half {slope(half):.0f} B/article traced, {slope(half_rss):.0f} B/article RSS")
     for (x, y), (_, r) in zip(traced, rss, strict=True):
         print(f"  {x:>6} articles  traced {y / 2**20:7.2f} MiB  rss {r / 2**20:7.1f} MiB")
+    if len(snapshots) == 2:
+        span = n - c - n // 4
+        print(f"  what grew between article {n // 4} and {n - c} ({span} articles), largest first:")
+        for stat in snapshots[1].compare_to(snapshots[0], "traceback")[:top]:
+            where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in list(stat.traceback)[::-1][:5])
+            print(f"    {stat.size_diff / span:8.0f} B/article  {stat.count_diff:+7d} blocks  {where}")
 
 
 def main() -> None:
@@ -147,6 +179,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="command runs per size; the median peak is shown")
     parser.add_argument("--inprocess-n", type=int, default=2000, help="articles for the in-process slope")
     parser.add_argument("--every", type=int, default=100, help="in-process: sample every this many articles")
+    parser.add_argument("--top", type=int, default=0,
+                        help="in-process: the N places that allocated most between a quarter and the end")
     parser.add_argument("--skip-command", action="store_true")
     parser.add_argument("--skip-inprocess", action="store_true")
     args = parser.parse_args()
@@ -165,7 +199,8 @@ def main() -> None:
                         m = run_command(n, mode, args.latency, args.concurrency, root / f"r{i}")
                         by_size.setdefault(n, []).append(m)
                         print(f"command {mode} N={n}: peak RSS {m.peak_kib / 1024:.1f} MiB, wall {m.wall_s:.1f} s, "
-                              f"{m.briefed}/{n} briefed, {m.calls} calls", flush=True)
+                              f"{m.briefed}/{n} briefed, {m.calls} calls; RSS at each fifth of the run "
+                              f"{m.curve} MiB", flush=True)
                 peaks = {n: sorted(x.peak_kib for x in ms)[len(ms) // 2] for n, ms in by_size.items()}
                 ratio = peaks[sizes[-1]] / peaks[sizes[0]]
                 for n in sizes:
@@ -183,7 +218,7 @@ def main() -> None:
             print(f"\ntarget: peak RSS at {sizes[-1]} <= peak RSS at {sizes[0]} (ratio <= 1.0)\n", flush=True)
         if not args.skip_inprocess:
             for mode in modes:
-                in_process(args.inprocess_n, mode, args.latency, args.concurrency, args.every, root)
+                in_process(args.inprocess_n, mode, args.latency, args.concurrency, args.every, root, args.top)
 
 
 if __name__ == "__main__":

@@ -154,13 +154,28 @@ class BatchReport:
 # --- a folder of articles ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Input:
+    """One article of the folder. A run holds one per input for its whole length, so only strings are kept
+    (three Paths each were a kilobyte per input); the Paths are made when asked for."""
+
     order: int
     rel: str  # posix path relative to the folder: the input's name in the index
-    path: Path
-    output: Path
-    markdown: Path
+    name: str  # its brief's path relative to the output folder
+    folder: Path  # the run's own (shared by every input)
+    out: Path
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.rel
+
+    @property
+    def output(self) -> Path:
+        return self.out / self.name
+
+    @property
+    def markdown(self) -> Path:
+        return self.output.with_suffix(".md")
 
 
 def _is_output_folder(path: Path) -> bool:
@@ -283,7 +298,7 @@ class FolderBatch:
         if check_model:
             _check_config(self.summarizer)
         skipped: list[tuple[str, str]] = []
-        supported: list[tuple[str, Path]] = []
+        supported: list[str] = []
         if _is_output_folder(self.folder):
             raise SummarizerError(f"{self.folder}: is the output folder of an earlier batch, not a folder of articles")
         for path in _walk(self.folder, out, skipped):
@@ -298,12 +313,11 @@ class FolderBatch:
                 # a FIFO would block its reader for good and a device never ends: only regular files are read
                 skipped.append((rel, problem.removeprefix(f"{path}: ")))
             else:
-                supported.append((rel, path))
-        names = _outputs([rel for rel, _ in supported])
+                supported.append(rel)
+        names = _outputs(supported)
         self.inputs = []
-        for order, (rel, path) in enumerate(supported):
-            output = self.out / names[rel]
-            self.inputs.append(_Input(order, rel, path, output, output.with_suffix(".md")))
+        for order, rel in enumerate(supported):
+            self.inputs.append(_Input(order, rel, names[rel], self.folder, self.out))
         self.report.total = len(self.inputs)
         self.report.skipped = skipped
         return self.report
