@@ -13,27 +13,25 @@ does only what is missing: the index stores each brief's cache key (text, schema
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from .batch_files import (
     ERRORS_NAME,
     INDEX_NAME,
-    LOCK_NAME,
     atomic_write,
     exclusive,
     read_index,
     sweep_temp,
 )
+from .batch_inputs import _Input, _is_output_folder, _outputs, _rel, _walk
 from .batch_report import digest, write_report
 from .batch_run import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -150,82 +148,6 @@ class BatchReport:
                     self.unpriced += 1
                 else:
                     self.cost_usd += p.cost_usd
-
-# --- a folder of articles ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Input:
-    """One article of the folder. A run holds one per input for its whole length, so only strings are kept
-    (three Paths each were a kilobyte per input); the Paths are made when asked for."""
-
-    order: int
-    rel: str  # posix path relative to the folder: the input's name in the index
-    name: str  # its brief's path relative to the output folder
-    folder: Path  # the run's own (shared by every input)
-    out: Path
-
-    @property
-    def path(self) -> Path:
-        return self.folder / self.rel
-
-    @property
-    def output(self) -> Path:
-        return self.out / self.name
-
-    @property
-    def markdown(self) -> Path:
-        return self.output.with_suffix(".md")
-
-
-def _is_output_folder(path: Path) -> bool:
-    """A folder an earlier `summarizer batch` wrote: its briefs (.md beside .json) are never articles."""
-    return (path / LOCK_NAME).exists() or ((path / INDEX_NAME).is_file() and (path / ERRORS_NAME).is_file())
-
-
-def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[Path]:
-    """Files under `folder`, sorted; hidden files and folders (.git, .DS_Store), `exclude` and the output
-    folders of earlier runs left out (those are listed in `problems`)."""
-
-    def onerror(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else folder
-        problems.append((_rel(where, folder), f"cannot list folder: {exc.strerror or exc}"))
-
-    for root, dirs, files in os.walk(folder, onerror=onerror):
-        here = Path(root)
-        kept = []
-        for d in sorted(dirs):
-            if d.startswith(".") or (exclude is not None and (here / d).resolve() == exclude):
-                continue
-            if _is_output_folder(here / d):
-                problems.append((_rel(here / d, folder) + "/", "output folder of an earlier `summarizer batch` run"))
-                continue
-            kept.append(d)
-        dirs[:] = kept
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield here / name
-
-
-def _rel(path: Path, folder: Path) -> str:
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _outputs(rels: list[str]) -> dict[str, str]:
-    """`<relative path without extension>.json`; when two inputs share that name (a.txt, a.md) both keep
-    their extension (a.txt.json, a.md.json) so neither overwrites the other."""
-    stem = {r: str(PurePosixPath(r).with_suffix("")) for r in rels}
-    seen = Counter(s.casefold() for s in stem.values())  # casefold: macOS and Windows folders ignore case
-    # a top-level "index.txt" keeps its extension too: its index.md would overwrite the batch report
-    seen.update(_RESERVED_STEMS)
-    return {r: (stem[r] if seen[stem[r].casefold()] == 1 else r) + ".json" for r in rels}
-
-
-_RESERVED_STEMS = ("index",)
-
 
 def _written_brief(path: Path, sha256: str | None) -> Brief | None:
     """The brief in `path` if it is a whole, valid brief (of the text with this sha256, when given)."""

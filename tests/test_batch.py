@@ -287,14 +287,14 @@ def test_a_failed_write_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path,
             raise OSError(28, "No space left on device")
         real_replace(a, b)
 
-    monkeypatch.setattr(batch_mod.os, "replace", crashing_replace)
+    monkeypatch.setattr(os, "replace", crashing_replace)
     fake = FakeModel(quoting_answer)
     report = run(FolderBatch(src, out, summarizer=make_summarizer(fake)))
     assert (report.ok, report.failed) == (3, 1)
     assert not (out / "story1.json").exists() and not list(out.rglob("*.tmp"))
     assert "No space left" in jsonl(out / "errors.jsonl")[0]["error"]
 
-    monkeypatch.setattr(batch_mod.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     (out / ".story2.json.0badf00d.tmp").write_text('{"headline": "torn')  # what a kill mid-write leaves
     report = run(FolderBatch(src, out, summarizer=make_summarizer(fake)))
     assert (report.cached, report.unchanged, report.failed) == (1, 3, 0)  # the brief was made; only its file was lost
