@@ -11,11 +11,14 @@ per article; `recorded`: every article is re-asked once (two calls).
 
 `command`: `summarizer batch` as a fresh process, as a user runs it, with a fresh --out and --cache. Its peak
 RSS is the child's own ru_maxrss, from os.wait4 on that one child (RUSAGE_CHILDREN would be the largest of
-every child so far, the stand-in included once it exits).
+every child so far, the stand-in included once it exits); its RSS is also sampled from /proc every 0.2 s, and
+shown at each fifth of its life, to tell growth during the run from a step at the start or the end.
 
 `in-process`: FolderBatch.run in this process, sampling every `--every` articles the bytes Python has
 allocated (tracemalloc, after a collection) and the RSS. The slope of a least-squares line through the
 samples is what each further article costs: flat memory is a slope of (close to) 0 bytes per article.
+`--top N` also prints the N allocation sites that grew most between a quarter of the run and its end (with
+16 frames each: several times slower).
 """
 
 from __future__ import annotations
