@@ -13,29 +13,25 @@ does only what is missing: the index stores each brief's cache key (text, schema
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from .batch_files import (
     ERRORS_NAME,
     INDEX_NAME,
-    LOCK_NAME,
-    Journal,
     atomic_write,
     exclusive,
-    jsonl,
     read_index,
     sweep_temp,
 )
+from .batch_inputs import _Input, _is_output_folder, _outputs, _rel, _walk
 from .batch_report import digest, write_report
 from .batch_run import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -54,6 +50,7 @@ from .batch_run import (
     summarize_many,
     warm_up,
 )
+from .batch_state import IndexState
 from .errors import BatchPendingError, SummarizerError, UnreadableSourceError
 from .llm import LLM
 from .pipeline import Summarizer
@@ -152,67 +149,6 @@ class BatchReport:
                 else:
                     self.cost_usd += p.cost_usd
 
-# --- a folder of articles ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Input:
-    order: int
-    rel: str  # posix path relative to the folder: the input's name in the index
-    path: Path
-    output: Path
-    markdown: Path
-
-
-def _is_output_folder(path: Path) -> bool:
-    """A folder an earlier `summarizer batch` wrote: its briefs (.md beside .json) are never articles."""
-    return (path / LOCK_NAME).exists() or ((path / INDEX_NAME).is_file() and (path / ERRORS_NAME).is_file())
-
-
-def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[Path]:
-    """Files under `folder`, sorted; hidden files and folders (.git, .DS_Store), `exclude` and the output
-    folders of earlier runs left out (those are listed in `problems`)."""
-
-    def onerror(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else folder
-        problems.append((_rel(where, folder), f"cannot list folder: {exc.strerror or exc}"))
-
-    for root, dirs, files in os.walk(folder, onerror=onerror):
-        here = Path(root)
-        kept = []
-        for d in sorted(dirs):
-            if d.startswith(".") or (exclude is not None and (here / d).resolve() == exclude):
-                continue
-            if _is_output_folder(here / d):
-                problems.append((_rel(here / d, folder) + "/", "output folder of an earlier `summarizer batch` run"))
-                continue
-            kept.append(d)
-        dirs[:] = kept
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield here / name
-
-
-def _rel(path: Path, folder: Path) -> str:
-    try:
-        return path.relative_to(folder).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _outputs(rels: list[str]) -> dict[str, str]:
-    """`<relative path without extension>.json`; when two inputs share that name (a.txt, a.md) both keep
-    their extension (a.txt.json, a.md.json) so neither overwrites the other."""
-    stem = {r: str(PurePosixPath(r).with_suffix("")) for r in rels}
-    seen = Counter(s.casefold() for s in stem.values())  # casefold: macOS and Windows folders ignore case
-    # a top-level "index.txt" keeps its extension too: its index.md would overwrite the batch report
-    seen.update(_RESERVED_STEMS)
-    return {r: (stem[r] if seen[stem[r].casefold()] == 1 else r) + ".json" for r in rels}
-
-
-_RESERVED_STEMS = ("index",)
-
-
 def _written_brief(path: Path, sha256: str | None) -> Brief | None:
     """The brief in `path` if it is a whole, valid brief (of the text with this sha256, when given)."""
     try:
@@ -258,13 +194,10 @@ class FolderBatch:
         self.retries = retries
         self.report = BatchReport(folder=self.folder, out=self.out)
         self.inputs: list[_Input] | None = None
-        self._previous: dict[str, dict[str, Any]] = {}
-        self._state: dict[str, dict[str, Any]] = {}
-        self._index: Journal | None = None
-        self._errors: Journal | None = None
+        self._state = IndexState(self.out)
         self._on_result: Callable[[BatchResult], None] | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()  # index, errors, state and report are written from the I/O threads
+        self._lock = threading.Lock()  # index, errors and report are written from the I/O threads
         # rel -> status for inputs an earlier round of the same Batch API run briefed (see batch_api)
         self.carried: dict[str, str] = {}
 
@@ -287,7 +220,7 @@ class FolderBatch:
         if check_model:
             _check_config(self.summarizer)
         skipped: list[tuple[str, str]] = []
-        supported: list[tuple[str, Path]] = []
+        supported: list[str] = []
         if _is_output_folder(self.folder):
             raise SummarizerError(f"{self.folder}: is the output folder of an earlier batch, not a folder of articles")
         for path in _walk(self.folder, out, skipped):
@@ -302,12 +235,11 @@ class FolderBatch:
                 # a FIFO would block its reader for good and a device never ends: only regular files are read
                 skipped.append((rel, problem.removeprefix(f"{path}: ")))
             else:
-                supported.append((rel, path))
-        names = _outputs([rel for rel, _ in supported])
+                supported.append(rel)
+        names = _outputs(supported)
         self.inputs = []
-        for order, (rel, path) in enumerate(supported):
-            output = self.out / names[rel]
-            self.inputs.append(_Input(order, rel, path, output, output.with_suffix(".md")))
+        for order, rel in enumerate(supported):
+            self.inputs.append(_Input(order, rel, names[rel], self.folder, self.out))
         self.report.total = len(self.inputs)
         self.report.skipped = skipped
         return self.report
@@ -325,17 +257,12 @@ class FolderBatch:
         self.out.mkdir(parents=True, exist_ok=True)
         with exclusive(self.out):
             sweep_temp(self.out)
-            self._previous = read_index(report.index_path)
-            self._state = {i.rel: self._previous[i.rel] for i in self.inputs if i.rel in self._previous}
-            for rel, reason in report.skipped:
-                self._state[rel] = {"path": rel, "status": "skipped", "reason": reason}
-            if self._needs_model():
+            done = self._state.start((i.rel for i in self.inputs), report.skipped)
+            # a rerun that finds every input done in the index loads no model layer
+            if self.force or done < len(self.inputs):
                 # once per process and off the batch's clock (not the command's): the first brief would
                 # otherwise hold every other article behind these imports
                 report.warm_s = round(warm_up(self.summarizer), 3)
-            # Compacting first also drops a torn last line a killed run left, so appends start on a clean line.
-            self._flush_state()
-            self._index, self._errors = Journal(report.index_path), Journal(report.errors_path)
             self._pool = _io_pool(self.concurrency)
             try:
                 running = self.concurrency + self._ahead()
@@ -348,11 +275,9 @@ class FolderBatch:
             finally:
                 # Let writes already started finish (milliseconds), so every brief on disk is in the index.
                 self._pool.shutdown(wait=True, cancel_futures=True)
-                self._index.close()
-                self._errors.close()
                 report.wall_s = round(time.monotonic() - started - report.warm_s, 3)
                 # the report follows the compacted index, also when interrupted: it shows what is on disk
-                self._flush_state(report=True)
+                write_report(self.out, self._state.finish(), _run_line(report))
                 if self._owned:
                     await _close(self.summarizer)
         return report
@@ -362,11 +287,13 @@ class FolderBatch:
         started = time.monotonic()
         result = BatchResult(index=item.order, source=item.path, label=str(item.path), path=item.rel,
                              output=item.output)
-        previous = self._previous.get(item.rel)
+        loop = asyncio.get_running_loop()
+        previous = None
         try:
+            if item.rel in self._state:  # read back from the index: a run keeps no record in memory
+                previous = await loop.run_in_executor(self._pool, self._state.previous, item.rel)
             article = await _load(self.summarizer, item.path, self._pool)
             result.label, result.key = article.label, self.summarizer.key(article)
-            loop = asyncio.get_running_loop()
             if not self.force and await loop.run_in_executor(
                 self._pool, self._still_valid, previous, result.key, item, article.sha256
             ):
@@ -390,12 +317,6 @@ class FolderBatch:
             self._on_result(result)
         return result
 
-    def _needs_model(self) -> bool:
-        """Whether some input may need the model: forced, or not in the index as done (a rerun that finds
-        everything done loads no model layer)."""
-        assert self.inputs is not None
-        return self.force or any(self._previous.get(i.rel, {}).get("status") not in SUCCESS for i in self.inputs)
-
     def _ahead(self) -> int:
         """Articles read and keyed ahead of the model calls, so a freed call slot goes at once to an article
         ready to send instead of one that is still to be read after the last one is written. They wait in the
@@ -415,7 +336,6 @@ class FolderBatch:
 
     def _persist(self, result: BatchResult, item: _Input, previous: dict[str, Any] | None) -> None:
         """Write the outputs, then the index line (an I/O thread): a brief on disk is always in the index."""
-        assert self._index is not None and self._errors is not None
         try:
             if result.brief is not None:
                 atomic_write(item.output, to_json(result.brief) + "\n")
@@ -432,10 +352,7 @@ class FolderBatch:
             _failed(result, exc)
         record = self._record(result, item, previous)
         with self._lock:
-            self._state[item.rel] = record
-            self._index.write(record)
-            if result.status == "failed":
-                self._errors.write(_error_line(record))
+            self._state.append(record)
             self.report.add(result)
             result.position = self.report.finished  # read under the lock: progress lines never repeat a count
 
@@ -465,19 +382,6 @@ class FolderBatch:
             record.update(error=result.reason, error_type=type(result.error).__name__)
         record.update(duration_s=result.duration_s, finished_at=_now())
         return record
-
-    def _flush_state(self, *, report: bool = False) -> None:
-        records = [self._state[k] for k in sorted(self._state)]
-        atomic_write(self.report.index_path, jsonl(records))
-        atomic_write(self.report.errors_path, jsonl(_error_line(r) for r in records if r["status"] == "failed"))
-        if report:
-            write_report(self.out, records, _run_line(self.report))
-
-
-def _error_line(record: dict[str, Any]) -> dict[str, Any]:
-    # the same names as the index's line for this input, so one query reads either file
-    return {"path": record["path"], "error": record.get("error"), "error_type": record.get("error_type"),
-            "finished_at": record.get("finished_at")}
 
 
 def _run_line(report: BatchReport) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import SummarizerError
 
-__all__ = ["INDEX_NAME", "ERRORS_NAME", "LOCK_NAME", "atomic_write", "jsonl", "Journal", "read_index",
+__all__ = ["INDEX_NAME", "ERRORS_NAME", "LOCK_NAME", "atomic_write", "json_line", "jsonl", "Journal", "read_index",
            "exclusive", "sweep_temp"]
 
 INDEX_NAME = "index.jsonl"
@@ -37,14 +37,18 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` so that `path` holds either its old content or all of the new, never a part."""
+def atomic_write(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (a string, or its pieces in order) so that `path` holds either its old content or all of
+    the new, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666: the umask applies, unlike mkstemp
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+            if isinstance(text, str):
+                f.write(text)
+            else:
+                f.writelines(text)  # pieces: a long file is never one string in memory
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -55,6 +59,11 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+def json_line(record: dict[str, Any]) -> bytes:
+    """One JSONL line, as the index, the errors file and `jsonl` write it."""
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def jsonl(records: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
@@ -63,12 +72,16 @@ class Journal:
     """An append-only JSONL file: one write, flush and fsync per line, so a kill leaves at most a torn last line."""
 
     def __init__(self, path: Path):
-        self._file = path.open("a", encoding="utf-8", newline="\n")
+        self._file = path.open("ab")  # bytes: `write` says where each line starts, to read it back by offset
 
-    def write(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+    def write(self, record: dict[str, Any]) -> tuple[int, int]:
+        """Append `record`; returns the line's (offset, length) in bytes."""
+        line = json_line(record)
+        offset = self._file.tell()
+        self._file.write(line)
         self._file.flush()
         os.fsync(self._file.fileno())
+        return offset, len(line)
 
     def close(self) -> None:
         self._file.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from urllib.parse import quote
 from .batch_files import atomic_write
 from .schemas import Brief
 
-__all__ = ["REPORT_MD", "REPORT_HTML", "digest", "Totals", "totals", "write_report", "to_markdown", "to_html"]
+__all__ = ["REPORT_MD", "REPORT_HTML", "digest", "Totals", "totals", "write_report", "to_markdown", "to_html",
+           "markdown_lines", "html_lines"]
 
 REPORT_MD = "index.md"
 REPORT_HTML = "index.html"
@@ -126,28 +127,31 @@ def _row_words(record: dict[str, Any]) -> list[Any]:
             record.get("items", ""), _removed(record)]
 
 
-def to_markdown(records: list[dict[str, Any]], run: str | None = None) -> str:
+def to_markdown(records: Iterable[dict[str, Any]], run: str | None = None) -> str:
+    return "".join(markdown_lines(records, run))
+
+
+def markdown_lines(records: Iterable[dict[str, Any]], run: str | None = None) -> Iterator[str]:
+    """index.md line by line; `records` is read once per section (a list, or IndexRecords from the file)."""
     t = totals(records)
-    lines = ["# Batch report", ""] + [f"- **{k}:** {_md(v)}" for k, v in _header(t, run)] + [""]
-    briefs = [r for r in records if r.get("status") in _BRIEFED]
-    lines += ["## Articles", ""]
-    if briefs:
-        lines += ["| Article | Headline | Source | Who | What | Items | Removed |",
-                  "| --- | --- | --- | --- | --- | ---: | ---: |"]
-        for r in briefs:
-            link = f"[{_md(r['path'])}](<{quote(str(r.get('output') or ''))}>)"
-            lines.append("| " + " | ".join([link, *(_md(v) for v in _row_words(r))]) + " |")
+    head = ["# Batch report", ""] + [f"- **{k}:** {_md(v)}" for k, v in _header(t, run)] + ["", "## Articles", ""]
+    yield from (line + "\n" for line in head)
+    if t.briefed:
+        yield "| Article | Headline | Source | Who | What | Items | Removed |\n"
+        yield "| --- | --- | --- | --- | --- | ---: | ---: |\n"
+        for r in records:
+            if r.get("status") in _BRIEFED:
+                link = f"[{_md(r['path'])}](<{quote(str(r.get('output') or ''))}>)"
+                yield "| " + " | ".join([link, *(_md(v) for v in _row_words(r))]) + " |\n"
     else:
-        lines.append("No briefs yet.")
-    failed = [r for r in records if r.get("status") == "failed"]
-    if failed:
-        lines += ["", "## Failures", "", "| Input | Error | Reason |", "| --- | --- | --- |"]
-        lines += [f"| {_md(r['path'])} | {_md(r.get('error_type'))} | {_md(r.get('error'))} |" for r in failed]
-    skipped = [r for r in records if r.get("status") == "skipped"]
-    if skipped:
-        lines += ["", "## Skipped", "", "| File | Why |", "| --- | --- |"]
-        lines += [f"| {_md(r['path'])} | {_md(r.get('reason'))} |" for r in skipped]
-    return "\n".join(lines) + "\n"
+        yield "No briefs yet.\n"
+    if t.failed:
+        yield "\n## Failures\n\n| Input | Error | Reason |\n| --- | --- | --- |\n"
+        yield from (f"| {_md(r['path'])} | {_md(r.get('error_type'))} | {_md(r.get('error'))} |\n"
+                    for r in records if r.get("status") == "failed")
+    if t.skipped:
+        yield "\n## Skipped\n\n| File | Why |\n| --- | --- |\n"
+        yield from (f"| {_md(r['path'])} | {_md(r.get('reason'))} |\n" for r in records if r.get("status") == "skipped")
 
 
 # --- HTML -----------------------------------------------------------------------------------------------------
@@ -175,42 +179,47 @@ def _cells(values: Iterable[Any], numeric: frozenset[int] = frozenset()) -> str:
                    for i, v in enumerate(values))
 
 
-def to_html(records: list[dict[str, Any]], run: str | None = None) -> str:
+def to_html(records: Iterable[dict[str, Any]], run: str | None = None) -> str:
+    return "".join(html_lines(records, run))
+
+
+def html_lines(records: Iterable[dict[str, Any]], run: str | None = None) -> Iterator[str]:
+    """index.html line by line; `records` is read once per section, as in `markdown_lines`."""
     t = totals(records)
-    out = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
-           f'<meta http-equiv="Content-Security-Policy" content="{_h(_CSP)}">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Batch report: {t.briefed} briefs</title><style>{_CSS}</style></head><body>",
-           "<h1>Batch report</h1><dl>"]
-    out += [f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in _header(t, run)]
-    out.append("</dl><h2>Articles</h2>")
-    briefs = [r for r in records if r.get("status") in _BRIEFED]
-    if briefs:
-        out.append("<table><thead><tr><th>Article</th><th>Headline</th><th>Source</th><th>Who</th><th>What</th>"
-                   "<th>Items</th><th>Removed</th></tr></thead><tbody>")
-        for r in briefs:
-            # a relative link to the brief beside this page; quote() also defuses a "javascript:" file name
-            link = f'<td><a href="{_h(quote(str(r.get("output") or "")))}">{_h(r["path"])}</a></td>'
-            out.append(f"<tr>{link}{_cells(_row_words(r), frozenset({4, 5}))}</tr>")
-        out.append("</tbody></table>")
+    head = ['<!doctype html><html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{_h(_CSP)}">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>Batch report: {t.briefed} briefs</title><style>{_CSS}</style></head><body>",
+            "<h1>Batch report</h1><dl>"]
+    head += [f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in _header(t, run)]
+    head.append("</dl><h2>Articles</h2>")
+    yield from (line + "\n" for line in head)
+    if t.briefed:
+        yield ("<table><thead><tr><th>Article</th><th>Headline</th><th>Source</th><th>Who</th><th>What</th>"
+               "<th>Items</th><th>Removed</th></tr></thead><tbody>\n")
+        for r in records:
+            if r.get("status") in _BRIEFED:
+                # a relative link to the brief beside this page; quote() also defuses a "javascript:" file name
+                link = f'<td><a href="{_h(quote(str(r.get("output") or "")))}">{_h(r["path"])}</a></td>'
+                yield f"<tr>{link}{_cells(_row_words(r), frozenset({4, 5}))}</tr>\n"
+        yield "</tbody></table>\n"
     else:
-        out.append("<p>No briefs yet.</p>")
-    failed = [r for r in records if r.get("status") == "failed"]
-    if failed:
-        out.append("<h2>Failures</h2><table><thead><tr><th>Input</th><th>Error</th><th>Reason</th></tr></thead><tbody>")
-        out += [f"<tr><td>{_h(r['path'])}</td><td>{_h(r.get('error_type'))}</td>"
-                f'<td class="reason">{_h(r.get("error"))}</td></tr>' for r in failed]
-        out.append("</tbody></table>")
-    skipped = [r for r in records if r.get("status") == "skipped"]
-    if skipped:
-        out.append("<h2>Skipped</h2><table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>")
-        out += [f"<tr>{_cells([r['path'], r.get('reason')])}</tr>" for r in skipped]
-        out.append("</tbody></table>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+        yield "<p>No briefs yet.</p>\n"
+    if t.failed:
+        yield "<h2>Failures</h2><table><thead><tr><th>Input</th><th>Error</th><th>Reason</th></tr></thead><tbody>\n"
+        yield from (f"<tr><td>{_h(r['path'])}</td><td>{_h(r.get('error_type'))}</td>"
+                    f'<td class="reason">{_h(r.get("error"))}</td></tr>\n'
+                    for r in records if r.get("status") == "failed")
+        yield "</tbody></table>\n"
+    if t.skipped:
+        yield "<h2>Skipped</h2><table><thead><tr><th>File</th><th>Why</th></tr></thead><tbody>\n"
+        yield from (f"<tr>{_cells([r['path'], r.get('reason')])}</tr>\n" for r in records if r.get("status") == "skipped")
+        yield "</tbody></table>\n"
+    yield "</body></html>\n"
 
 
-def write_report(out: Path, records: list[dict[str, Any]], run: str | None = None) -> None:
-    """Write OUT/index.md and OUT/index.html, each atomically (a reader sees the old report or the new)."""
-    atomic_write(out / REPORT_MD, to_markdown(records, run))
-    atomic_write(out / REPORT_HTML, to_html(records, run))
+def write_report(out: Path, records: Iterable[dict[str, Any]], run: str | None = None) -> None:
+    """Write OUT/index.md and OUT/index.html, each atomically (a reader sees the old report or the new), line by
+    line: `records` is iterated once per section of each, so IndexRecords never holds the folder's records."""
+    atomic_write(out / REPORT_MD, markdown_lines(records, run))
+    atomic_write(out / REPORT_HTML, html_lines(records, run))

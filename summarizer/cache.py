@@ -115,6 +115,9 @@ class Cache:
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
+                # each brief is looked up and stored once per run, by key: sqlite's default 2 MB page cache
+                # only filled up with briefs never read again (the OS caches the file anyway)
+                conn.execute("PRAGMA cache_size=-128")
                 conn.execute(
                     "CREATE TABLE IF NOT EXISTS briefs (key TEXT PRIMARY KEY, created REAL NOT NULL, brief TEXT NOT NULL)"
                 )

@@ -22,6 +22,7 @@ import summarizer.batch as batch_mod
 import summarizer.batch_run as batch_run
 import summarizer.pipeline
 from summarizer.batch import FolderBatch, asummarize_many, read_index, summarize_many
+from summarizer.batch_files import Journal
 from summarizer.cli import cli
 from summarizer.errors import ConfigError
 from summarizer.llm import LLM
@@ -286,14 +287,14 @@ def test_a_failed_write_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path,
             raise OSError(28, "No space left on device")
         real_replace(a, b)
 
-    monkeypatch.setattr(batch_mod.os, "replace", crashing_replace)
+    monkeypatch.setattr(os, "replace", crashing_replace)
     fake = FakeModel(quoting_answer)
     report = run(FolderBatch(src, out, summarizer=make_summarizer(fake)))
     assert (report.ok, report.failed) == (3, 1)
     assert not (out / "story1.json").exists() and not list(out.rglob("*.tmp"))
     assert "No space left" in jsonl(out / "errors.jsonl")[0]["error"]
 
-    monkeypatch.setattr(batch_mod.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     (out / ".story2.json.0badf00d.tmp").write_text('{"headline": "torn')  # what a kill mid-write leaves
     report = run(FolderBatch(src, out, summarizer=make_summarizer(fake)))
     assert (report.cached, report.unchanged, report.failed) == (1, 3, 0)  # the brief was made; only its file was lost
@@ -590,7 +591,7 @@ def test_walk_is_sorted_and_skips_hidden(tmp_path: Path) -> None:
 
 
 def test_journal_lines_are_durable_per_line(tmp_path: Path) -> None:
-    journal = batch_mod.Journal(tmp_path / "j.jsonl")
+    journal = Journal(tmp_path / "j.jsonl")
     journal.write({"path": "a", "status": "ok"})
     # another process sees the line at once, before close: it was flushed to the OS
     seen = subprocess.run([sys.executable, "-c", f"print(open({str(tmp_path / 'j.jsonl')!r}).read())"],

@@ -1,0 +1,174 @@
+"""A folder run's state is its index on disk: memory holds only where each input's latest line is.
+
+A run compacts `index.jsonl` to one line per input (in path order) when it starts, appends one line per
+input as it finishes, and compacts again at the end, writing `errors.jsonl` and the report from the
+compacted file. Every one of these passes streams the file: a run over a million articles keeps a million
+(offset, length) pairs, not a million records, and no record outlives the write of its line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from .batch_files import ERRORS_NAME, INDEX_NAME, Journal, atomic_write, json_line
+
+__all__ = ["IndexState", "IndexRecords", "error_line"]
+
+_SUCCESS = frozenset({"ok", "cached", "unchanged"})
+
+
+def _parsed(raw: bytes) -> Iterator[dict[str, Any]]:
+    # the lines read_index accepts, the same way: a torn or hand-broken line is no record
+    for part in raw.splitlines():
+        try:
+            record = json.loads(part)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("path"), str):
+            yield record
+
+
+def error_line(record: dict[str, Any]) -> dict[str, Any]:
+    """The errors.jsonl line of a failed input: the same names as its index line, so one query reads either."""
+    return {"path": record["path"], "error": record.get("error"), "error_type": record.get("error_type"),
+            "finished_at": record.get("finished_at")}
+
+
+class IndexRecords:
+    """The records of a compacted index, read from the file afresh at each iteration (the report reads them
+    several times over, and never needs them all at once)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        try:
+            with self.path.open("rb") as f:
+                for raw in f:
+                    yield from _parsed(raw)
+        except FileNotFoundError:
+            return
+
+
+class IndexState:
+    """`out`'s index.jsonl and errors.jsonl during a run: `start`, then `append` per finished input (from any
+    thread, one at a time), and `finish`; `previous(rel)` reads an input's latest line back from the file."""
+
+    def __init__(self, out: Path):
+        self.index_path = out / INDEX_NAME
+        self.errors_path = out / ERRORS_NAME
+        self._where: dict[str, tuple[int, int]] = {}  # input -> (offset, length) of its latest index line
+        self._index: Journal | None = None
+        self._errors: Journal | None = None
+        self._reader: int | None = None
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._where
+
+    def start(self, inputs: Iterable[str], skipped: Iterable[tuple[str, str]]) -> int:
+        """Compact the index to the latest line of each of `inputs`, plus a `skipped` line for each of those,
+        and open it for appends. Returns how many of `inputs` the index has as done.
+
+        Compacting also drops a torn last line a killed run left, so appends start on a clean line."""
+        keep = set(inputs)
+        latest: dict[str, tuple[int, int]] = {}
+        try:
+            with self.index_path.open("rb") as f:
+                offset = 0
+                for raw in f:
+                    for record in _parsed(raw):
+                        if record["path"] in keep:
+                            latest[record["path"]] = (offset, len(raw))
+                    offset += len(raw)
+        except FileNotFoundError:
+            pass
+        reasons = dict(skipped)
+        done = 0
+
+        def records() -> Iterator[dict[str, Any]]:
+            nonlocal done
+            old = self.index_path.open("rb") if latest else None
+            try:
+                for rel in sorted(latest.keys() | reasons.keys()):
+                    if rel in reasons:
+                        yield {"path": rel, "status": "skipped", "reason": reasons[rel]}
+                        continue
+                    assert old is not None
+                    record = _read_back(old, latest[rel], rel)
+                    done += record.get("status") in _SUCCESS
+                    yield record
+            finally:
+                if old is not None:
+                    old.close()
+
+        self._rewrite(records())
+        self._index, self._errors = Journal(self.index_path), Journal(self.errors_path)
+        self._reader = os.open(self.index_path, os.O_RDONLY)
+        return done
+
+    def _rewrite(self, records: Iterable[dict[str, Any]]) -> None:
+        """Write `records` (in path order) as the index, noting where each line is; then errors.jsonl from it."""
+        where: dict[str, tuple[int, int]] = {}
+        offset = 0
+
+        def lines() -> Iterator[str]:
+            nonlocal offset
+            for record in records:
+                line = json_line(record)
+                where[record["path"]] = (offset, len(line))
+                offset += len(line)
+                yield line.decode("utf-8")
+
+        atomic_write(self.index_path, lines())
+        self._where = where
+        failed = (error_line(r) for r in IndexRecords(self.index_path) if r.get("status") == "failed")
+        atomic_write(self.errors_path, (json_line(r).decode("utf-8") for r in failed))
+
+    def previous(self, rel: str) -> dict[str, Any] | None:
+        """The latest index record of `rel` (None when it has none)."""
+        found = self._where.get(rel)
+        if found is None or self._reader is None:
+            return None
+        records = [r for r in _parsed(os.pread(self._reader, found[1], found[0])) if r["path"] == rel]
+        return records[-1] if records else None
+
+    def append(self, record: dict[str, Any]) -> None:
+        """One input's index line, and a failed input's errors line; each fsync-ed before this returns. The
+        caller holds its lock: lines of two inputs never interleave."""
+        assert self._index is not None and self._errors is not None
+        self._where[record["path"]] = self._index.write(record)
+        if record["status"] == "failed":
+            self._errors.write(error_line(record))
+
+    def close(self) -> None:
+        for journal in (self._index, self._errors):
+            if journal is not None:
+                journal.close()
+        self._index = self._errors = None
+        if self._reader is not None:
+            os.close(self._reader)
+            self._reader = None
+
+    def finish(self) -> IndexRecords:
+        """Close, compact the index (one line per input, in path order), rewrite errors.jsonl from it; the
+        compacted records, to build the report from."""
+        self.close()
+        where = self._where
+
+        def records() -> Iterator[dict[str, Any]]:
+            with self.index_path.open("rb") as f:
+                for rel in sorted(where):
+                    yield _read_back(f, where[rel], rel)
+
+        self._rewrite(records())
+        return IndexRecords(self.index_path)
+
+
+def _read_back(f: IO[bytes], where: tuple[int, int], rel: str) -> dict[str, Any]:
+    f.seek(where[0])
+    # the last record for `rel` on that line is the one read_index would keep
+    return [r for r in _parsed(f.read(where[1])) if r["path"] == rel][-1]
