@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli import build_summarizer, fail, model_options
+from .cli_common import build_summarizer, fail, model_options
+from .cli_progress import progress, summary
 from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
-from .errors import SummarizerError, scrub
+from .errors import SummarizerError
 
 if TYPE_CHECKING:
-    from .batch import BatchReport, BatchResult
+    pass
 
 __all__ = ["batch", "EXIT_OK", "EXIT_FATAL", "EXIT_SOME_FAILED", "EXIT_INTERRUPTED"]
 
@@ -26,7 +23,6 @@ EXIT_OK = 0
 EXIT_FATAL = 1
 EXIT_SOME_FAILED = 3
 EXIT_INTERRUPTED = 130
-_SHOW_SKIPPED = 10
 
 
 @click.command()
@@ -125,7 +121,7 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
     except SummarizerError as exc:
         fail(str(exc))
     try:
-        with _progress(report, concurrency) as on_result:
+        with progress(report, concurrency) as on_result:
             asyncio.run(job.run(on_result))
     except KeyboardInterrupt:
         job.report.interrupted = True
@@ -133,7 +129,7 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
         fail(str(exc))
     except OSError as exc:  # the output folder itself failed us (disk full, permissions): nothing more can run
         fail(f"{out}: cannot write ({exc.strerror or exc})")
-    click.echo(_summary(job.report))
+    click.echo(summary(job.report))
     if job.report.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
     if job.report.failed and not job.report.done:
@@ -177,163 +173,3 @@ def _batch_api(make_batch: Callable[[], Any], out: Path, *, wait: bool, poll_s: 
     if report.failed and not report.done:
         raise SystemExit(EXIT_FATAL)
     raise SystemExit(EXIT_SOME_FAILED if report.failed else EXIT_OK)
-
-
-@contextlib.contextmanager
-def _progress(report: BatchReport, concurrency: int = 1) -> Iterator[Callable[[BatchResult], None]]:
-    """A live bar on a terminal; one plain line per input otherwise (logs, CI, pipes)."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield lambda result: _log_line(report, result)
-        return
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-    from rich.text import Text
-
-    class _EtaColumn(ProgressColumn):
-        # recomputed at every refresh, so the estimate counts down between results
-        def __init__(self, clock: EtaClock):
-            super().__init__()
-            self.clock = clock
-
-        def render(self, task: Any) -> Text:
-            return Text(self.clock.text(), style="progress.remaining")
-
-    clock = EtaClock(report, concurrency)
-
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("briefing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(),
-        _EtaColumn(clock),
-        console=console,
-    )
-    task = progress.add_task("batch", total=report.total, counts=_counts(report))
-
-    def on_result(result: BatchResult) -> None:
-        clock.observe(result)
-        progress.update(task, advance=1, counts=_counts(report))
-        if not result.ok and result.status != "queued":
-            progress.console.print(f"[red]failed[/red] {escape(result.reason or result.label)}")
-
-    with progress, _logs_above(progress):
-        yield on_result
-
-
-@contextlib.contextmanager
-def _logs_above(progress: Any) -> Iterator[None]:
-    # Retry warnings go to the stderr captured when logging was configured, which would tear the live bar;
-    # point them at rich's redirected stderr so they print above it.
-    handlers = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler)]
-    saved = [h.stream for h in handlers]
-    for handler in handlers:
-        if handler.stream in (sys.__stderr__, progress.console.file):
-            handler.setStream(sys.stderr)
-    try:
-        yield
-    finally:
-        for handler, stream in zip(handlers, saved, strict=True):
-            handler.setStream(stream)
-
-
-def _counts(report: BatchReport) -> str:
-    # the words and numbers of the summary's first line (see `_tally`), so bar and summary never disagree
-    return " · ".join(f"{word} {n}" for word, n in _tally(report))
-
-
-def _tally(report: BatchReport) -> list[tuple[str, int]]:
-    """new: the model made it now; cached: from the brief cache; already done: the brief was in OUT already."""
-    tally = [("new", report.ok), ("cached", report.cached), ("already done", report.unchanged),
-             ("failed", report.failed)]
-    return tally + [("queued", report.queued)] if report.queued else tally
-
-
-class EtaClock:
-    """Time left, from the articles this run worked on (not those found already done, which take no time).
-
-    Hidden until it means something: the first results of a concurrent run arrive together, and a rate taken
-    from two of them promised "eta 0:00:01" with minutes to go. So it waits for a full round of the
-    concurrency (at least 3 articles) before it shows anything.
-    """
-
-    def __init__(self, report: BatchReport, concurrency: int = 1, clock: Callable[[], float] | None = None):
-        self.report = report
-        self.concurrency = max(1, concurrency)
-        self._now = clock or time.monotonic
-        self._started = self._now()
-        self._worked = 0
-
-    def observe(self, result: BatchResult) -> None:
-        if result.status != "unchanged":
-            self._worked += 1
-        elif self._worked == 0:
-            self._started = self._now()  # already-done inputs up front: the clock starts with the real work
-
-    def seconds_left(self) -> float | None:
-        left = self.report.left
-        needed = max(3, self.concurrency)
-        if left <= 0 or self._worked < needed:
-            return None
-        return (self._now() - self._started) / self._worked * left
-
-    def text(self) -> str:
-        seconds = self.seconds_left()
-        if seconds is None:
-            return ""
-        minutes, secs = divmod(int(seconds + 0.5), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"about {hours}:{minutes:02d}:{secs:02d} left"
-
-
-def _log_line(report: BatchReport, result: BatchResult) -> None:
-    width = len(str(report.total))
-    head = f"[{result.position or report.finished:>{width}}/{report.total}]"
-    if result.status == "queued":
-        return  # a Batch API round: the job's own lines say what waits
-    if result.ok:
-        where = f" -> {result.output}" if result.output is not None else ""
-        click.echo(f"{head} {result.status:<9} {result.path}{where}", err=True)
-    else:
-        click.echo(f"{head} {'FAILED':<9} {result.reason}", err=True)
-
-
-def _summary(report: BatchReport) -> str:
-    lines = []
-    head = "Interrupted" if report.interrupted else "Finished"
-    lines.append(
-        f"{head} in {report.wall_s:.1f} s: {report.done} of {report.total} articles briefed "
-        f"({report.ok} new, {report.cached} cached, {report.unchanged} already done), {report.failed} failed"
-        + (f", {len(report.skipped)} other file{'s' if len(report.skipped) > 1 else ''} skipped" if report.skipped else "")
-        + "."
-    )
-    for rel, reason in report.skipped[:_SHOW_SKIPPED]:
-        lines.append(f"  skipped {rel}: {reason}")
-    if len(report.skipped) > _SHOW_SKIPPED:
-        lines.append(f"  ... and {len(report.skipped) - _SHOW_SKIPPED} more skipped (see the index)")
-    if report.interrupted:
-        lines.append(f"Left: {report.left} articles not finished; run the same command again to finish them.")
-    tokens = f"Tokens: {report.total_tokens:,} ({report.prompt_tokens:,} in, {report.completion_tokens:,} out)"
-    if report.ok and report.unpriced == report.ok:
-        cost = "cost unknown (no list price for this model)"
-    else:
-        cost = f"estimated cost ${report.cost_usd:.4f}" + (
-            f" (+{report.unpriced} briefs from an unpriced model)" if report.unpriced else ""
-        )
-    lines.append(f"{tokens}; {report.model_answers} model answers; {cost}.")
-    lines.append(f"Briefs: {report.out}/  Index: {report.index_path}")
-    if report.failed:
-        lines.append(f"Failures: {report.errors_path} ({report.failed} inputs, path and reason per line)")
-    return scrub("\n".join(lines))

@@ -21,7 +21,7 @@ def run_api(make_batch: Callable[[], FolderBatch], *, wait: bool, poll_s: float,
             concurrency: int) -> tuple[str, BatchReport | None, list[dict[str, Any]]]:
     """Run the folder through the Batch API; returns the outcome's state, the last round's report, the jobs."""
     from .batch_api import BatchApiRun
-    from .cli_batch import _progress
+    from .cli_progress import progress
 
     rounds: list[Any] = []
 
@@ -29,7 +29,7 @@ def run_api(make_batch: Callable[[], FolderBatch], *, wait: bool, poll_s: float,
         # each round is a FolderBatch over the folder: its own bar (fast: no model call waits in it)
         if rounds:
             rounds.pop().__exit__(None, None, None)
-        bar = _progress(batch.scan(), concurrency)
+        bar = progress(batch.scan(), concurrency)
         callback = bar.__enter__()
         rounds.append(bar)
         return callback
@@ -71,9 +71,9 @@ def summary_lines(state: str, report: BatchReport | None, jobs: list[dict[str, A
         lines.append(f"{report.done} of {report.total} articles briefed so far, {report.failed} failed, "
                      f"{report.queued} waiting for the Batch API.")
     elif report is not None:
-        from .cli_batch import _summary
+        from .cli_progress import summary
 
-        lines.append(_summary(report))
+        lines.append(summary(report))
     if state == "waiting":
         lines.extend(f"  {describe(job)}" for job in jobs if job.get("status") not in ("completed", "expired",
                                                                                        "cancelled", "failed"))

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from .cli import _quiet_dependencies, fail
+from .cli_common import fail
+from .cli_common import quiet_dependencies as _quiet_dependencies
 from .defaults import DEFAULT_RETRIES
 from .errors import SummarizerError
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli import fail
+from .cli_common import fail
 from .errors import SummarizerError
 from .local import LocalModel, parse_model
 

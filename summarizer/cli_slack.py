@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .cli import build_summarizer, fail, model_options
+from .cli_common import build_summarizer, fail, model_options
 from .errors import SummarizerError, scrub
 
 __all__ = ["slack", "ScrubFilter"]

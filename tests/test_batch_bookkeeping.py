@@ -13,7 +13,7 @@ import summarizer.cli  # noqa: F401  (imported first: it registers cli_batch's c
 from summarizer.batch import BatchReport, FolderBatch
 from summarizer.batch_files import LOCK_NAME
 from summarizer.batch_run import BatchResult
-from summarizer.cli_batch import EtaClock
+from summarizer.cli_progress import EtaClock
 from summarizer.errors import SummarizerError
 from summarizer.testing import FakeModel, FakeServer
 from tests.test_batch import LOCAL, invoke, jsonl, make_summarizer, quoting_answer, write_folder
