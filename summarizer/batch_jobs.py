@@ -19,7 +19,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from .batch_ledger import OPEN, TERMINAL, Ledger, Queued, chunks, parse_results
 from .errors import ModelRequestError, SummarizerError, scrub
-from .llm import _transient, _translate
+from .model_errors import transient as _transient
+from .model_errors import translate as _translate
 
 __all__ = ["Jobs", "ENDPOINT", "MAX_REQUESTS", "MAX_BYTES", "describe", "client_for"]
 

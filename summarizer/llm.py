@@ -8,17 +8,12 @@ validation. An API error is never turned into a re-ask, and a re-ask never repea
 from __future__ import annotations
 
 import asyncio
-import collections
-import contextlib
-import email.utils
 import logging
 import os
 import random
 import time
 import weakref
 from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -28,17 +23,17 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from . import local
 from .aio import ARTICLE
+from .costs import CallStats, estimate_cost
 from .errors import (
     ConfigError,
-    ModelAuthError,
     ModelError,
-    ModelRequestError,
-    ModelUnavailableError,
     SummarizerError,
     scrub,
 )
 from .local import NO_MODEL
+from .model_errors import loopback, retry_after, transient, translate
 from .schemas import Usage
+from .throttle import SLOT_GRANTED, Throttle
 
 __all__ = ["LLM", "CallStats", "DEFAULT_MODEL", "estimate_cost", "Throttle", "SLOT_GRANTED"]
 
@@ -51,243 +46,6 @@ DEFAULT_MODEL = "gpt-4o-mini"
 # A local server works on one request at a time, for 30-40 s on 2 cores: a long read timeout, no re-sends.
 LOCAL_TIMEOUT_S = 900.0
 M = TypeVar("M", bound=BaseModel)
-
-# USD per million tokens (input, output), list prices; used only for an estimate in provenance.
-_PRICES = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5": (1.25, 10.00),
-    "o4-mini": (1.10, 4.40),
-}
-
-
-def estimate_cost(model: str, usage: Usage) -> float | None:
-    """List-price estimate in USD, or None when the model's price is unknown (e.g. a local server)."""
-    for prefix in sorted(_PRICES, key=len, reverse=True):
-        if model == prefix or model.startswith(prefix + "-"):
-            cin, cout = _PRICES[prefix]
-            return round((usage.prompt_tokens * cin + usage.completion_tokens * cout) / 1e6, 6)
-    return None
-
-
-@dataclass
-class CallStats:
-    """What one logical request cost: answers received, usage summed over them, transport retries."""
-
-    attempts: int = 0
-    usage: Usage = field(default_factory=Usage)
-    transport_retries: int = 0
-    completions: list[Any] = field(default_factory=list)
-
-    def absorb(self, other: CallStats) -> None:
-        """Add another request's stats to these (a re-ask is another request)."""
-        self.attempts += other.attempts
-        self.usage = self.usage + other.usage
-        self.transport_retries += other.transport_retries
-        self.completions += other.completions
-
-    def add(self, completion: Any) -> None:
-        self.attempts += 1
-        self.completions.append(completion)
-        u = getattr(completion, "usage", None)
-        if u is not None:
-            self.usage = self.usage + Usage(
-                prompt_tokens=getattr(u, "prompt_tokens", 0) or 0,
-                completion_tokens=getattr(u, "completion_tokens", 0) or 0,
-                total_tokens=getattr(u, "total_tokens", 0) or 0,
-            )
-
-
-# Set by a caller that wants to know when the first model call made in its context got a slot: a batch starts
-# an article's time budget then, not while the article waits its turn behind other articles' calls.
-SLOT_GRANTED: ContextVar[asyncio.Event | None] = ContextVar("summarizer_slot_granted", default=None)
-
-
-class Throttle:
-    """Concurrency that adapts to the server: a 429 halves the allowed calls, successes win them back.
-
-    Shared by every call of one LLM, so a batch slows down as a whole when the server pushes back. A freed slot
-    goes straight to the call that has waited longest (a FIFO of futures, not a condition every waiter wakes
-    on), and the call that freed it steps back for a few turns of the event loop, so the next request is on
-    the wire before the answer just received is validated and grounded: that takes tens of milliseconds of
-    the one event-loop thread, and a burst of answers would otherwise hold every next request behind it.
-    """
-
-    # Turns of the event loop a call that freed a slot steps back for: a request on a kept-alive connection is
-    # written 2-4 turns after its slot is granted, on a new connection 11-13 (bench/batch_limit.py, C=8).
-    HANDOFF_TURNS = 16
-
-    def __init__(self, limit: int, cooldown: float = 1.0):
-        self.max = max(1, limit)
-        self.limit = float(self.max)
-        self.active = 0
-        self.cooldown = cooldown
-        self.lowest = self.limit  # the tightest the server pushed us, for reports
-        self._last_cut = float("-inf")
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
-
-    async def __aenter__(self) -> Throttle:
-        if self.active < int(self.limit) and not self._waiters:
-            self.active += 1
-            self._granted()
-            return self
-        slot = asyncio.get_running_loop().create_future()
-        self._waiters.append(slot)
-        try:
-            await slot  # resolved by _wake with the slot already counted
-        except asyncio.CancelledError:
-            if slot.done() and not slot.cancelled():
-                self._release()  # granted, then cancelled before it could run: hand it on
-            else:
-                with contextlib.suppress(ValueError):
-                    self._waiters.remove(slot)
-            raise
-        self._granted()
-        return self
-
-    def _granted(self) -> None:
-        started = SLOT_GRANTED.get()
-        if started is not None and not started.is_set():
-            started.set()
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        if self._release() and exc_type is None:
-            for _ in range(self.HANDOFF_TURNS):
-                await asyncio.sleep(0)
-
-    def _release(self) -> bool:
-        self.active -= 1
-        return self._wake()
-
-    def _wake(self) -> bool:
-        """Give free slots to waiters, longest first; True if any got one."""
-        woke = False
-        while self._waiters and self.active < int(self.limit):
-            slot = self._waiters.popleft()
-            if slot.done() or slot.get_loop().is_closed():
-                continue  # its call was cancelled, or its event loop is gone
-            self.active += 1
-            slot.set_result(None)
-            woke = True
-        return woke
-
-    def pushed_back(self) -> None:
-        # One burst of 429s from calls already in flight is one signal, not eight: halve once per cooldown.
-        now = time.monotonic()
-        if now - self._last_cut >= self.cooldown:
-            self._last_cut = now
-            self.limit = max(1.0, self.limit / 2)
-            self.lowest = min(self.lowest, self.limit)
-
-    def succeeded(self) -> None:
-        # additive increase: about one more slot per `limit` successes; a slot won back goes to a waiter now
-        if self.limit < self.max:
-            self.limit = min(float(self.max), self.limit + 1.0 / max(1.0, self.limit))
-            self._wake()
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return float(ms) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-def _transient(exc: BaseException) -> bool:
-    if isinstance(exc, (openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)):
-        return True
-    if isinstance(exc, openai.APIConnectionError):
-        # a refused connection is nobody listening: asking again in a second would only make the user wait
-        return not _cassette_miss(exc) and not _refused(exc)
-    return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409, 425, 429) or exc.status_code >= 500)
-
-
-def _loopback(base_url: str | None) -> bool:
-    """True for a server on this machine (http://127.0.0.1:8080/v1, http://localhost:11434/v1)."""
-    if not base_url:
-        return False
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(base_url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
-
-
-def _refused(exc: BaseException) -> bool:
-    """True when the server's port refused the connection (ECONNREFUSED), somewhere in the cause chain."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionRefusedError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _cassette_miss(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if type(seen).__name__ == "CannotOverwriteExistingCassetteException":
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _reason(exc: BaseException) -> str:
-    """The server's own short message ("context length exceeded"), not its whole error body."""
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else inner
-        if isinstance(message, str) and message.strip():
-            return message
-    text = str(getattr(exc, "message", None) or exc)
-    return text.split(" - {", 1)[0] if " - {" in text else text
-
-
-def _translate(exc: BaseException, model: str, attempts: int, server: str | None = None) -> SummarizerError:
-    detail = scrub(" ".join(_reason(exc).split()))[:200]
-    if _cassette_miss(exc):
-        return ModelError("no recorded response matches this request in the cassette (re-record it, see README)")
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return ModelAuthError(
-            f"the model server rejected the credentials (HTTP {exc.status_code}); check OPENAI_API_KEY"
-        )
-    if isinstance(exc, openai.NotFoundError):
-        return ModelRequestError(f"model {model!r} not found on the server (HTTP 404): {detail}")
-    if isinstance(exc, openai.APIStatusError) and not _transient(exc):
-        return ModelRequestError(f"the model server rejected the request (HTTP {exc.status_code}): {detail}")
-    if isinstance(exc, openai.APIStatusError):
-        return ModelUnavailableError(
-            f"the model server kept failing (HTTP {exc.status_code}) after {attempts} attempts: {detail}"
-        )
-    if isinstance(exc, openai.APITimeoutError):
-        return ModelUnavailableError(f"the model server timed out {attempts} times")
-    at = f" at {scrub(server)}" if server else ""
-    if isinstance(exc, openai.APIConnectionError) and _refused(exc):
-        return ModelUnavailableError(f"cannot reach the model server{at}: connection refused (is it running?)")
-    if isinstance(exc, openai.APIConnectionError):
-        tries = f" after {attempts} attempts" if attempts > 1 else ""
-        return ModelUnavailableError(f"cannot reach the model server{tries}{at}: {detail}")
-    return ModelError(f"model call failed: {type(exc).__name__}: {detail}")
-
 
 class LLM:
     """An OpenAI-compatible chat model. The client is passed in or built on first use, never at import."""
@@ -327,7 +85,7 @@ class LLM:
             self.base_url = str(getattr(client, "base_url", "") or "") or None
         # a server on this machine (llama.cpp, Ollama, LM Studio) is as slow as the local model: a timeout there
         # means it is still working, so it gets the long read timeout and a timed-out call is never re-sent
-        self.on_this_machine = self.local is not None or _loopback(self.base_url)
+        self.on_this_machine = self.local is not None or loopback(self.base_url)
         if timeout is None:
             local_timeout = float(os.environ.get("SUMMARIZER_LOCAL_TIMEOUT") or LOCAL_TIMEOUT_S)
             timeout = local_timeout if self.on_this_machine else 120.0
@@ -408,7 +166,7 @@ class LLM:
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            hinted = _retry_after(exc) if exc is not None else None
+            hinted = retry_after(exc) if exc is not None else None
             if hinted is not None:
                 # a little jitter so calls told the same Retry-After don't return in lockstep
                 return min(hinted, 60.0) * (1 + 0.2 * random.random())
@@ -431,7 +189,7 @@ class LLM:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.transport_attempts) | stop_after_delay(self.transport_budget_s),
             retry=retry_if_exception(
-                lambda exc: _transient(exc) and not (self.on_this_machine and isinstance(exc, openai.APITimeoutError))
+                lambda exc: transient(exc) and not (self.on_this_machine and isinstance(exc, openai.APITimeoutError))
             ),
             wait=wait,
             before_sleep=before_sleep,
@@ -449,7 +207,7 @@ class LLM:
                             completion = await asyncio.to_thread(create, **kwargs)
                         self.throttle.succeeded()
         except openai.APIError as exc:
-            raise _translate(exc, self.model, stats.transport_retries + 1, _server(client)) from None
+            raise translate(exc, self.model, stats.transport_retries + 1, _server(client)) from None
         stats.add(completion)
         u = getattr(completion, "usage", None)
         log.info("%smodel call answered in %.1f s: %s prompt + %s completion tokens%s", _about(),
