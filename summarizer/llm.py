@@ -27,6 +27,7 @@ from .costs import CallStats, estimate_cost
 from .errors import (
     ConfigError,
     ModelError,
+    ModelUnavailableError,
     SummarizerError,
     scrub,
 )
@@ -207,6 +208,9 @@ class LLM:
                             completion = await asyncio.to_thread(create, **kwargs)
                         self.throttle.succeeded()
         except openai.APIError as exc:
+            died = local.stopped(self.local) if self.local is not None else None
+            if died is not None:  # "connection error" would hide that the server it talked to has crashed
+                raise ModelUnavailableError(died) from None
             raise translate(exc, self.model, stats.transport_retries + 1, _server(client)) from None
         stats.add(completion)
         u = getattr(completion, "usage", None)

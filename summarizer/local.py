@@ -23,8 +23,9 @@ from .local_server import (
            serve,
            server_command,
            shutdown,
+           stopped,
 )
 
 __all__ = ["DEFAULT_PARTS", "GGUF_MAGIC", "INSTALL", "N_CTX", "NO_MODEL", "STARTUP_TIMEOUT_S", "LocalModel",
            "LocalServer", "Parts", "check", "choose", "installed", "model_file", "models_dir", "parse_model", "serve",
-           "server_command", "shutdown"]
+           "server_command", "shutdown", "stopped"]

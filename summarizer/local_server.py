@@ -23,10 +23,15 @@ from .errors import ConfigError
 from .local_files import MODEL_LOCK, model_file
 from .local_model import DEFAULT_PARTS, INSTALL, NO_MODEL, LocalModel, models_dir
 
-__all__ = ["N_CTX", "STARTUP_TIMEOUT_S", "LocalServer", "check", "installed", "serve", "server_command", "shutdown"]
+__all__ = ["N_CTX", "STARTUP_TIMEOUT_S", "LocalServer", "check", "installed", "serve", "server_command", "shutdown",
+           "stopped"]
 
 N_CTX = 16384
 STARTUP_TIMEOUT_S = 300.0
+# Seen on a VM that advertises AMX but faults on its first tile instruction: llama.cpp built with
+# -march=native dies on the first request. A portable build avoids it.
+REBUILD = ('if it crashes again, rebuild llama-cpp-python for this CPU without -march=native: CMAKE_ARGS='
+           '"-DGGML_NATIVE=OFF" pip install --force-reinstall --no-cache-dir --no-deps llama-cpp-python')
 
 
 def installed() -> bool:
@@ -93,6 +98,13 @@ class LocalServer:
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def stopped(self) -> str | None:
+        """Why the server that was started is gone ("was killed by SIGSEGV ..."), or None while it runs."""
+        code = None if self.proc is None else self.proc.poll()
+        if code is None:
+            return None
+        return f"{self.what} {_ended(code)} while answering (log: {self.log_path}){_hint(code)}"
+
     def start(self) -> str:
         """Start the server unless it runs, wait until /v1/models answers; return its base URL."""
         with self._lock:
@@ -122,8 +134,8 @@ class LocalServer:
             code = self.proc.poll()
             if code is not None:
                 self.proc = None
-                raise ConfigError(f"{self.what} exited with status {code} while starting: "
-                                  f"{self._tail(offset)} (log: {self.log_path})")
+                raise ConfigError(f"{self.what} {_ended(code)} while starting: {self._tail(offset)} "
+                                  f"(log: {self.log_path}){_hint(code)}")
             if time.monotonic() > deadline:
                 self._stop()
                 raise ConfigError(f"{self.what} did not answer within {self.startup_timeout:g} s: "
@@ -157,6 +169,27 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(5)
+
+
+def _ended(code: int) -> str:
+    if code < 0:
+        try:
+            return f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"was killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+def _hint(code: int) -> str:
+    # a crash in llama.cpp's native code, not a Python error the log explains
+    crashes = {signal.SIGSEGV, signal.SIGILL, signal.SIGBUS, signal.SIGABRT}
+    return f"; {REBUILD}" if code < 0 and -code in crashes else ""
+
+
+def stopped(model: LocalModel) -> str | None:
+    """Why this process's server for `model` stopped, if it was started and has since died; else None."""
+    server = _servers.get(LocalModel(model.name, model.path))
+    return server.stopped() if server is not None else None
 
 
 def _free_port() -> int:

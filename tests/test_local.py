@@ -25,13 +25,14 @@ from click.testing import CliRunner
 
 from summarizer import local, local_files, local_server
 from summarizer.cli import cli
-from summarizer.errors import ConfigError
+from summarizer.errors import ConfigError, ModelUnavailableError
 from summarizer.llm import LLM
 from summarizer.local import LocalModel, LocalServer, Parts, parse_model
+from summarizer.pipeline import summarize
 
 FAKE_SERVER = textwrap.dedent(
     """
-    import http.server, json, os, sys, time
+    import http.server, json, os, signal, sys, time
     args = sys.argv[1:]
     port = int(args[args.index("--port") + 1])
     alias = args[args.index("--model_alias") + 1] if "--model_alias" in args else "fake"
@@ -52,6 +53,12 @@ FAKE_SERVER = textwrap.dedent(
             self.send_header("content-length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def do_POST(self):
+            if mode == "segv":  # as llama.cpp built for an instruction the CPU refuses: dies mid-request
+                os.kill(os.getpid(), signal.SIGSEGV)
+            self.send_response(500)
+            self.end_headers()
 
         def log_message(self, *a):
             pass
@@ -337,6 +344,25 @@ def test_the_llm_serves_the_local_model_once_for_all_threads(tmp_path: Path, fak
     proc = server.proc
     local.shutdown()
     assert proc is not None and proc.poll() is not None
+
+
+def test_a_server_that_crashes_mid_request_is_named_with_the_fix(tmp_path: Path, fake_server_script: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    gguf = tmp_path / "mine.gguf"
+    gguf.write_bytes(b"GGUF\x03\x00\x00\x00")
+    monkeypatch.setattr(local_server, "installed", lambda: True)
+    monkeypatch.setattr(local_server, "server_command", lambda path, alias, port, **_: [
+        str(fake_server_script), "--port", str(port), "--model_alias", alias])
+    monkeypatch.setenv("FAKE_SERVER_MODE", "segv")
+    article = "The harbour strike entered its third day on Monday, the union said, as talks stalled. " * 3
+    with pytest.raises(ModelUnavailableError) as caught:
+        summarize(article, model=f"local:{gguf}", cache=False)
+    message = str(caught.value)
+    # not "cannot reach the model server: Connection error": the server it reached has crashed, and how to fix it
+    assert "was killed by SIGSEGV while answering" in message and "Connection error" not in message
+    assert 'CMAKE_ARGS="-DGGML_NATIVE=OFF"' in message and str(tmp_path / "models" / "server.log") in message
+    assert local.stopped(LocalModel("mine", gguf)) == message
+    local.shutdown()
 
 
 # -- the command line -------------------------------------------------------------------------------------
