@@ -93,15 +93,18 @@ def read_index(path: Path) -> dict[str, dict[str, Any]]:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    records: dict[str, dict[str, Any]] = {}
-    for line in data.splitlines():
+    return {record["path"]: record for record in index_records(data)}
+
+
+def index_records(raw: bytes) -> Iterator[dict[str, Any]]:
+    """The records in index.jsonl bytes, in order: a torn or hand-broken line, or one without a path, is none."""
+    for line in raw.splitlines():
         try:
             record = json.loads(line)
         except ValueError:
             continue
         if isinstance(record, dict) and isinstance(record.get("path"), str):
-            records[record["path"]] = record
-    return records
+            yield record
 
 
 @contextlib.contextmanager

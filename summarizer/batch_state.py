@@ -8,28 +8,16 @@ compacted file. Every one of these passes streams the file: a run over a million
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .batch_files import ERRORS_NAME, INDEX_NAME, Journal, atomic_write, json_line
+from .batch_files import ERRORS_NAME, INDEX_NAME, Journal, atomic_write, index_records, json_line
 
 __all__ = ["IndexState", "IndexRecords", "error_line"]
 
 _SUCCESS = frozenset({"ok", "cached", "unchanged"})
-
-
-def _parsed(raw: bytes) -> Iterator[dict[str, Any]]:
-    # the lines read_index accepts, the same way: a torn or hand-broken line is no record
-    for part in raw.splitlines():
-        try:
-            record = json.loads(part)
-        except ValueError:
-            continue
-        if isinstance(record, dict) and isinstance(record.get("path"), str):
-            yield record
 
 
 def error_line(record: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +37,7 @@ class IndexRecords:
         try:
             with self.path.open("rb") as f:
                 for raw in f:
-                    yield from _parsed(raw)
+                    yield from index_records(raw)
         except FileNotFoundError:
             return
 
@@ -80,7 +68,7 @@ class IndexState:
             with self.index_path.open("rb") as f:
                 offset = 0
                 for raw in f:
-                    for record in _parsed(raw):
+                    for record in index_records(raw):
                         if record["path"] in keep:
                             latest[record["path"]] = (offset, len(raw))
                     offset += len(raw)
@@ -133,7 +121,7 @@ class IndexState:
         found = self._where.get(rel)
         if found is None or self._reader is None:
             return None
-        records = [r for r in _parsed(os.pread(self._reader, found[1], found[0])) if r["path"] == rel]
+        records = [r for r in index_records(os.pread(self._reader, found[1], found[0])) if r["path"] == rel]
         return records[-1] if records else None
 
     def append(self, record: dict[str, Any]) -> None:
@@ -171,4 +159,4 @@ class IndexState:
 def _read_back(f: IO[bytes], where: tuple[int, int], rel: str) -> dict[str, Any]:
     f.seek(where[0])
     # the last record for `rel` on that line is the one read_index would keep
-    return [r for r in _parsed(f.read(where[1])) if r["path"] == rel][-1]
+    return [r for r in index_records(f.read(where[1])) if r["path"] == rel][-1]
