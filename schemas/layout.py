@@ -23,10 +23,9 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped)):
             furniture.append((lo, hi))
             continue
-        lead = len(line.group()) - len(line.group().lstrip(" \t•·*▪►-–—"))
-        cursor = lo + lead
+        cursor = _LEAD.match(text, lo, hi).end()  # type: ignore[union-attr]
         for cut in _SENTENCE_END.finditer(text, cursor, hi):
-            before = text[cursor : cut.start()].split()
+            before = text[cursor : cut.start()].rsplit(None, 1)
             if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", before[-1])):
                 continue
             sentences.append((cursor, cut.start()))
@@ -35,8 +34,10 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if end > cursor:
             sentences.append((cursor, end))
     kept = []
+    # a sentence's lower case is a piece of the text's (the credit words are ASCII): one test for them all
+    credits = _may_credit(text)
     for start, end in sentences:
-        if _may_credit(text[start:end]) and _CREDIT.search(text, start, end):
+        if credits and _may_credit(text[start:end]) and _CREDIT.search(text, start, end):
             furniture.append((start, end))
         else:
             kept.append((start, end))
@@ -86,6 +87,7 @@ def _may_credit(sentence: str) -> bool:
     return any(word in low for word in _CREDIT_WORDS)
 
 
+_LEAD = re.compile(r"[ \t•·*▪►\-–—]*")  # bullets and dashes before a line's first sentence
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + UPPER + r"0-9])")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
                   "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",

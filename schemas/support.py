@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .normal import respellable
+from .normal import respellable_words
 from .signals import (
     CLAUSE,
     CUE_CLAUSE,
@@ -27,6 +27,7 @@ from .signals import (
     attached_at,
     content_words,
     distinctive,
+    fill_low,
     heading,
     negated,
     negation_edit,
@@ -83,6 +84,7 @@ class Passages:
         self._claims: dict[str, tuple[list[list[str]], list[str]]] = {}
         self._having: dict[str, set[int]] = {}
         self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
+        fill_low(self.sentences)
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
         # nothing a reader can check, so they are no evidence for a claim
         self.headings = {i for i, (s, e) in enumerate(self.spans) if heading(loc.text, s, e)}
@@ -218,7 +220,8 @@ class Passages:
             return False  # "X said ...": the passage must be someone saying it
         if not attributed and not SPEECH.search(claim) and any(quoted_opinion(words, s.text) for s in sentences):
             return False  # somebody's words in quotation marks, stated as fact without them
-        if not negated(claim) and not repeats(claim, sentences) and self.denies(claim):
+        # (denies before repeats: the same test, with the cheap half first)
+        if not negated(claim) and self.denies(claim) and not repeats(claim, sentences):
             return False
         shared = [w for w in words if not self.having(w).isdisjoint(idxs)]
         return self._same_polarity(claim, " ".join(s.text for s in sentences), shared)
@@ -272,7 +275,8 @@ class Passages:
     @cached_property
     def _denied(self) -> list[tuple[list[str], Sentence]]:
         out = []
-        for sentence in self.sentences:
+        # a clause's words are its sentence's: a sentence without a negation has no negated clause
+        for sentence in (s for s in self.sentences if negated(s.text)):
             for clause in CUE_CLAUSE.split(sentence.text):
                 if clause and negated(clause):
                     words = content_words(clause)
@@ -371,7 +375,8 @@ class Passages:
         changed: dict[str, set[str]] = {}
         for word in vocab:
             by_prefix.setdefault(word[:4], set()).add(word)
-            if respellable(word) and (us := american(word)) != word:
+        for word in respellable_words(vocab):
+            if (us := american(word)) != word:
                 changed.setdefault(us, set()).add(word)
         return vocab, by_prefix, changed
 

@@ -46,6 +46,8 @@ MIN_QUOTE_WORDS = 2
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 WORD = re.compile(r"\w+")
+# the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
+WORDS2 = re.compile(r"\w{2,}")
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
@@ -76,6 +78,7 @@ class Locator:
         self._offsets: array[int] | None = None if _norm is None else array("q")
         self._breaks: list[int] | None = None
         self._word_cache: list[str] | None = None
+        self._stems: dict[str | tuple[str], list[int]] | None = None
         self._latin: Locator | None | bool = None
         self._sentences: list[tuple[int, int]] | None = None
         self._furniture: list[tuple[int, int]] | None = None
@@ -234,7 +237,10 @@ class Locator:
         if known is None:
             if len(self._has_name) >= _MEMO:
                 self._has_name.clear()
-            known = self._has_name[name, slack] = self._names(name, slack)
+            key = name_key(name)
+            # most texts asked (a sentence, a paragraph) lack even the start of the name's first word
+            absent = key is not None and key not in self.norm and self._latin_view() is None
+            known = self._has_name[name, slack] = False if absent else self._names(name, slack)
         return known
 
     def _names(self, name: str, slack: int) -> bool:
@@ -259,8 +265,7 @@ class Locator:
         for view in (self, self._latin_view()):
             if view is None:
                 continue
-            words = view._words()
-            hits = [[i for i, w in enumerate(words) if _same_stem(w, t)] for t in tokens]
+            hits = [view._stem_positions(t) for t in tokens]
             for i in hits[0]:
                 if all(any(abs(j - i) <= reach for j in others) for others in hits[1:]):
                     return True
@@ -268,8 +273,22 @@ class Locator:
 
     def _words(self) -> list[str]:
         if self._word_cache is None:
-            self._word_cache = [w for w in WORD.findall(self.norm) if len(w) > 1 and w not in COMMON]
+            self._word_cache = [w for w in WORDS2.findall(self.norm) if w not in COMMON]
         return self._word_cache
+
+    def _stem_positions(self, token: str) -> list[int]:
+        """The positions in `_words()` of the words that are `token` by `_same_stem`, in order. A token of
+        four letters or more can only match words that share its first four, so words are indexed by those
+        (and shorter words whole) once per article instead of every word being compared with every token."""
+        if self._stems is None:
+            self._stems = {}
+            for i, w in enumerate(self._words()):
+                self._stems.setdefault(w[:4] if len(w) >= 4 else (w,), []).append(i)
+        if len(token) < 4:
+            return list(self._stems.get((token,), ()))
+        words = self._word_cache
+        assert words is not None
+        return [i for i in self._stems.get(token[:4], ()) if _same_stem(words[i], token)]
 
     # -- sentences, paragraphs, furniture -------------------------------------------------------------
     @property
@@ -376,6 +395,21 @@ def cased_word(text: str, word: str) -> bool:
             return True
         at = text.find(word, at + 1)
     return False
+
+
+@cached(4096)
+def name_key(name: str) -> str | None:
+    """What a text must hold for `Locator.has_name(name)` to be true, or None when there is no such
+    shortcut: the first four letters of the name's first word that `_names` compares (the whole word when it
+    is shorter). Every way `_names` accepts a name needs them in the folded text: the name as written
+    contains that word; each of its words has to start a word of the text (`has_word`, cut to no fewer than
+    four letters); an acronym stands in the text as written. Only a Cyrillic text's Latin view escapes this,
+    and those are never shortcut."""
+    n = fold(name).strip(_EDGE)
+    if n.startswith("the "):
+        n = n[4:]
+    tokens = [t for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
+    return tokens[0][:4] if tokens else None
 
 
 def _same_stem(word: str, token: str) -> bool:

@@ -57,3 +57,80 @@ def test_an_answer_cut_off_closes_as_closing_each_prefix_would() -> None:
                 closed = draft._closed(head[:cut])
                 tail = tails[cut]
                 assert closed == (None if tail is None else head[:cut].rstrip().rstrip(",") + tail if tail else head[:cut]), head
+
+
+def _article_texts() -> list[str]:
+    return [from_text(p.read_text(encoding="utf-8")).text for p in sorted(ARTICLES.glob("*.txt"))]
+
+
+def test_the_tokens_of_an_article_folded_at_once_are_each_sentences_own() -> None:
+    from summarizer.schemas.signals import Sentence, fill_low
+
+    for text in [*_article_texts(), "Kovac's union’s plan. The nation's port’s's cranes — ИВАН's offer. ǅemal ﬁled"]:
+        passages = Passages(Locator(text), True)
+        fresh = [Sentence(s.text) for s in passages.sentences]  # nothing filled in: each works its own out
+        assert [s.low for s in passages.sentences] == [s.low for s in fresh]
+        assert [s.folded for s in passages.sentences] == [s.folded for s in fresh]
+        fill_low(fresh)
+        assert [s.low for s in fresh] == [[w.removesuffix("’s").removesuffix("'s") for w in s.folded] for s in fresh]
+
+
+def test_respellings_found_in_one_search_are_those_found_word_by_word() -> None:
+    from summarizer.schemas.normal import respellable, respellable_words
+
+    words = {w for t in _article_texts() for w in re.findall(r"[^\W\d_][\w'’\-]*", t.lower())}
+    words |= {"labour", "colours", "organisation", "analysed", "travelled", "centre", "programme", "defence",
+              "judgement", "our", "is", "ise", "dialogue", "tour", "licences", "rise", "wise"}
+    assert respellable_words(sorted(words)) == {w for w in words if respellable(w)}
+    assert {"labour", "organisation", "defence", "centre"} <= respellable_words(words)
+
+
+def test_a_name_whose_first_word_a_text_lacks_is_not_in_it_the_long_way_either() -> None:
+    from summarizer.schemas.text import name_key
+
+    names = ["Cargas do Sul", "Helena Sá", "the Port Authority", "WHO", "NATO", "Mark Rutte", "President Biden",
+             "Olena Maris", "Kovač", "Dr. Severin Kamau", "The Union", "A", "Ms Osei", "U.S.", "Korea", "Koreans"]
+    for text in _article_texts() + ["Олена Маріс сказала.", "US President Joe Biden met the WHO chief in Korea."]:
+        loc = Locator(text)
+        views = [loc, *(Locator(text[s:e]) for s, e in loc.sentences[:25])]
+        for view in views:
+            for name in names + [n for n in re.findall(r"[A-Z]\w+(?: [A-Z]\w+)?", text)[:30]]:
+                key = name_key(name)
+                if key is not None and key not in view.norm and view._latin_view() is None:
+                    assert not view._names(name, 2), (name, view.text[:60])
+                assert view.has_name(name) == view._names(name, 2)
+
+
+def test_the_negation_tests_answer_as_their_long_forms() -> None:
+    from summarizer.schemas import signals
+    from summarizer.schemas.signals import _NEG_WORDS, _NEGATED, negated, negation_edit
+
+    def long_negated(t: str) -> bool:
+        return bool(_NEGATED.search(t)) or not _NEG_WORDS.isdisjoint(re.findall(r"\w+", t.lower()))
+
+    sentences = [s for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)]
+    odd = ["Notably, nobody came.", "Nothing; nor", "НЕ так", "He isn't", "None-the-less", "kein Streik", "nonetheless",
+           "knot", "Nicht", "NO", "cannot", "it is not", "without", "NEVER again", "Ні."]
+    for s in sentences + odd:
+        assert negated(s) == long_negated(s), s
+    # negation_edit without a negation on either side is False whatever the matcher says
+    assert sum(negated(s) for s in sentences) >= 5
+    for claim, sentence in zip(sentences, sentences[1:] + sentences[:1], strict=True):
+        if not negated(claim) and not negated(sentence):
+            assert negation_edit(claim, sentence) is False
+    assert negation_edit("The port will stay closed.", "The port will not stay closed.")
+    assert signals.subject_swap("The airline last struck in 2019, the union said.",
+                                "Cabin crew last struck in 2019, the union said.")
+    assert not signals.subject_swap("Cabin crew last struck in 2019.", "Cabin staff last struck in 2019.")
+
+
+def test_a_text_without_a_credit_word_has_no_sentence_with_one() -> None:
+    from summarizer.schemas import layout
+
+    texts = _article_texts() + ["Reporting by Ana Diaz. The port closed.\n• Editing by Sam Roe\n— Mr. Lee said so.",
+                                "ΣΟΦΙΑ ΕΙΠΕ. The Kelvin sign \u212a and İstanbul. Ports reopen."]
+    for text in texts:
+        kept, furniture = layout.split(text)
+        if not layout._may_credit(text):
+            assert not any(layout._may_credit(text[s:e]) for s, e in kept + furniture)
+    assert layout.split(texts[-2])[1]  # the credits of the first still found

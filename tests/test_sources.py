@@ -126,3 +126,24 @@ def test_legacy_encoded_html_page_is_read_by_its_meta_charset() -> None:
     article = from_bytes(page.encode("windows-1251"), "page.html", html=True)
     assert "Докери порту Вальмора" in article.text
     assert article.language == "uk"
+
+
+def test_plainly_english_is_a_shortcut_the_language_model_agrees_with() -> None:
+    import py3langid
+
+    from summarizer.sources import detect_language, plainly_english
+
+    root = Path(__file__).resolve().parents[1]
+    texts = {p.name: p.read_text(encoding="utf-8") for p in [*(root / "tests" / "articles").glob("*.txt"),
+                                                              *(root / "examples").glob("*.txt")]}
+    shortcut = {name for name, text in texts.items() if plainly_english(text[:1_500])}
+    # the model is asked only when the shortcut does not answer; where it answers, the model says the same
+    assert all(py3langid.classify(texts[name][:1_500])[0] == "en" for name in shortcut)
+    assert {"harbour_strike.txt", "news_diplomatic_row.txt", "river_flood.txt"} <= shortcut
+    assert "de_hafenstreik.txt" not in shortcut and "uk_strajk.txt" not in shortcut
+    assert detect_language(texts["de_hafenstreik.txt"]) == "de" and detect_language(texts["uk_strajk.txt"]) == "uk"
+    # a German story quoting an English statement at length is still the model's to decide
+    german = texts["de_hafenstreik.txt"][:900]
+    quoted = german + ' "The union has said that the strike will go on until the port authority returns to the table."'
+    assert not plainly_english(quoted[:1_500])
+    assert not plainly_english("The strike goes on. " * 20)  # 80 words: too few to be sure, the model decides
