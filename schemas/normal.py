@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "cached", "clear_caches", "fold_words", "respellable", "respellable_words"]
+           "same_words", "cached", "clear_caches", "fold_words", "respellable"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -202,19 +202,6 @@ def respellable(word: str) -> bool:
     """False when `american(word)` is the word itself, as it is for most words."""
     return _ANY_VARIANT.search(word) is not None
 
-
-# the same, with $ at each line's end: no variant spans a newline (they see letters and \w only)
-_ANY_VARIANT_LINES = re.compile(_ANY_VARIANT.pattern, re.MULTILINE)
-
-
-def respellable_words(words: Iterable[str]) -> set[str]:
-    """The words (without newlines) for which `respellable` is true, found in one search over them all."""
-    joined = "\n".join(words)
-    found: set[str] = set()
-    for m in _ANY_VARIANT_LINES.finditer(joined):
-        end = joined.find("\n", m.end())
-        found.add(joined[joined.rfind("\n", 0, m.start()) + 1 : end if end >= 0 else len(joined)])
-    return found
 
 
 @cached(16384)

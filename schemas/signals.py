@@ -150,7 +150,7 @@ class Sentence:
 
 
 # a possessive at the end of a token, as `Sentence.low` takes it off ("’s", then "'s"), in a "\0"-joined list
-_POSSESSIVE_END = re.compile("(?:'s)?(?:’s)?(?=\0|\\Z)")
+_POSSESSIVE_END = re.compile("(?:'s’s|’s|'s)(?=\0|\\Z)")  # (an alternation of literals: scanned fast)
 
 
 def fill_low(sentences: list[Sentence]) -> None:

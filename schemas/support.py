@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from .normal import respellable_words
+from .normal import respellable
 from .signals import (
     CLAUSE,
     CUE_CLAUSE,
@@ -375,8 +375,7 @@ class Passages:
         changed: dict[str, set[str]] = {}
         for word in vocab:
             by_prefix.setdefault(word[:4], set()).add(word)
-        for word in respellable_words(vocab):
-            if (us := american(word)) != word:
+            if respellable(word) and (us := american(word)) != word:
                 changed.setdefault(us, set()).add(word)
         return vocab, by_prefix, changed
 

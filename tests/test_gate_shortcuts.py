@@ -75,16 +75,6 @@ def test_the_tokens_of_an_article_folded_at_once_are_each_sentences_own() -> Non
         assert [s.low for s in fresh] == [[w.removesuffix("’s").removesuffix("'s") for w in s.folded] for s in fresh]
 
 
-def test_respellings_found_in_one_search_are_those_found_word_by_word() -> None:
-    from summarizer.schemas.normal import respellable, respellable_words
-
-    words = {w for t in _article_texts() for w in re.findall(r"[^\W\d_][\w'’\-]*", t.lower())}
-    words |= {"labour", "colours", "organisation", "analysed", "travelled", "centre", "programme", "defence",
-              "judgement", "our", "is", "ise", "dialogue", "tour", "licences", "rise", "wise"}
-    assert respellable_words(sorted(words)) == {w for w in words if respellable(w)}
-    assert {"labour", "organisation", "defence", "centre"} <= respellable_words(words)
-
-
 def test_a_name_whose_first_word_a_text_lacks_is_not_in_it_the_long_way_either() -> None:
     from summarizer.schemas.text import name_key
 
