@@ -173,6 +173,36 @@ async def test_the_request_body_is_byte_for_byte_stable() -> None:
     assert json.loads(sent[0])["messages"] == render_messages(TEMPLATED.strip("\n"))
 
 
+async def test_the_direct_post_sends_what_the_sdks_create_sends_and_reads_the_same_completion() -> None:
+    """`llm._create` skips the SDK's walk over the request: same headers but the changing ones, same body."""
+    from summarizer.llm import _create
+
+    sent: list[Any] = []
+    answer = completion(_good_draft("published a draft plan on Monday"))
+
+    class Capture(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: Any) -> Any:
+            sent.append((request.method, str(request.url), dict(request.headers), await request.aread()))
+            return httpx2.Response(200, json=answer)
+
+    client = openai.AsyncOpenAI(api_key="x", base_url="http://fake.invalid/v1", max_retries=0,
+                                http_client=httpx2.AsyncClient(transport=Capture()))
+    messages = render_messages(TEMPLATED.strip("\n"))
+    kwargs = {"messages": messages, "model": "m", "temperature": 0.0, "max_tokens": 900,
+              "tools": [{"type": "function", "function": {"name": "Draft", "parameters": {"type": "object"}}}],
+              "tool_choice": {"type": "function", "function": {"name": "Draft"}}}
+    via_sdk = await client.chat.completions.create(**kwargs)
+    direct = await _create(client, client.chat.completions.create, kwargs)
+    assert direct == via_sdk and direct.choices[0].message.tool_calls
+    (m1, u1, h1, b1), (m2, u2, h2, b2) = sent
+    assert (m1, u1, json.loads(b1)) == (m2, u2, json.loads(b2)) and json.loads(b1)["messages"] == messages
+    changing = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length", "idempotency-key"}
+    assert {k: v for k, v in h1.items() if k not in changing} == {k: v for k, v in h2.items() if k not in changing}
+    # a parameter outside the plain body goes through the SDK's create as before
+    await _create(client, client.chat.completions.create, {**kwargs, "stream": False})
+    assert json.loads(sent[-1][3])["stream"] is False
+
+
 # -- transport errors: tenacity retries, the SDK does not ----------------------------------------------------
 
 
