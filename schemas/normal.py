@@ -124,7 +124,24 @@ def fold(text: str) -> str:
 def _fold(text: str) -> str:
     if text.isascii() and "`" not in text:
         return " ".join(text.split()).lower()
-    return " ".join(text.translate(_FOLD).split())
+    return " ".join(_translate(text).split())
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _translate(text: str) -> str:
+    """`text.translate(_FOLD)` but for whitespace, which may stay as it was (callers split on it). A mostly
+    ASCII text folds fastest as ASCII (`lower`, one replace) with its runs of other characters translated
+    apart: `str.translate` looks up every character of a text that is not all ASCII one by one. What the
+    table gives a character is in lower case already, and stays as it is when lowered again."""
+    if len(text) - len(text.encode("ascii", "ignore")) > len(text) >> 4:
+        return text.translate(_FOLD)
+    return _NON_ASCII.sub(_fold_run, text.replace("`", "'")).lower()
+
+
+def _fold_run(m: re.Match[str]) -> str:
+    return m.group().translate(_FOLD)
 
 
 # many short strings, each often: bounded by count and by SHORT
@@ -136,7 +153,7 @@ def fold_words(words: list[str]) -> list[str]:
     translate: each character folds on its own, so the words folded together are the words folded apart,
     unless one folds into something with a space in it (then each is folded on its own)."""
     joined = "\0".join(words)
-    folded = joined.lower() if joined.isascii() and "`" not in joined else joined.translate(_FOLD)
+    folded = joined.lower() if joined.isascii() and "`" not in joined else _translate(joined)
     if " " in folded or not words:
         return [fold(w) for w in words]
     return folded.split("\0")

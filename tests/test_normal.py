@@ -90,3 +90,21 @@ def test_fold_words_is_fold_of_each_word() -> None:
         assert fold_words(words) == [fold(w) for w in words], words
     assert fold_words([]) == []
     assert fold_words(["Ａ", "\ufdfa", "x"]) == [fold("Ａ"), fold("\ufdfa"), "x"]  # one folds into words with spaces
+
+
+def test_a_mostly_ascii_text_folds_as_translating_every_character_would() -> None:
+    from summarizer.schemas.normal import _FOLD, _translate
+
+    # what lets `_translate` lower a whole text after folding its other characters apart
+    for code in range(sys.maxunicode + 1):
+        if not 0xD800 <= code < 0xE000:
+            assert _FOLD[code].lower() == _FOLD[code], hex(code)
+    for code in range(0x80, sys.maxunicode + 1, 17):
+        if 0xD800 <= code < 0xE000:
+            continue
+        text = f"The Port of ÉVORA said {chr(code)}{chr(code)} on `Monday` – ΣΟΦΙΑ’s union, Kovač"
+        assert " ".join(_translate(text).split()) == " ".join(text.translate(_FOLD).split()), hex(code)
+        assert fold(text) == _reference(text)[0], hex(code)
+    for text in _samples(5_000, 2):
+        mixed = "Ordinary English words, then " + text
+        assert fold(mixed) == _reference(mixed)[0], repr(mixed)
