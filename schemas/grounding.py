@@ -29,6 +29,7 @@ from .signals import looks_like_name
 from .support import Passage, Passages
 from .text import (
     FUNCTION_WORDS,
+    LETTERS4,
     PROSE_UNSUPPORTED_MIN,
     PROSE_UNSUPPORTED_SHARE,
     Locator,
@@ -130,7 +131,7 @@ def check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool,
             problems.append(Problem(path, name, "a name that is not in the article", True,
                                     f"{name!r} is not in the article"))
         unknown = loc.unsupported_words(text)
-        content = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in FUNCTION_WORDS]
+        content = [w for w in LETTERS4.findall(text.lower()) if w not in FUNCTION_WORDS]
         if len(unknown) >= PROSE_UNSUPPORTED_MIN and len(unknown) >= PROSE_UNSUPPORTED_SHARE * len(set(content)):
             problems.append(Problem(path, text, "words the article does not use", True,
                                     f"the article does not say this (not in it: {', '.join(unknown[:4])})"))
@@ -141,7 +142,7 @@ def check_headline(loc: Locator, passages: Passages, headline: str, names_in_pro
     """Grounded like other prose: its numbers and names are the article's and a passage supports it. A
     title-case headline ("Premier Offers Sobering Assessment") capitalizes ordinary words: those the article
     writes in lower case are read in lower case, so they are not taken for names."""
-    words = re.findall(r"[^\W\d_]{4,}", headline)
+    words = LETTERS4.findall(headline)
     title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
     if title_case:
         headline = re.sub(r"[^\W\d_][\w'’\-]*", lambda m: _lower_if_plain(loc.text, m.group()), headline)

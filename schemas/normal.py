@@ -194,8 +194,13 @@ def numbers_in(text: str) -> set[str]:
 
 
 def canon_number(token: str) -> str:
-    digits = "".join(c for c in token if c.isdigit())
+    digits = token.translate(_SEPARATORS)  # what NUMBER puts between digits; anything else the long way
+    if not digits.isdigit():
+        digits = "".join(c for c in token if c.isdigit())
     return digits.lstrip("0") or "0"
+
+
+_SEPARATORS = str.maketrans("", "", ".,\u00a0\u202f ")
 
 
 
@@ -215,15 +220,24 @@ _VARIANTS = [  # British -> American spellings; both sides are mapped, then must
 _ANY_VARIANT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _VARIANTS))
 
 
+# what a word must end with (or hold) for one of the variants to match it: all but two are anchored at the
+# end, so `str.endswith` rules out most words before the regex is tried
+_VARIANT_ENDINGS = ("our", "ours", "oured", "ouring", "ise", "ised", "ises", "ising", "isation", "isations", "yse",
+                    "ysed", "yses", "ysing", "lled", "lling", "ller", "llers", "re", "res", "mme", "mmes", "ue", "ues",
+                    "ence", "ences")
+
+
 def respellable(word: str) -> bool:
     """False when `american(word)` is the word itself, as it is for most words."""
+    if not word.endswith(_VARIANT_ENDINGS) and "ourite" not in word and "dgement" not in word:
+        return False
     return _ANY_VARIANT.search(word) is not None
 
 
 
 @cached(16384)
 def american(word: str) -> str:
-    if not _ANY_VARIANT.search(word):
+    if not respellable(word):
         return word
     for pattern, repl in _VARIANTS:
         word = pattern.sub(repl, word)

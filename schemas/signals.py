@@ -9,7 +9,18 @@ import difflib
 import re
 from functools import cached_property
 
-from .text import COMMON, FUNCTION_WORDS, NEGATIONS, WORD, WORDS2, american, cached, fold, fold_words
+from .text import (
+    COMMON,
+    FUNCTION_WORDS,
+    LETTERS4,
+    NEGATIONS,
+    WORD,
+    WORDS2,
+    american,
+    cached,
+    fold,
+    fold_words,
+)
 
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
@@ -72,7 +83,7 @@ RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+o
 
 def content_words(text: str) -> list[str]:
     """The words that carry a claim: four letters or more, not function words, folded."""
-    words = (w for w in re.findall(r"[^\W\d_]{4,}", fold(text)) if w not in FUNCTION_WORDS)
+    words = (w for w in LETTERS4.findall(fold(text)) if w not in FUNCTION_WORDS)
     return list(dict.fromkeys(words))
 
 

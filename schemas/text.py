@@ -48,6 +48,7 @@ _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before
 WORD = re.compile(r"\w+")
 # the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
 WORDS2 = re.compile(r"\w{2,}")
+LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
@@ -335,7 +336,7 @@ class Locator:
 
     def unsupported_words(self, text: str) -> list[str]:
         """Content words of model prose that the article never uses, in any inflection."""
-        words = [w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in FUNCTION_WORDS]
+        words = [w for w in LETTERS4.findall(text.lower()) if w not in FUNCTION_WORDS]
         return [w for w in dict.fromkeys(words) if not self.has_word(w)]
 
     def unknown_numbers(self, text: str) -> list[str]:

@@ -124,3 +124,31 @@ def test_a_text_without_a_credit_word_has_no_sentence_with_one() -> None:
         if not layout._may_credit(text):
             assert not any(layout._may_credit(text[s:e]) for s, e in kept + furniture)
     assert layout.split(texts[-2])[1]  # the credits of the first still found
+
+
+def test_the_ending_check_only_skips_words_no_respelling_touches() -> None:
+    from summarizer.schemas.normal import _ANY_VARIANT, respellable
+
+    words = {w for t in _article_texts() for w in re.findall(r"[^\W\d_][\w'’\-]*", t.lower())}
+    stems = ["lab", "col", "favour", "organ", "anal", "trav", "cent", "theat", "program", "catal", "def", "lic",
+             "judg", "acknowledg", "t", "rise", "w", "is", "our"]
+    endings = ["our", "ours", "oured", "ouring", "ourite", "ourites", "ise", "ised", "ises", "ising", "isation",
+               "isations", "yse", "ysed", "ysing", "elled", "elling", "eller", "ellers", "re", "res", "amme", "ammes",
+               "ogue", "ogues", "ence", "ences", "dgement", "dgements", "our's", "ire", "ation", "ed", "s"]
+    words |= {s + e for s in stems for e in endings}
+    assert sum(respellable(w) for w in words) >= 40
+    for w in words:
+        assert respellable(w) == (_ANY_VARIANT.search(w) is not None), w
+
+
+def test_numbers_are_canonical_as_the_digit_filter_makes_them() -> None:
+    from summarizer.schemas.normal import NUMBER, canon_number
+
+    def long_way(token: str) -> str:
+        return "".join(c for c in token if c.isdigit()).lstrip("0") or "0"
+
+    tokens = [m.group() for t in _article_texts() for m in NUMBER.finditer(t)]
+    tokens += ["1,200", "10 000", "3\u00a0500", "4\u202f000", "0", "007", "12.5", "٣٤", "²", "1-2", "", "abc", "1²", "x9"]
+    assert len(tokens) > 100
+    for token in tokens:
+        assert canon_number(token) == long_way(token), token
