@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cached_property
 
+from .normal import cached_property
 from .text import (
     COMMON,
     FUNCTION_WORDS,

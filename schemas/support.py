@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
-from .normal import respellable
+from .normal import cached_property, respellable
 from .signals import (
     CLAUSE,
     CUE_CLAUSE,

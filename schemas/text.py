@@ -16,7 +16,6 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -27,6 +26,7 @@ from .normal import (
     TRANSLIT,
     american,
     cached,
+    cached_property,
     canon_number,
     clear_caches,
     fold,
