@@ -327,9 +327,10 @@ class Passages:
             first_cue = CUES.search(text)
             if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
                 continue
-            positions = [t.start() for t, f in zip(sentence.tokens, sentence.folded, strict=True)
-                         if any(same_word(f, w) for w in words)]
-            if positions and first_cue.start() < min(positions):
+            # the first token that is one of the words (tokens come in order: the first is the least)
+            first = next((t.start() for t, f in zip(TOKEN.finditer(text), sentence.folded)
+                          if any(same_word(f, w) for w in words)), None)
+            if first is not None and first_cue.start() < first:
                 return True
         if any(self.sentences[i].cue for i in idxs):
             return False
@@ -398,9 +399,10 @@ class Passages:
             return False
         own = other = 0
         roles = self._role_tokens(words)
+        enough = max(1, (len(words) + 1) // 2)
         for s in self.sentences:
             # most sentences hold none of the role's words: a set intersection tells, before any token loop
-            if len(s_low := s.low_set & roles) < max(1, (len(words) + 1) // 2):
+            if len(s_low := s.low_set & roles) < enough:
                 continue
             side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
             own += side == "own"
