@@ -49,7 +49,9 @@ class IndexState:
     def __init__(self, out: Path):
         self.index_path = out / INDEX_NAME
         self.errors_path = out / ERRORS_NAME
-        self._where: dict[str, tuple[int, int]] = {}  # input -> (offset, length) of its latest index line
+        # input -> where its latest index line is, (offset, length) packed in one int: a run over many inputs
+        # keeps a dict entry and an int per input, keyed by the input's own string (no copy of it)
+        self._where: dict[str, int] = {}
         self._index: Journal | None = None
         self._errors: Journal | None = None
         self._reader: int | None = None
@@ -62,7 +64,7 @@ class IndexState:
         and open it for appends. Returns how many of `inputs` the index has as done.
 
         Compacting also drops a torn last line a killed run left, so appends start on a clean line."""
-        keep = set(inputs)
+        keep = {rel: rel for rel in inputs}  # each path to the walk's own string, so the index shares it
         latest: dict[str, tuple[int, int]] = {}
         try:
             with self.index_path.open("rb") as f:
@@ -70,25 +72,26 @@ class IndexState:
                 for raw in f:
                     for record in index_records(raw):
                         if record["path"] in keep:
-                            latest[record["path"]] = (offset, len(raw))
+                            latest[keep[record["path"]]] = (offset, len(raw))
                     offset += len(raw)
         except FileNotFoundError:
             pass
         reasons = dict(skipped)
         done = 0
 
-        def records() -> Iterator[dict[str, Any]]:
+        def records() -> Iterator[tuple[str, dict[str, Any]]]:
             nonlocal done
             old = self.index_path.open("rb") if latest else None
             try:
                 for rel in sorted(latest.keys() | reasons.keys()):
+                    rel = keep.get(rel, rel)
                     if rel in reasons:
-                        yield {"path": rel, "status": "skipped", "reason": reasons[rel]}
+                        yield rel, {"path": rel, "status": "skipped", "reason": reasons[rel]}
                         continue
                     assert old is not None
                     record = _read_back(old, latest[rel], rel)
                     done += record.get("status") in _SUCCESS
-                    yield record
+                    yield rel, record
             finally:
                 if old is not None:
                     old.close()
@@ -98,16 +101,17 @@ class IndexState:
         self._reader = os.open(self.index_path, os.O_RDONLY)
         return done
 
-    def _rewrite(self, records: Iterable[dict[str, Any]]) -> None:
-        """Write `records` (in path order) as the index, noting where each line is; then errors.jsonl from it."""
-        where: dict[str, tuple[int, int]] = {}
+    def _rewrite(self, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Write the (path, record) pairs (in path order) as the index, noting where each path's line is;
+        then errors.jsonl from it. The path is the run's own string for the input, not the record's copy."""
+        where: dict[str, int] = {}
         offset = 0
 
         def lines() -> Iterator[str]:
             nonlocal offset
-            for record in records:
+            for rel, record in records:
                 line = json_line(record)
-                where[record["path"]] = (offset, len(line))
+                where[rel] = _pack(offset, len(line))
                 offset += len(line)
                 yield line.decode("utf-8")
 
@@ -121,14 +125,15 @@ class IndexState:
         found = self._where.get(rel)
         if found is None or self._reader is None:
             return None
-        records = [r for r in index_records(os.pread(self._reader, found[1], found[0])) if r["path"] == rel]
+        offset, length = _unpack(found)
+        records = [r for r in index_records(os.pread(self._reader, length, offset)) if r["path"] == rel]
         return records[-1] if records else None
 
     def append(self, record: dict[str, Any]) -> None:
         """One input's index line, and a failed input's errors line; each fsync-ed before this returns. The
         caller holds its lock: lines of two inputs never interleave."""
         assert self._index is not None and self._errors is not None
-        self._where[record["path"]] = self._index.write(record)
+        self._where[record["path"]] = _pack(*self._index.write(record))
         if record["status"] == "failed":
             self._errors.write(error_line(record))
 
@@ -147,13 +152,21 @@ class IndexState:
         self.close()
         where = self._where
 
-        def records() -> Iterator[dict[str, Any]]:
+        def records() -> Iterator[tuple[str, dict[str, Any]]]:
             with self.index_path.open("rb") as f:
                 for rel in sorted(where):
-                    yield _read_back(f, where[rel], rel)
+                    yield rel, _read_back(f, _unpack(where[rel]), rel)
 
         self._rewrite(records())
         return IndexRecords(self.index_path)
+
+
+def _pack(offset: int, length: int) -> int:
+    return offset << 32 | length  # a line is far shorter than 4 GiB
+
+
+def _unpack(where: int) -> tuple[int, int]:
+    return where >> 32, where & 0xFFFF_FFFF
 
 
 def _read_back(f: IO[bytes], where: tuple[int, int], rel: str) -> dict[str, Any]:

@@ -39,7 +39,9 @@ def test_the_run_keeps_where_each_line_is_not_the_records(tmp_path: Path) -> Non
     run(job)
     where = job._state._where
     assert len(where) == 6
-    assert all(isinstance(v, tuple) and all(isinstance(x, int) for x in v) for v in where.values())
+    assert all(type(v) is int for v in where.values())  # where the line is, packed: not the record
+    # keyed by the inputs' own strings, not copies read back from the index
+    assert {id(k) for k in where} == {id(i.rel) for i in job.inputs or []}
     # each input holds strings and the run's own two folders, not Paths of its own
     assert job.inputs is not None and all(i.folder is job.folder and i.out is job.out for i in job.inputs)
     assert not hasattr(job.inputs[0], "__dict__")
@@ -114,3 +116,26 @@ def test_the_index_is_compacted_as_read_index_reads_it(tmp_path: Path) -> None:
     after = read_index(index)
     assert list(after) == sorted(expected) and after["story0.txt"]["sha256"] == expected["story0.txt"]["sha256"]
     assert len(index.read_bytes().splitlines()) == 4
+
+
+def test_the_gates_caches_are_emptied_every_cache_life_briefs(tmp_path: Path, monkeypatch: Any) -> None:
+    import itertools
+
+    from summarizer import batch_run
+    from summarizer.schemas.text import locator
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 10)
+    emptied: list[int] = []
+
+    def counting() -> None:
+        emptied.append(locator.cache_info().currsize)  # whole articles held just before
+        batch_run.clear_caches.__wrapped__()  # type: ignore[attr-defined]
+
+    counting.__wrapped__ = batch_run.clear_caches  # type: ignore[attr-defined]
+    monkeypatch.setattr(batch_run, "CACHE_LIFE", 4)
+    monkeypatch.setattr(batch_run, "_briefs_begun", itertools.count(1))
+    monkeypatch.setattr(batch_run, "clear_caches", counting)
+    report = run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer)), concurrency=2))
+    assert report.ok == 10 and len(emptied) == 2  # at the 4th and the 8th brief
+    assert all(n >= 1 for n in emptied) and locator.cache_info().currsize <= 4
