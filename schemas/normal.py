@@ -210,7 +210,7 @@ _SPELLED_RE = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _SPELLED})) +
 
 def numbers_in(text: str) -> set[str]:
     """The numbers a text states, in digits or spelled out ("eight daily sailings" states 8)."""
-    found = {canon_number(m.group()) for m in NUMBER.finditer(text)}
+    found = set(map(canon_number, NUMBER.findall(text)))  # (NUMBER has no groups: findall gives the matches)
     return found | {_SPELLED[m.group().lower()] for m in _SPELLED_RE.finditer(text)}
 
 

@@ -10,6 +10,7 @@ negation on one side is a negation on the other. Actors, proposed responses and 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .normal import cached_property, respellable
@@ -161,13 +162,15 @@ class Passages:
     def _where(self) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
         """Every word of the article's sentences with the sentences holding it, and the words by their first
         four letters (the only other words `Sentence.has` lets stand for one)."""
-        where: dict[str, list[int]] = {}
+        # (defaultdicts: `setdefault(w, [])` would build a list for every word it finds already there;
+        # readers only `get` or index words that are there, so nothing is added after this)
+        where: dict[str, list[int]] = defaultdict(list)
         for i, s in enumerate(self.sentences):
             for w in s.words:
-                where.setdefault(w, []).append(i)
-        by_prefix: dict[str, list[str]] = {}
+                where[w].append(i)
+        by_prefix: dict[str, list[str]] = defaultdict(list)
         for w in where:
-            by_prefix.setdefault(w[:4], []).append(w)
+            by_prefix[w[:4]].append(w)
         return where, by_prefix
 
     def having(self, word: str) -> set[int]:
@@ -272,22 +275,27 @@ class Passages:
         return True
 
     @cached_property
-    def _denied(self) -> list[tuple[list[str], Sentence]]:
+    def _denied(self) -> list[tuple[frozenset[str], float]]:
+        """The content words of each negated clause of the article (three or more), with how many of them a
+        claim must repeat to repeat the clause."""
         out = []
         # a clause's words are its sentence's: a sentence without a negation has no negated clause
         for sentence in (s for s in self.sentences if negated(s.text)):
             for clause in CUE_CLAUSE.split(sentence.text):
                 if clause and negated(clause):
-                    words = content_words(clause)
+                    words = content_words(clause)  # each word once
                     if len(words) >= 3:
-                        out.append((words, sentence))
+                        out.append((frozenset(words), max(3, 0.75 * len(words))))
         return out
 
     def denies(self, claim: str) -> bool:
         """True if the article denies what the claim asserts: the claim repeats a negated clause of the
         article ("its aircraft did not violate Finnish airspace") without the negation."""
+        denied = self._denied
+        if not denied:
+            return False
         said = set(WORD.findall(fold(claim)))
-        return any(sum(w in said for w in words) >= max(3, 0.75 * len(words)) for words, _ in self._denied)
+        return any(len(said & words) >= enough for words, enough in denied)
 
     def names(self, name: str, idxs: list[int], *, paragraph: bool) -> bool:
         """True if the sentences name `name`; with `paragraph`, also their paragraph, or the paragraph before
@@ -371,10 +379,10 @@ class Passages:
         which `same_word` can pair one with another word: its first four letters, and for the few words that
         British spelling changes, their American spelling (for the rest it is the word itself)."""
         vocab = {w for s in self.sentences for w in s.low}
-        by_prefix: dict[str, set[str]] = {}
+        by_prefix: dict[str, set[str]] = defaultdict(set)
         changed: dict[str, set[str]] = {}
         for word in vocab:
-            by_prefix.setdefault(word[:4], set()).add(word)
+            by_prefix[word[:4]].add(word)
             if respellable(word) and (us := american(word)) != word:
                 changed.setdefault(us, set()).add(word)
         return vocab, by_prefix, changed

@@ -113,9 +113,9 @@ class Article:
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    @property
+    @cached_property
     def words(self) -> int:
-        return len(self.text.split())
+        return len(self.text.split())  # asked several times a brief
 
     @property
     def meta(self) -> dict[str, str | None]:
