@@ -47,6 +47,7 @@ from .text import (
     american,
     cached,
     fold,
+    might_name,
     small_locator,
 )
 
@@ -301,7 +302,7 @@ class Passages:
         """True if the sentences name `name`; with `paragraph`, also their paragraph, or the paragraph before
         when theirs names nobody else ("...," he said)."""
         text = " ".join(self.sentences[i].text for i in idxs)
-        if small_locator(text).has_name(name):
+        if might_name(text, name) and small_locator(text).has_name(name):
             return True
         if not paragraph:
             return False

@@ -413,6 +413,16 @@ def name_key(name: str) -> str | None:
     return tokens[0][:4] if tokens else None
 
 
+def might_name(text: str, name: str) -> bool:
+    """False only when `Locator(text).has_name(name)` is False, found without building the Locator: the
+    text lacks the name's `name_key` and has no Cyrillic (whose Latin view could hold it)."""
+    key = name_key(name)
+    if key is None:
+        return True
+    norm = fold(text)
+    return key in norm or has_cyrillic(norm)
+
+
 def _same_stem(word: str, token: str) -> bool:
     """The article's `word` is the name's `token`, give or take a short ending (Korea/Korean, Kovac/Kovach)."""
     if len(token) < 4:
