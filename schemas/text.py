@@ -49,7 +49,8 @@ WORD = re.compile(r"\w+")
 # the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
 WORDS2 = re.compile(r"\w{2,}")
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
-_ALNUM_RUN = re.compile(r"[^\W_]*")  # what str.isalnum() calls alphanumeric: \w without the underscore
+_ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
+_ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
@@ -250,7 +251,7 @@ class Locator:
         n = fold(name).strip(_EDGE)
         if n.startswith("the "):
             n = n[4:]
-        if not n or not any(c.isalnum() for c in n):
+        if _ALNUM_CHAR.search(n) is None:  # (nothing alphanumeric: also the empty name)
             return False
         bare = name.strip(_EDGE)
         if bare.isupper() and bare.isalpha() and len(bare) <= 6:
