@@ -49,8 +49,8 @@ WORD = re.compile(r"\w+")
 # the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
 WORDS2 = re.compile(r"\w{2,}")
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
-_ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
+_ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
