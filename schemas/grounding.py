@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
-from .judges import judge_actor, judge_claim, judge_figure, judge_response
+from .judges import judge_actor, judge_claim, judge_figure, judge_response, judge_status
 from .signals import looks_like_name
 from .support import Passage, Passages
 from .text import (
@@ -231,11 +231,17 @@ def ground(
     passages = Passages.of(loc, names_in_prose)
     kept: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
+    statuses: dict[str, str] = {}  # a proposed response's status as its passages give it, where the model's is not
     for path, kind, item in _items(draft):
         evidence, item_problems = _judge(loc, passages, path, kind, item, near, names_in_prose)
         problems += item_problems
         if evidence:
             kept[path] = evidence
+            # (the cues are English: a brief in another language than the article keeps the model's status)
+            if kind == "proposed_responses" and names_in_prose:
+                chosen = [Passage(e.start, e.end, e.match) for e in evidence]
+                if (told := judge_status(passages, item.status, chosen)) != item.status:
+                    statuses[path] = told
     headline = draft.headline if isinstance(draft.headline, str) else ""
     headline_problems = check_headline(loc, passages, headline, names_in_prose, near) if headline.strip() else []
     problems += headline_problems
@@ -248,6 +254,11 @@ def ground(
         reasons = list(dict.fromkeys(p.reason for p in item_problems))
         label = headline if path == "headline" else _label_at(draft, path)
         removed.append(Dropped(item=path, reasons=reasons, text=label))
+    for path, told in statuses.items():
+        # the item stays, with the status its passage shows; the model's is reported as removed
+        model_said = _status_at(draft, path)
+        removed.append(Dropped(item=f"{path}.status", text=model_said,
+                               reasons=[f"a status the article does not give (shown as {told})"]))
 
     def ev(path: str) -> list[Evidence]:
         return kept[path]
@@ -265,7 +276,8 @@ def ground(
             if (p := f"background[{i}]") in kept
         ],
         proposed_responses=[
-            ProposedResponse(proposed_by=r.proposed_by, action=r.action, kind=r.kind, status=r.status, evidence=ev(p))
+            ProposedResponse(proposed_by=r.proposed_by, action=r.action, kind=r.kind, status=statuses.get(p, r.status),
+                             evidence=ev(p))
             for i, r in enumerate(draft.proposed_responses)
             if (p := f"proposed_responses[{i}]") in kept
         ],
@@ -278,6 +290,12 @@ def ground(
         problems=problems,
         quotes_rejected=sum(1 for p in problems if not p.fatal),
     )
+
+
+def _status_at(draft: Draft, path: str) -> str:
+    """A proposed response's action and the status the model gave it ("offered a rise of 3 per cent: agreed")."""
+    response = draft.proposed_responses[int(path.partition("[")[2].rstrip("]"))]
+    return f"{response.action}: {response.status}"
 
 
 def _label_at(draft: Draft, path: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .signals import (
+    CLAUSE,
     GENERIC,
     JOINS,
     NUMBER_WORDS,
@@ -22,11 +23,12 @@ from .signals import (
     addressed,
     content_words,
     miscounts,
+    negated,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
 from .text import COMMON, NUMBER, WORD, canon_number, fold, numbers_in
 
-__all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure"]
+__all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
 
 
 
@@ -165,3 +167,26 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         return p.passage([best]), None
     return [], ("the figure is not in a passage about it",
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
+
+
+# What "agreed" and "rejected" say beyond a proposal: the passage must say it too, in a clause it does not deny.
+# Done forms only: "called on both sides to accept mediation" and "a state-backed fund" agree to nothing, and
+# "the opposition proposed" rejects nothing.
+_AGREED = re.compile(r"(?i)\b(?:agreed|agrees|agreement|approved|approves|approval|accepted|accepts|adopted|adopts"
+                     r"|signed|signs|endorsed|endorses|ratified|ratifies|passed|settled)\b")
+_REJECTED = re.compile(r"(?i)\b(?:rejected|rejects|rejection|refused|refuses|refusal|declined|declines|dismissed"
+                       r"|dismisses|opposed|opposes|vetoed|vetoes|spurned|spurns|turn(?:s|ed)?\s+(?:it\s+|them\s+)?down"
+                       r"|rul(?:es|ed)\s+(?:it\s+|them\s+)?out)\b")
+
+
+def judge_status(p: Passages, status: str, evidence: list[Passage]) -> str:
+    """The status of a proposed response as its passages give it: "agreed" and "rejected" only where a clause
+    of them says so (agreed, approved, signed ...; rejected, refused, turned down ...) without denying it;
+    otherwise "proposed", which the passage already shows (see `judge_response`). "proposed" and "called_for"
+    stand as the model gave them."""
+    cue = {"agreed": _AGREED, "rejected": _REJECTED}.get(status)
+    if cue is None:
+        return status
+    text = " ".join(p.sentences[i].text for e in evidence for i in p.indices(e.start, e.end))
+    said = any(cue.search(clause) and not negated(clause) for clause in CLAUSE.split(text) if clause)
+    return status if said else "proposed"

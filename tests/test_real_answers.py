@@ -96,3 +96,46 @@ def test_what_the_real_model_gets_wrong_does_not(outcomes: dict[str, tuple[bool,
     assert total >= 20
     # one known miss: a figure whose label moves a rate to the other of two years named in its sentence
     assert kept <= 1, leaked
+
+
+def test_a_status_the_passage_does_not_give_is_shown_as_proposed() -> None:
+    """The real model marks offers and calls "agreed" (17 of its 30 statuses): what a reader sees is what the
+    passage says, and the model's word is reported as removed."""
+    statuses: dict[str, tuple[str, str]] = {}
+    for name in ("ferry_strike", "news_airline_strike", "news_diplomatic_row"):
+        record = json.loads((ANSWERS / f"{name}.json").read_text(encoding="utf-8"))
+        draft, lost = salvage(record["answer"])
+        g = ground(draft, from_text((ROOT / record["article"]).read_text(encoding="utf-8")).text, dropped=lost)
+        said = {r.proposed_by: r.status for r in draft.proposed_responses}
+        for r in g.proposed_responses:
+            statuses[r.proposed_by] = (said[r.proposed_by], r.status)
+        for d in g.dropped:
+            if d.item.endswith(".status"):
+                assert d.reasons == ["a status the article does not give (shown as proposed)"]
+                assert d.text is not None and d.text.endswith(": agreed")
+    # "Westsea Lines ... said it had offered a rise of 3 per cent": an offer, not an agreement
+    assert statuses["Westsea Lines"] == ("agreed", "proposed")
+    # "... offered 5% ..., an offer the union rejected last week": never "agreed"
+    assert statuses["Aerlink Atlantic"] == ("agreed", "proposed")
+    assert statuses["Finland"] == ("agreed", "proposed")  # "called for new EU sanctions"
+
+
+def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
+    from summarizer.schemas.judges import judge_status
+    from summarizer.schemas.support import Passage, Passages
+    from summarizer.schemas.text import Locator
+
+    text = ("The council approved the union's plan on Friday. The union proposed a phased return, which the port "
+            "authority rejected. The mayor did not agree to the second proposal.\n\nThe minister urged calm.")
+    p = Passages(Locator(text), True)
+
+    def status(told: str, sentence: str) -> str:
+        at = text.index(sentence)
+        return judge_status(p, told, [Passage(at, at + len(sentence), "exact")])
+
+    assert status("agreed", "The council approved the union's plan on Friday.") == "agreed"
+    assert status("rejected", "The union proposed a phased return, which the port authority rejected.") == "rejected"
+    assert status("agreed", "The union proposed a phased return, which the port authority rejected.") == "proposed"
+    assert status("agreed", "The mayor did not agree to the second proposal.") == "proposed"  # denied
+    assert status("rejected", "The minister urged calm.") == "proposed"
+    assert status("called_for", "The minister urged calm.") == "called_for"  # the proposal cue was checked already
