@@ -81,10 +81,10 @@ RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
 RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+of\b")
 
 
-def content_words(text: str) -> list[str]:
-    """The words that carry a claim: four letters or more, not function words, folded."""
-    words = (w for w in LETTERS4.findall(fold(text)) if w not in FUNCTION_WORDS)
-    return list(dict.fromkeys(words))
+@cached(4096)  # the same claims, clauses and roles are asked about candidate after candidate
+def content_words(text: str) -> tuple[str, ...]:
+    """The words that carry a claim, each once, in order: four letters or more, not function words, folded."""
+    return tuple(dict.fromkeys(w for w in LETTERS4.findall(fold(text)) if w not in FUNCTION_WORDS))
 
 
 @cached(8192)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .normal import cached_property, respellable
@@ -144,7 +145,7 @@ class Passages:
     def _rank_cache(self) -> dict[tuple[str, int], list[int]]:
         return {}
 
-    def rank(self, words: list[str], near: int, *, cue: bool = False) -> list[int]:
+    def rank(self, words: Sequence[str], near: int, *, cue: bool = False) -> list[int]:
         """Sentences by how many of `words` they hold (ties: nearer the part first)."""
         key = (" ".join(words) + ("|cue" if cue else ""), near)
         if key not in self._rank_cache:
@@ -318,7 +319,7 @@ class Passages:
         """True if the passage stands in the article's body, not only in a headline or heading."""
         return not set(self.indices(passage.start, passage.end)) <= self.headings
 
-    def proposes(self, idxs: list[int], words: list[str], proposer: str) -> bool:
+    def proposes(self, idxs: list[int], words: Sequence[str], proposer: str) -> bool:
         """True if the sentences propose the action: a cue (urges, calls for, should ...) in the clause that
         holds most of its words, or before them. "X summoned the envoy and called for sanctions" proposes
         sanctions, not the summoning. A sentence without any cue may borrow one from its neighbour in the
