@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .normal import cached_property
+from .normal import CASE_TWINS, cached_property
 from .text import (
     COMMON,
     FUNCTION_WORDS,
@@ -25,7 +25,7 @@ from .text import (
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "attached_at", "content_words",
-    "distinctive", "fill_low", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "distinctive", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "sentence_of",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
@@ -62,6 +62,8 @@ _NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
 _NEG_OR_T = _NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 # one of _NEG_WORDS as a whole run of \w: what `_NEG_WORDS & set(WORD.findall(text))` asks, in one C search
 _NEG_WORD = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_NEG_WORDS, key=len, reverse=True)) + r")(?!\w)")
+# both in one search of the lowered text ("n't" has no other case twins than N and T)
+_NEG_ANY = re.compile(r"n[’']t\b|" + _NEG_WORD.pattern)
 TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")
 NUMBER_WORDS = re.compile(
     r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
@@ -79,6 +81,21 @@ SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
 # a label that names a rate or a share ("death rate") needs a value that is one
 RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
 RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+of\b")
+
+
+# (without CASE_TWINS a text may be lowered and matched case-sensitively: see `schemas.normal`)
+_CUES_LOW = re.compile(CUES.pattern)
+_SPEECH_LOW = re.compile(SPEECH.pattern)
+
+
+def find_cue(text: str) -> re.Match[str] | None:
+    """`CUES.search(text)`: where the first proposal cue stands, if any."""
+    return CUES.search(text) if CASE_TWINS.search(text) else _CUES_LOW.search(text.lower())
+
+
+def has_speech(text: str) -> bool:
+    """`SPEECH.search(text)` found something: a speech verb, a quotation mark or "according to"."""
+    return (SPEECH.search(text) if CASE_TWINS.search(text) else _SPEECH_LOW.search(text.lower())) is not None
 
 
 @cached(4096)  # the same claims, clauses and roles are asked about candidate after candidate
@@ -102,7 +119,7 @@ def same_word(a: str, b: str) -> bool:
 
 def negated(text: str) -> bool:
     """A negation stands in the text: "n't", or a negating word (a whole \\w+ run of the lowered text)."""
-    return bool(_NEGATED.search(text)) or _NEG_WORD.search(text.lower()) is not None
+    return _NEG_ANY.search(text.lower()) is not None
 
 
 class Sentence:
@@ -133,7 +150,7 @@ class Sentence:
     @cached_property
     def cue(self) -> bool:
         """A proposal cue stands in it (asked of few sentences)."""
-        return bool(CUES.search(self.text))
+        return find_cue(self.text) is not None
 
     @cached_property
     def tokens(self) -> list[re.Match[str]]:
@@ -369,7 +386,7 @@ def addressed(sentence: str | Sentence, proposer: str) -> bool:
     `Sentence`, its tokens are read off it.)"""
     parsed = sentence if isinstance(sentence, Sentence) else Sentence(sentence)
     sentence = parsed.text
-    cue = CUES.search(sentence)
+    cue = find_cue(sentence)
     words = distinctive(proposer)
     if cue is None or not words:
         return False

@@ -18,10 +18,8 @@ from .normal import cached_property, respellable
 from .signals import (
     CLAUSE,
     CUE_CLAUSE,
-    CUES,
     GENERIC,
     SPEAKS,
-    SPEECH,
     TITLES,
     TOKEN,
     Sentence,
@@ -29,6 +27,8 @@ from .signals import (
     content_words,
     distinctive,
     fill_low,
+    find_cue,
+    has_speech,
     heading,
     negated,
     negation_edit,
@@ -220,9 +220,9 @@ class Passages:
                or subject_swap(claim, s.text)
                for s in sentences):
             return False
-        if SPEAKS.search(claim) and not any(SPEECH.search(s.text) for s in sentences):
+        if SPEAKS.search(claim) and not any(has_speech(s.text) for s in sentences):
             return False  # "X said ...": the passage must be someone saying it
-        if not attributed and not SPEECH.search(claim) and any(quoted_opinion(words, s.text) for s in sentences):
+        if not attributed and not has_speech(claim) and any(quoted_opinion(words, s.text) for s in sentences):
             return False  # somebody's words in quotation marks, stated as fact without them
         # (denies before repeats: the same test, with the cheap half first)
         if not negated(claim) and self.denies(claim) and not repeats(claim, sentences):
@@ -334,7 +334,7 @@ class Passages:
                 inside = sentence_of(clause)
                 if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words):
                     return True
-            first_cue = CUES.search(text)
+            first_cue = find_cue(text)
             if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
                 continue
             # the first token that is one of the words (tokens come in order: the first is the least)

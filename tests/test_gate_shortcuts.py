@@ -154,3 +154,34 @@ def test_numbers_are_canonical_as_the_digit_filter_makes_them() -> None:
     assert len(tokens) > 100
     for token in tokens:
         assert canon_number(token) == long_way(token), token
+
+
+def test_cues_and_speech_found_in_the_lowered_text_are_where_case_blind_search_finds_them() -> None:
+    import random
+
+    from summarizer.schemas.signals import CUES, SPEECH, find_cue, has_speech
+
+    sentences = [s for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)]
+    odd = ["He URGED calm.", "Sie ſhould go", "ACCORDİNG TO him", "İstanbul PLANS a vote", "the Kelvin \u212aeeps",
+           "ıt was ASKED them to", "“Quote” she SAID", "Ärzte FORDERN", "ΣΟΦΙΑ SAYS so", ""]
+    rng = random.Random(3)
+    pool = list("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ'’\"“”-.,İıſ\u212aÄöΣς") + ["should ", "said ",
+                                                                                          "urged ", "plans "]
+    noise = ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 60))) for _ in range(3_000)]
+    for text in sentences + odd + noise:
+        mine, theirs = find_cue(text), CUES.search(text)
+        assert (mine and mine.span()) == (theirs and theirs.span()), text
+        assert has_speech(text) == bool(SPEECH.search(text)), text
+
+
+def test_spelled_numbers_found_in_the_lowered_text_are_those_found_case_blind() -> None:
+    from summarizer.schemas.normal import _SPELLED, _SPELLED_RE, NUMBER, canon_number, fold, numbers_in
+
+    def long_way(text: str) -> set[str]:
+        return {canon_number(m) for m in NUMBER.findall(text)} | {_SPELLED[m.group().lower()] for m in
+                                                                   _SPELLED_RE.finditer(text)}
+
+    texts = _article_texts() + ["Eight SAILINGS, fıve ships and ſix crews; NINE or nine", "İkİ ONE two-thirds",
+                                "a dozen and Twenty-one", ""]
+    for text in texts + [fold(t) for t in texts]:
+        assert numbers_in(text) == long_way(text), text[:60]
