@@ -211,15 +211,17 @@ _SPELLED_RE = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _SPELLED})) +
 def numbers_in(text: str) -> set[str]:
     """The numbers a text states, in digits or spelled out ("eight daily sailings" states 8)."""
     found = set(map(canon_number, NUMBER.findall(text)))  # (NUMBER has no groups: findall gives the matches)
-    spelled = _SPELLED_RE.finditer(text) if CASE_TWINS.search(text) else _SPELLED_LOW.finditer(text.lower())
-    return found | {_SPELLED[m.group().lower()] for m in spelled}
+    # matched in the lowered text: case-blind matching would also take "fıve" (dotless ı) for five, and fail
+    # to look it up
+    return found | {_SPELLED[m.group()] for m in _SPELLED_LOW.finditer(text.lower())}
 
+
+_SPELLED_LOW = re.compile(_SPELLED_RE.pattern)  # (case-sensitive: lowered text only)
 
 # Characters that case-insensitive matching pairs with ASCII letters but lower() does not make them (and İ,
 # the one character whose lower case is two): a text without them may be lowered and matched case-sensitively,
 # which the regex engine does two to five times faster, at the same offsets.
 CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
-_SPELLED_LOW = re.compile(_SPELLED_RE.pattern)
 
 
 def canon_number(token: str) -> str:
