@@ -32,6 +32,7 @@ from .text import (
     LETTERS4,
     PROSE_UNSUPPORTED_MIN,
     PROSE_UNSUPPORTED_SHARE,
+    WORD,
     Locator,
     cased_word,
     locator,
@@ -210,10 +211,25 @@ def _judge(loc: Locator, passages: Passages, path: str, kind: str, item: Any, ne
     for p in quoted:
         if (p.start, p.end) not in used:
             problems.append(Problem(f"{path}.evidence", loc.text[p.start : p.end], "a quote that does not support the item", False))
+    shown = list(dict.fromkeys(_shown(passages, p) for p in chosen))
     evidence = [
-        Evidence(quote=loc.text[p.start : p.end], start=p.start, end=p.end, match=p.match) for p in chosen[:MAX_EVIDENCE]
+        Evidence(quote=loc.text[p.start : p.end], start=p.start, end=p.end, match=p.match) for p in shown[:MAX_EVIDENCE]
     ]
     return evidence, problems
+
+
+MIN_SHOWN_WORDS = 5
+
+
+def _shown(passages: Passages, quoted: Passage) -> Passage:
+    """What a reader is shown for a passage the gate accepted: a quote of fewer than five words ("Elena
+    Maris", "Tomas Lindqvist") proves nothing to a reader on its own, so its sentence is shown instead (the
+    one the gate judged), marked as found by the tool."""
+    if quoted.match == "located" or len(WORD.findall(passages.loc.text[quoted.start : quoted.end])) >= MIN_SHOWN_WORDS:
+        return quoted
+    idxs = passages.indices(quoted.start, quoted.end)
+    start, end = passages.spans[idxs[0]][0], passages.spans[idxs[-1]][1]
+    return quoted if (start, end) == (quoted.start, quoted.end) else Passage(start, end, "located")
 
 
 def ground(

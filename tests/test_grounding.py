@@ -113,7 +113,10 @@ def test_ground_keeps_the_supported_and_reports_the_rest(article: str) -> None:
     )
     g = ground(d, article)
     assert [a.name for a in g.who] == ["Elena Maris"]
-    assert [e.quote for e in g.who[0].evidence] == ["Elena Maris, general secretary"]  # the invented quote is gone
+    # the invented quote is gone; the true one, four words, is shown with the rest of its sentence
+    [shown] = g.who[0].evidence
+    assert "Elena Maris, general secretary" in shown.quote and shown.match == "located"
+    assert shown.quote.endswith(".") and "threatened an indefinite" not in shown.quote
     assert [p.point for p in g.background] == ["A warning strike took place in June."]
     assert [f.value for f in g.key_figures] == ["1,200"]
     dropped = {x.item: x for x in g.dropped}
@@ -422,3 +425,21 @@ def test_a_proposal_with_the_models_added_quote_and_a_place_with_its_kind_are_ke
     }), text)
     assert [a.name for a in g.who] == ["Marlow"]
     assert [r.proposed_by for r in g.proposed_responses] == ["Rita Osei"]
+
+
+def test_a_quote_of_a_few_words_is_shown_with_its_sentence(article: str) -> None:
+    """The local model quotes a bare name for a proposal ("Ana Kovac"): true, and no proof to a reader."""
+    d = draft(
+        who=[{"name": "Ana Kovac", "role": "regional transport minister", "evidence": ["Ana Kovac"]}],
+        proposed_responses=[{"proposed_by": "Ana Kovac", "action": "a state-backed retraining fund of €40 million",
+                             "kind": "economic", "status": "proposed", "evidence": ["Ana Kovac"]}],
+    )
+    g = ground(d, article)
+    sentence = next(s for s in article.split("\n") if s.startswith("The regional transport minister, Ana Kovac"))
+    assert [e.quote for e in g.who[0].evidence] == [sentence] and g.who[0].evidence[0].match == "located"
+    assert [e.quote for e in g.proposed_responses[0].evidence] == [sentence]
+    # five words or more stand as the model quoted them
+    d = draft(who=[{"name": "Ana Kovac", "role": "regional transport minister",
+                    "evidence": ["The regional transport minister, Ana Kovac"]}])
+    assert [(e.quote, e.match) for e in ground(d, article).who[0].evidence] == [
+        ("The regional transport minister, Ana Kovac", "exact")]
