@@ -234,7 +234,6 @@ def canon_number(token: str) -> str:
 _SEPARATORS = str.maketrans("", "", ".,\u00a0\u202f ")
 
 
-
 _VARIANTS = [  # British -> American spellings; both sides are mapped, then must be equal
     (re.compile(r"(?<=\w{2})our(?=s?$|ed$|ing$|ite)"), "or"),  # labour, colours, favoured, favourite
     (re.compile(r"(?<=\w)is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # organise, organisation
@@ -263,7 +262,6 @@ def respellable(word: str) -> bool:
     if not word.endswith(_VARIANT_ENDINGS) and "ourite" not in word and "dgement" not in word:
         return False
     return _ANY_VARIANT.search(word) is not None
-
 
 
 @cached(16384)

@@ -9,13 +9,14 @@ compacted file. Every one of these passes streams the file: a run over a million
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from .batch_files import ERRORS_NAME, INDEX_NAME, Journal, atomic_write, index_records, json_line
 
-__all__ = ["IndexState", "IndexRecords", "error_line"]
+__all__ = ["IndexState", "IndexRecords", "Positions", "error_line"]
 
 _SUCCESS = frozenset({"ok", "cached", "unchanged"})
 
@@ -49,9 +50,7 @@ class IndexState:
     def __init__(self, out: Path):
         self.index_path = out / INDEX_NAME
         self.errors_path = out / ERRORS_NAME
-        # input -> where its latest index line is, (offset, length) packed in one int: a run over many inputs
-        # keeps a dict entry and an int per input, keyed by the input's own string (no copy of it)
-        self._where: dict[str, int] = {}
+        self._where = Positions(())  # where each input's latest index line is
         self._index: Journal | None = None
         self._errors: Journal | None = None
         self._reader: int | None = None
@@ -96,22 +95,22 @@ class IndexState:
                 if old is not None:
                     old.close()
 
-        self._rewrite(records())
+        self._rewrite(records(), [*keep, *(rel for rel in reasons if rel not in keep)])
         self._index, self._errors = Journal(self.index_path), Journal(self.errors_path)
         self._reader = os.open(self.index_path, os.O_RDONLY)
         return done
 
-    def _rewrite(self, records: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """Write the (path, record) pairs (in path order) as the index, noting where each path's line is;
-        then errors.jsonl from it. The path is the run's own string for the input, not the record's copy."""
-        where: dict[str, int] = {}
+    def _rewrite(self, records: Iterable[tuple[str, dict[str, Any]]], paths: Iterable[str]) -> None:
+        """Write the (path, record) pairs (in path order) as the index, noting where each path's line is
+        (`paths`: every path the run may write a line for); then errors.jsonl from it."""
+        where = Positions(paths)
         offset = 0
 
         def lines() -> Iterator[str]:
             nonlocal offset
             for rel, record in records:
                 line = json_line(record)
-                where[rel] = _pack(offset, len(line))
+                where.set(rel, offset, len(line))
                 offset += len(line)
                 yield line.decode("utf-8")
 
@@ -125,7 +124,7 @@ class IndexState:
         found = self._where.get(rel)
         if found is None or self._reader is None:
             return None
-        offset, length = _unpack(found)
+        offset, length = found
         records = [r for r in index_records(os.pread(self._reader, length, offset)) if r["path"] == rel]
         return records[-1] if records else None
 
@@ -133,7 +132,7 @@ class IndexState:
         """One input's index line, and a failed input's errors line; each fsync-ed before this returns. The
         caller holds its lock: lines of two inputs never interleave."""
         assert self._index is not None and self._errors is not None
-        self._where[record["path"]] = _pack(*self._index.write(record))
+        self._where.set(record["path"], *self._index.write(record))
         if record["status"] == "failed":
             self._errors.write(error_line(record))
 
@@ -154,19 +153,49 @@ class IndexState:
 
         def records() -> Iterator[tuple[str, dict[str, Any]]]:
             with self.index_path.open("rb") as f:
-                for rel in sorted(where):
-                    yield rel, _read_back(f, _unpack(where[rel]), rel)
+                for rel in where.paths():
+                    found = where.get(rel)
+                    assert found is not None
+                    yield rel, _read_back(f, found, rel)
 
-        self._rewrite(records())
+        self._rewrite(records(), where.paths())
         return IndexRecords(self.index_path)
 
 
-def _pack(offset: int, length: int) -> int:
-    return offset << 32 | length  # a line is far shorter than 4 GiB
+class Positions:
+    """Where each path's latest index line is, (offset, length), for the paths a run was started with: one
+    array of int pairs, indexed by the path's place among them. Noting a line writes into the array and makes
+    no object, so a run keeps nothing per input that is allocated among the briefs' short-lived objects (each
+    would pin a page of the allocator's that the rest of it no longer uses: the run's memory crept up by
+    megabytes over thousands of articles). A path it was not started with is kept aside, in a dict."""
 
+    def __init__(self, paths: Iterable[str]):
+        self._slot = {rel: i for i, rel in enumerate(paths)}
+        self._at = array("q", [-1]) * (2 * len(self._slot))
+        self._other: dict[str, tuple[int, int]] = {}
 
-def _unpack(where: int) -> tuple[int, int]:
-    return where >> 32, where & 0xFFFF_FFFF
+    def set(self, rel: str, offset: int, length: int) -> None:
+        i = self._slot.get(rel)
+        if i is None:
+            self._other[rel] = (offset, length)
+        else:
+            self._at[2 * i], self._at[2 * i + 1] = offset, length
+
+    def get(self, rel: str) -> tuple[int, int] | None:
+        i = self._slot.get(rel)
+        if i is None:
+            return self._other.get(rel)
+        return (self._at[2 * i], self._at[2 * i + 1]) if self._at[2 * i] >= 0 else None
+
+    def __contains__(self, rel: object) -> bool:
+        return isinstance(rel, str) and self.get(rel) is not None
+
+    def __len__(self) -> int:
+        return sum(1 for i in range(0, len(self._at), 2) if self._at[i] >= 0) + len(self._other)
+
+    def paths(self) -> list[str]:
+        """The paths with a line, in path order."""
+        return sorted([rel for rel, i in self._slot.items() if self._at[2 * i] >= 0] + list(self._other))
 
 
 def _read_back(f: IO[bytes], where: tuple[int, int], rel: str) -> dict[str, Any]:

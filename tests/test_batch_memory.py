@@ -38,10 +38,12 @@ def test_the_run_keeps_where_each_line_is_not_the_records(tmp_path: Path) -> Non
     job = FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer)))
     run(job)
     where = job._state._where
-    assert len(where) == 6
-    assert all(type(v) is int for v in where.values())  # where the line is, packed: not the record
-    # keyed by the inputs' own strings, not copies read back from the index
-    assert {id(k) for k in where} == {id(i.rel) for i in job.inputs or []}
+    assert len(where) == 6 and where.paths() == sorted(i.rel for i in job.inputs or [])
+    # where each line is, as int pairs in one array: no object per input, and no record
+    assert where._at.typecode == "q" and len(where._at) == 12 and not where._other
+    offset, length = where.get(where.paths()[0]) or (0, 0)
+    line = (out / "index.jsonl").read_bytes()[offset : offset + length]
+    assert json.loads(line)["path"] == where.paths()[0]
     # each input holds strings and the run's own two folders, not Paths of its own
     assert job.inputs is not None and all(i.folder is job.folder and i.out is job.out for i in job.inputs)
     assert not hasattr(job.inputs[0], "__dict__")
