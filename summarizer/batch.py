@@ -31,7 +31,7 @@ from .batch_files import (
     read_index,
     sweep_temp,
 )
-from .batch_inputs import _Input, _is_output_folder, _outputs, _rel, _walk
+from .batch_inputs import _Input, _Inputs, _is_output_folder, _rel, _walk
 from .batch_report import digest, write_report
 from .batch_run import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -193,7 +193,7 @@ class FolderBatch:
         self.article_timeout = article_timeout
         self.retries = retries
         self.report = BatchReport(folder=self.folder, out=self.out)
-        self.inputs: list[_Input] | None = None
+        self.inputs: _Inputs | None = None
         self._state = IndexState(self.out)
         self._on_result: Callable[[BatchResult], None] | None = None
         self._pool: ThreadPoolExecutor | None = None
@@ -236,10 +236,7 @@ class FolderBatch:
                 skipped.append((rel, problem.removeprefix(f"{path}: ")))
             else:
                 supported.append(rel)
-        names = _outputs(supported)
-        self.inputs = []
-        for order, rel in enumerate(supported):
-            self.inputs.append(_Input(order, rel, names[rel], self.folder, self.out))
+        self.inputs = _Inputs(supported, self.folder, self.out)
         self.report.total = len(self.inputs)
         self.report.skipped = skipped
         return self.report
@@ -257,7 +254,7 @@ class FolderBatch:
         self.out.mkdir(parents=True, exist_ok=True)
         with exclusive(self.out):
             sweep_temp(self.out)
-            done = self._state.start((i.rel for i in self.inputs), report.skipped)
+            done = self._state.start(self.inputs.rels, report.skipped)
             # a rerun that finds every input done in the index loads no model layer
             if self.force or done < len(self.inputs):
                 # once per process and off the batch's clock (not the command's): the first brief would

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -14,8 +14,8 @@ from .batch_files import ERRORS_NAME, INDEX_NAME, LOCK_NAME
 
 @dataclass(frozen=True, slots=True)
 class _Input:
-    """One article of the folder. A run holds one per input for its whole length, so only strings are kept
-    (three Paths each were a kilobyte per input); the Paths are made when asked for."""
+    """One article of the folder, made when the run comes to it (see `_Inputs`): only strings and the run's
+    own two folders (three Paths each were a kilobyte per input); the Paths are made when asked for."""
 
     order: int
     rel: str  # posix path relative to the folder: the input's name in the index
@@ -34,6 +34,30 @@ class _Input:
     @property
     def markdown(self) -> Path:
         return self.output.with_suffix(".md")
+
+
+class _Inputs(Sequence[_Input]):
+    """A run's inputs, in walk order. What it holds for its whole length is each input's name in the index
+    (a string the index state shares); an `_Input` is made when asked for and lives while its article is
+    worked on, so a run over many articles keeps no object, and no brief name, per input."""
+
+    def __init__(self, rels: list[str], folder: Path, out: Path):
+        self.rels = rels
+        self.folder, self.out = folder, out
+        self._keep_suffix = _clashing(rels)  # usually empty
+
+    def __len__(self) -> int:
+        return len(self.rels)
+
+    def __getitem__(self, order: int) -> _Input:  # type: ignore[override]  (no slices: nothing asks for one)
+        if order < 0:
+            order += len(self.rels)
+        rel = self.rels[order]
+        return _Input(order, rel, _output_name(rel, rel in self._keep_suffix), self.folder, self.out)
+
+    def __iter__(self) -> Iterator[_Input]:
+        for order in range(len(self.rels)):
+            yield self[order]
 
 
 def _is_output_folder(path: Path) -> bool:
@@ -72,14 +96,19 @@ def _rel(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def _outputs(rels: list[str]) -> dict[str, str]:
-    """`<relative path without extension>.json`; when two inputs share that name (a.txt, a.md) both keep
-    their extension (a.txt.json, a.md.json) so neither overwrites the other."""
+def _output_name(rel: str, keep_suffix: bool) -> str:
+    return (rel if keep_suffix else str(PurePosixPath(rel).with_suffix(""))) + ".json"
+
+
+def _clashing(rels: list[str]) -> frozenset[str]:
+    """The inputs whose brief keeps its extension, `<relative path>.json` rather than `<relative path without
+    extension>.json`: two inputs share that name (a.txt, a.md: a.txt.json, a.md.json, so neither overwrites
+    the other), or it is reserved."""
     stem = {r: str(PurePosixPath(r).with_suffix("")) for r in rels}
     seen = Counter(s.casefold() for s in stem.values())  # casefold: macOS and Windows folders ignore case
     # a top-level "index.txt" keeps its extension too: its index.md would overwrite the batch report
     seen.update(_RESERVED_STEMS)
-    return {r: (stem[r] if seen[stem[r].casefold()] == 1 else r) + ".json" for r in rels}
+    return frozenset(r for r in rels if seen[stem[r].casefold()] != 1)
 
 
 _RESERVED_STEMS = ("index",)

@@ -35,17 +35,25 @@ def test_no_result_outlives_its_index_line(tmp_path: Path) -> None:
 def test_the_run_keeps_where_each_line_is_not_the_records(tmp_path: Path) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     write_folder(src, 6)
+    (src / "notes.xyz").write_text("x")  # skipped: its line is one of the index's too
     job = FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer)))
     run(job)
+    assert job.inputs is not None
     where = job._state._where
-    assert len(where) == 6 and where.paths() == sorted(i.rel for i in job.inputs or [])
-    # where each line is, as int pairs in one array: no object per input, and no record
-    assert where._at.typecode == "q" and len(where._at) == 12 and not where._other
-    offset, length = where.get(where.paths()[0]) or (0, 0)
-    line = (out / "index.jsonl").read_bytes()[offset : offset + length]
-    assert json.loads(line)["path"] == where.paths()[0]
-    # each input holds strings and the run's own two folders, not Paths of its own
-    assert job.inputs is not None and all(i.folder is job.folder and i.out is job.out for i in job.inputs)
+    # per input, its name (the very string the inputs hold) and two machine integers in one array
+    assert where.paths() == sorted([*job.inputs.rels, "notes.xyz"])
+    assert all(any(p is r for r in job.inputs.rels) for p in where._slot if p != "notes.xyz")
+    assert where._at.typecode == "q" and len(where._at) == 14 and not where._other
+    # and they say where each line of the compacted index is
+    data = (out / "index.jsonl").read_bytes()
+    for rel in where.paths():
+        offset, length = where.get(rel) or (0, 0)
+        line = data[offset : offset + length]
+        assert line.endswith(b"\n") and json.loads(line)["path"] == rel
+    assert sum((where.get(rel) or (0, 0))[1] for rel in where.paths()) == len(data)
+    # an input is made when the run comes to it, of strings and the run's own two folders, not Paths of its own
+    assert job.inputs[0] is not job.inputs[0] and job.inputs[-1].rel == job.inputs.rels[-1]
+    assert all(i.folder is job.folder and i.out is job.out for i in job.inputs)
     assert not hasattr(job.inputs[0], "__dict__")
 
 
@@ -66,8 +74,10 @@ def test_a_previous_record_is_read_back_from_the_index_file(tmp_path: Path) -> N
     state.append({"path": "c.txt", "status": "failed", "error": "boom"})
     assert state.previous("c.txt") == {"path": "c.txt", "status": "failed", "error": "boom"}
     state.append({"path": "a.txt", "status": "unchanged"})
+    state.append({"path": "b2.txt", "status": "ok"})  # a path `start` was not told of is kept all the same
+    assert state.previous("b2.txt") == {"path": "b2.txt", "status": "ok"} and "b2.txt" in state
     records = state.finish()
-    assert [r["path"] for r in records] == ["a.txt", "c.txt", "notes.xyz"]
+    assert [r["path"] for r in records] == ["a.txt", "b2.txt", "c.txt", "notes.xyz"]
     assert list(records) == list(read_index(out / "index.jsonl").values())
     assert list(records)[0] == {"path": "a.txt", "status": "unchanged"}
     assert [json.loads(line)["path"] for line in (out / "errors.jsonl").read_text().splitlines()] == ["c.txt"]
