@@ -134,9 +134,9 @@ async def _load(summarizer: Summarizer, source: Source, pool: ThreadPoolExecutor
 
 # The gate's caches (words, sentences, paragraphs; each bounded by entries) pay off within an article and its
 # re-asks, hardly across articles. Emptied every this many briefs (with the C heap's free pages handed back),
-# they never hold more than a few dozen articles' worth: a run's memory stops growing after its first
-# articles, whatever the folder's size (bench/batch_memory.py: 64 left it creeping, 16 holds it level). The
-# CPU per brief is measured with them emptied before every brief anyway.
+# they never hold more than a few articles' worth, whatever the folder's size: a 2,000-article run ends within
+# 1-1.3% of a 200-article one's peak (bench/batch_memory.py; emptied every 64 it crept further). The CPU per
+# brief is measured with them emptied before every brief anyway.
 CACHE_LIFE = 16
 _briefs_begun = itertools.count(1)
 
@@ -249,7 +249,7 @@ def warm_up(summarizer: Summarizer) -> float:
         log.debug("warm-up stopped early: %s", scrub(str(exc)))
     # What is loaded by now (the SDKs, the schemas, the language model: some 140,000 objects) lives as long as
     # the process. Frozen, it is left out of the collector's full passes, which otherwise walked all of it every
-    # few dozen briefs: 3-4 ms a brief on average, a fifth of the client's CPU (bench/gate_cpu.py).
+    # few dozen briefs: 3-4 ms a brief on average (timed with gc.callbacks), a fifth of the client's CPU.
     gc.collect()
     gc.freeze()
     release_free_memory()

@@ -208,7 +208,8 @@ class LLM:
                             completion = await asyncio.to_thread(create, **kwargs)
                         self.throttle.succeeded()
         except openai.APIError as exc:
-            died = local.stopped(self.local) if self.local is not None else None
+            # (a second for a server that is dying: its crash can reach us before its exit does)
+            died = local.stopped(self.local, wait=1.0) if self.local is not None else None
             if died is not None:  # "connection error" would hide that the server it talked to has crashed
                 raise ModelUnavailableError(died) from None
             raise translate(exc, self.model, stats.transport_retries + 1, _server(client)) from None

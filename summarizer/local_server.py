@@ -7,6 +7,7 @@ cassette recording work as with any server.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import importlib.util
 import os
 import signal
@@ -98,9 +99,15 @@ class LocalServer:
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def stopped(self) -> str | None:
-        """Why the server that was started is gone ("was killed by SIGSEGV ..."), or None while it runs."""
-        code = None if self.proc is None else self.proc.poll()
+    def stopped(self, wait: float = 0.0) -> str | None:
+        """Why the server that was started is gone ("was killed by SIGSEGV ..."), or None while it runs;
+        `wait`: seconds to give a server that may be dying (a crash mid-request reaches the client as a reset
+        connection, or even as the reply it was writing, a moment before the process is gone)."""
+        proc = self.proc
+        if proc is not None and wait > 0:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(wait)
+        code = None if proc is None else proc.poll()
         if code is None:
             return None
         return f"{self.what} {_ended(code)} while answering (log: {self.log_path}){_hint(code)}"
@@ -186,10 +193,11 @@ def _hint(code: int) -> str:
     return f"; {REBUILD}" if code < 0 and -code in crashes else ""
 
 
-def stopped(model: LocalModel) -> str | None:
-    """Why this process's server for `model` stopped, if it was started and has since died; else None."""
+def stopped(model: LocalModel, wait: float = 0.0) -> str | None:
+    """Why this process's server for `model` stopped, if it was started and has since died; else None (after
+    giving a dying one `wait` seconds)."""
     server = _servers.get(LocalModel(model.name, model.path))
-    return server.stopped() if server is not None else None
+    return server.stopped(wait) if server is not None else None
 
 
 def _free_port() -> int:

@@ -149,8 +149,8 @@ _TOKEN = re.compile(r"\w+")
 
 
 def plainly_english(sample: str) -> bool:
-    """True for a sample of at least 100 words in which "the" is one word in thirty and these English
-    function words together one in seven, all in plain Latin letters: no other language writes so."""
+    """True for a sample of at least 100 words, nearly all plain ASCII, in which "the" is one word in thirty
+    and these English function words together one in seven: no other language writes so."""
     words = _TOKEN.findall(sample.lower())
     non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
     if len(words) < 100 or non_ascii > len(sample) // 50:
