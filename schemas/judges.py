@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .roles import addressed
 from .signals import (
     CLAUSE,
     GENERIC,
@@ -20,7 +21,6 @@ from .signals import (
     REFUSAL,
     SENTENCES,
     TITLES,
-    addressed,
     content_words,
     miscounts,
     negated,

@@ -24,8 +24,8 @@ from .text import (
 
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
-    "SENTENCES", "SPEAKS", "SPEECH", "TITLES", "TOKEN", "VERB", "addressed", "attached", "attached_at", "content_words",
-    "distinctive", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
+    "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "sentence_of",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
@@ -71,12 +71,12 @@ NUMBER_WORDS = re.compile(
 )
 # where one sentence of a claim joins two facts: "... and stresses ...", "...; ...", "..., while ..."
 JOINS = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)|;\s+|,\s+while\s+")
-_SPEECH_VERBS = (r"(?:said|says|say|told|tells|added|adds|warned|warns|stressed|stresses|emphasi[sz]ed|noted|notes|argued"
+SPEECH_VERBS = (r"(?:said|says|say|told|tells|added|adds|warned|warns|stressed|stresses|emphasi[sz]ed|noted|notes|argued"
                  r"|insisted|wrote|writes|announced|announces|confirmed|confirms|claimed|claims|explained|stated|states"
                  r"|believes|believed|thinks|described|called|urged|acknowledged|admitted|denied|replied|responded)")
-VERB = re.compile(r"\b" + _SPEECH_VERBS + r"\b")
-SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + _SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
-SPEECH = re.compile(r"\b" + _SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
+VERB = re.compile(r"\b" + SPEECH_VERBS + r"\b")
+SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
+SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
 SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
 # a label that names a rate or a share ("death rate") needs a value that is one
 RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
@@ -313,89 +313,6 @@ def heading(text: str, start: int, end: int) -> bool:
     before = text[max(0, line_start - 2) : line_start]
     after = text[line_end : line_end + 2]
     return (line_start == 0 or before.endswith("\n\n") or not before.strip()) and (after in ("", "\n") or after == "\n\n")
-
-
-def attached(text: str, role: list[str], mine: set[str]) -> str | None:
-    """Whose the role words in one sentence are: 'own', 'other' or None (not there, or nobody near)."""
-    sentence = Sentence(text)
-    at = {i for i, w in enumerate(sentence.low) if any(same_word(w, r) for r in role)}
-    return attached_at(sentence, at, len(role), mine)
-
-
-def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) -> str | None:
-    """`attached`, given which tokens of the sentence are the role's words (`at`) and how many words the role
-    has: a caller judging one role against every sentence of an article matches its words once."""
-    text, tokens, low = sentence.text, sentence.tokens, sentence.low
-    if len({low[i] for i in at}) < max(1, (roles + 1) // 2):
-        return None
-    others: list[int] = []
-    i = 0
-    while i < len(tokens):
-        if not tokens[i].group()[0].isupper():
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(tokens) and tokens[j + 1].group()[0].isupper() and not text[tokens[j].end() : tokens[j + 1].start()].strip():
-            j += 1
-        run = range(i, j + 1)
-        titled = [k for k in run if k in at]
-        # "NATO Secretary General Mark Rutte": the name follows the title; "Valmora Dockworkers' Union" is the
-        # role's own phrase (its last role word is no title), so nobody in it holds the role
-        if titled and low[max(titled)] not in TITLES:
-            i = j + 1
-            continue
-        for k in (k for k in run if k > max(titled)) if titled else run:
-            if low[k] in COMMON or low[k] in TITLES or low[k] in mine or text[tokens[k].end() : tokens[k].end() + 1] == ":":
-                continue
-            others.append(k)
-        i = j + 1
-    own = [i for i, w in enumerate(low) if w in mine and not (tokens[i].group().endswith(("’s", "'s")) and i + 1 in at)]
-    for r in sorted(at):
-        # "the island of Skarva" names the island; "general secretary of the union" is a title (see below)
-        if low[r] in TITLES or r + 1 >= len(tokens) or low[r + 1] != "of":
-            continue
-        k = r + 2 + (r + 2 < len(tokens) and low[r + 2] == "the")
-        if k < len(tokens) and tokens[k].group()[0].isupper() and low[k] not in COMMON:
-            return "own" if k in own else "other"
-    if not own and not others:
-        return None
-    # "WHO country representative Dr. Severin Kamau": the name right after the title holds it
-    k = max(at) + 1 if low[max(at)] in TITLES else len(tokens)
-    while k < len(tokens) and low[k] in TITLES | {"dr", "mr", "mrs", "ms"} and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
-        k += 1
-    if k < len(tokens) and tokens[k].group()[0].isupper() and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
-        if k in own:
-            return "own"
-        if k in others:
-            return "other"
-    center = sum(at) / len(at)
-    d_own = min((abs(i - center) for i in own), default=float("inf"))
-    d_other = min((abs(i - center) for i in others), default=float("inf"))
-    return "own" if d_own <= d_other else "other"
-
-
-def distinctive(name: str) -> list[str]:
-    """The words of a name that tell it from others: not "the", not a title, not "union" or "council"."""
-    tokens = [t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1]
-    return [t for t in tokens if t not in GENERIC and t not in TITLES] or tokens
-
-
-def addressed(sentence: str | Sentence, proposer: str) -> bool:
-    """True if the proposer stands in the sentence only after its proposal cue, and not as its speaker: the
-    one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it. (Given a
-    `Sentence`, its tokens are read off it.)"""
-    parsed = sentence if isinstance(sentence, Sentence) else Sentence(sentence)
-    sentence = parsed.text
-    cue = find_cue(sentence)
-    words = distinctive(proposer)
-    if cue is None or not words:
-        return False
-    at = [t for t, low in zip(parsed.tokens, parsed.low, strict=True) if any(same_word(low, w) for w in words)]
-    if not at or any(t.start() < cue.start() for t in at):
-        return False
-    # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote
-    return not any(re.match(r"[\w’'\-\s]{0,40}?\b" + _SPEECH_VERBS + r"\b", sentence[t.end() :]) or
-                   re.search(_SPEECH_VERBS + r"\s+(?:[\w’'\-]+\s+){0,3}$", sentence[: t.start()]) for t in at)
 
 
 def subject_swap(claim: str, sentence: str) -> bool:

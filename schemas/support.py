@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .normal import cached_property, respellable
+from .roles import attached_at, distinctive
 from .signals import (
     CLAUSE,
     CUE_CLAUSE,
@@ -23,9 +24,7 @@ from .signals import (
     TITLES,
     TOKEN,
     Sentence,
-    attached_at,
     content_words,
-    distinctive,
     fill_low,
     find_cue,
     has_speech,

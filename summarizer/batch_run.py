@@ -30,11 +30,12 @@ from typing import Any, TypeVar
 
 from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
 from .errors import ModelUnavailableError, SummarizerError, scrub
+from .language import detect_language
 from .llm import LLM, SLOT_GRANTED
 from .pipeline import Summarizer, prompt_overhead, run_sync
 from .schemas import Brief
 from .schemas.text import clear_caches
-from .sources import Article, detect_language
+from .sources import Article
 
 __all__ = ["BatchResult", "asummarize_many", "summarize_many", "DEFAULT_CONCURRENCY", "DEFAULT_ARTICLE_TIMEOUT",
            "DEFAULT_RETRIES", "SUCCESS"]

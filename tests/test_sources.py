@@ -131,7 +131,7 @@ def test_legacy_encoded_html_page_is_read_by_its_meta_charset() -> None:
 def test_plainly_english_is_a_shortcut_the_language_model_agrees_with() -> None:
     import py3langid
 
-    from summarizer.sources import detect_language, plainly_english
+    from summarizer.language import detect_language, plainly_english
 
     root = Path(__file__).resolve().parents[1]
     texts = {p.name: p.read_text(encoding="utf-8") for p in [*(root / "tests" / "articles").glob("*.txt"),
