@@ -131,9 +131,6 @@ class Locator:
         worst = max(spans, key=lambda s: ("exact", "normalized", "fuzzy").index(s.match)).match
         return Span(spans[0].start, spans[-1].end, worst)
 
-    def quote_text(self, span: Span) -> str:
-        return self.text[span.start : span.end]
-
     def _to_source(self, start: int, end: int, match: str) -> Span:
         return Span(self._index[start], self._index[end - 1] + 1, match)
 
@@ -324,16 +321,6 @@ class Locator:
         first = bisect.bisect_right(breaks, start) - 1
         hi = next((b for b in breaks if b >= end), len(self.text))
         return breaks[first], hi, breaks[max(0, first - back)]
-
-    def _paragraphs(self, start: int, end: int) -> tuple[str, str]:
-        """(the paragraph(s) holding text[start:end], the paragraph before them)."""
-        if self._breaks is None:
-            self._breaks = [0, *(m.end() for m in _PARAGRAPH.finditer(self.text)), len(self.text)]
-        breaks = self._breaks
-        first = bisect.bisect_right(breaks, start) - 1
-        hi = next((b for b in breaks if b >= end), len(self.text))
-        before = self.text[breaks[first - 1] : breaks[first]] if first > 0 else ""
-        return self.text[breaks[first] : hi], before
 
     def unsupported_words(self, text: str) -> list[str]:
         """Content words of model prose that the article never uses, in any inflection."""
