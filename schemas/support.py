@@ -47,6 +47,7 @@ from .text import (
     american,
     cached,
     fold,
+    locator,
     might_name,
     small_locator,
 )
@@ -115,10 +116,8 @@ class Passages:
 
     @classmethod
     def of(cls, loc: Locator, strict: bool = True) -> Passages:
-        cache = loc.__dict__.setdefault("_passages", {})
-        if strict not in cache:
-            cache[strict] = cls(loc, strict)
-        return cache[strict]
+        """The article's Passages, built once per article (and strictness) and kept like its Locator."""
+        return _passages(loc.text, strict)
 
     # -- geometry -----------------------------------------------------------------------------------
     def indices(self, start: int, end: int) -> list[int]:
@@ -417,3 +416,11 @@ class Passages:
             own += side == "own"
             other += side == "other"
         return other > 0 and own == 0
+
+
+@cached(16)  # whole articles, as `locator` keeps them
+def _passages(text: str, strict: bool) -> Passages:
+    # kept here, not on the Locator: a Locator holding its Passages, which hold it, made each article a
+    # reference cycle that only the collector's passes freed (some 1,500 objects an article, for dozens of
+    # articles between passes)
+    return Passages(locator(text), strict)

@@ -151,3 +151,34 @@ def test_the_gates_caches_are_emptied_every_cache_life_briefs(tmp_path: Path, mo
     report = run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer)), concurrency=2))
     assert report.ok == 10 and len(emptied) == 2  # at the 4th and the 8th brief
     assert all(n >= 1 for n in emptied) and locator.cache_info().currsize <= 4
+
+
+def test_the_gate_leaves_no_reference_cycle_behind() -> None:
+    """An article's Locator, Passages and sentences are freed when the caches let go of them, not at the
+    collector's next full pass (a Locator that held its Passages made each article a cycle)."""
+    from summarizer.schemas import ground
+    from summarizer.schemas.draft import salvage
+    from summarizer.schemas.text import clear_caches
+    from summarizer.sources import from_text
+
+    root = Path(__file__).resolve().parent
+    record = json.loads((root / "real_answers" / "news_diplomatic_row.json").read_text(encoding="utf-8"))
+    text = from_text((root.parent / record["article"]).read_text(encoding="utf-8")).text
+    draft, lost = salvage(record["answer"])
+    ground(draft, text, dropped=lost)
+    clear_caches()
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        kept = ground(draft, text, dropped=lost)
+        clear_caches()
+        gc.collect()
+        left = list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was:
+            gc.enable()
+    assert kept.kept >= 5 and left == []
