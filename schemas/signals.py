@@ -57,7 +57,6 @@ CUES = re.compile(
 REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")
 CUE_CLAUSE = re.compile(r"[,;:–—]|\b(?:and|but|while|although|though|whereas)\b", re.IGNORECASE)
 CLAUSE = re.compile(r"[,;:–—.!?]|\b(?:but|while|although|though|however|whereas)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"n[’']t\b", re.IGNORECASE)
 _NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
 _NEG_OR_T = _NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 # one of _NEG_WORDS as a whole run of \w: what `_NEG_WORDS & set(WORD.findall(text))` asks, in one C search

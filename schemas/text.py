@@ -236,9 +236,8 @@ class Locator:
         if known is None:
             if len(self._has_name) >= _MEMO:
                 self._has_name.clear()
-            key = name_key(name)
             # most texts asked (a sentence, a paragraph) lack even the start of the name's first word
-            absent = key is not None and key not in self.norm and self._latin_view() is None
+            absent = _cannot_name(self.norm, name)
             known = self._has_name[name, slack] = False if absent else self._names(name, slack)
         return known
 
@@ -402,13 +401,15 @@ def name_key(name: str) -> str | None:
 
 
 def might_name(text: str, name: str) -> bool:
-    """False only when `Locator(text).has_name(name)` is False, found without building the Locator: the
-    text lacks the name's `name_key` and has no Cyrillic (whose Latin view could hold it)."""
+    """False only when `Locator(text).has_name(name)` is False, found without building the Locator."""
+    return not _cannot_name(fold(text), name)
+
+
+def _cannot_name(norm: str, name: str) -> bool:
+    """True when a folded text lacks the name's `name_key` and has no Cyrillic (whose Latin view could hold
+    the name): `has_name` is then False without looking further."""
     key = name_key(name)
-    if key is None:
-        return True
-    norm = fold(text)
-    return key in norm or has_cyrillic(norm)
+    return key is not None and key not in norm and not has_cyrillic(norm)
 
 
 def _same_stem(word: str, token: str) -> bool:
