@@ -240,12 +240,14 @@ def warm_up(summarizer: Summarizer) -> float:
     once per process; returns the seconds it took."""
     started = time.monotonic()
     try:
+        # first, while the process is small: loading the language identifier briefly holds its 37 MB table
+        # twice (py3langid copies it out of numpy), and that moment was the peak of a whole batch's RSS
+        detect_language(_SAMPLE)
         client = summarizer.llm.client
         _ = client.chat.completions
         import instructor.v2.core.patch  # noqa: F401  (what LLM.structured imports on its first call)
 
         prompt_overhead(summarizer.llm.model, summarizer.language_name)
-        detect_language(_SAMPLE)
     except Exception as exc:  # only a head start: whatever fails here fails again, properly, in the first brief
         log.debug("warm-up stopped early: %s", scrub(str(exc)))
     # What is loaded by now (the SDKs, the schemas, the language model: some 140,000 objects) lives as long as
