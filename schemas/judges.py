@@ -30,6 +30,12 @@ from .text import COMMON, NUMBER, WORD, canon_number, fold, numbers_in
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
 
+_SUBJECT = re.compile(r"(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+")  # a sentence's leading capitalized words
+_QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]")
+_REASON = re.compile(r",\s*(?:saying|adding|arguing|because|as)\b")
+_AND_VERB = re.compile(r",?\s+and\s+(?=(?:to\s+)?[a-z]{3,}\s)")
+_VERB_FIRST = re.compile(r"\s*(?:to\s+)?[a-z]{3,}\b")
+
 
 
 def judge_claim(p: Passages, claim: str, quoted: list[Passage], near: int, *, strict_words: bool = True
@@ -54,7 +60,7 @@ def _support_clauses(p: Passages, piece: str, quoted: list[Passage], near: int) 
     clauses = [c for c in JOINS.split(piece) if c.strip()]
     if len(clauses) < 2:
         return []
-    subject = re.match(r"(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+", piece)
+    subject = _SUBJECT.match(piece)
     lead = subject.group(0) + " " if subject and subject.group(0).lower() not in COMMON else ""
     chosen: list[Passage] = []
     for k, clause in enumerate(clauses):
@@ -106,7 +112,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
 
     # what is proposed, without the quote or the reason the model added ("..., saying the last inspection was
     # in 2019. "People deserve to know," Osei said."): the cue must stand by the proposal itself
-    core = re.split(r",\s*(?:saying|adding|arguing|because|as)\b", re.sub(r"[“\"][^”\"]*[”\"]", " ", action))[0]
+    core = _REASON.split(_QUOTATION.sub(" ", action))[0]
 
     def ok(idxs: list[int], share: float) -> bool:
         if not p.shares(action, idxs, share):
@@ -132,8 +138,8 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
 
 def _conjuncts(action: str) -> list[str]:
     """"summon the ambassador and call for sanctions": two actions, each of which must be a proposal."""
-    parts = [x for x in re.split(r",?\s+and\s+(?=(?:to\s+)?[a-z]{3,}\s)", action) if content_words(x)]
-    return parts if len(parts) > 1 and all(re.match(r"\s*(?:to\s+)?[a-z]{3,}\b", x) for x in parts) else [action]
+    parts = [x for x in _AND_VERB.split(action) if content_words(x)]
+    return parts if len(parts) > 1 and all(_VERB_FIRST.match(x) for x in parts) else [action]
 
 
 def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], near: int

@@ -8,6 +8,9 @@ import re
 
 __all__ = ["UPPER", "split"]
 
+_LINE = re.compile(r"[^\n]+")
+_INITIAL = re.compile(r"[A-Z]\.?")  # "J." in "J. Smith"
+
 UPPER = "A-ZÀ-ÖØ-ÞА-ЯІЇЄҐ"  # capital letters, Latin and Cyrillic, for character classes
 
 
@@ -15,7 +18,7 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(start, end) of every sentence outside page furniture, in order, and of the furniture."""
     sentences: list[tuple[int, int]] = []
     furniture: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         lo, hi = line.start(), line.end()
         stripped = line.group().strip()
         if not stripped:
@@ -26,7 +29,7 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         cursor = _LEAD.match(text, lo, hi).end()  # type: ignore[union-attr]
         for cut in _SENTENCE_END.finditer(text, cursor, hi):
             before = text[cursor : cut.start()].rsplit(None, 1)
-            if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or re.fullmatch(r"[A-Z]\.?", before[-1])):
+            if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or _INITIAL.fullmatch(before[-1])):
                 continue
             sentences.append((cursor, cut.start()))
             cursor = cut.end()

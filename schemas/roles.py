@@ -12,6 +12,10 @@ from .text import COMMON, WORD, fold
 
 __all__ = ["addressed", "attached", "attached_at", "distinctive"]
 
+# a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
+_SPEAKER_AFTER = re.compile(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b")
+_SPEAKER_BEFORE = re.compile(SPEECH_VERBS + r"\s+(?:[\w’'\-]+\s+){0,3}$")
+
 
 def attached(text: str, role: list[str], mine: set[str]) -> str | None:
     """Whose the role words in one sentence are: 'own', 'other' or None (not there, or nobody near)."""
@@ -92,5 +96,5 @@ def addressed(sentence: str | Sentence, proposer: str) -> bool:
     if not at or any(t.start() < cue.start() for t in at):
         return False
     # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote
-    return not any(re.match(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b", sentence[t.end() :]) or
-                   re.search(SPEECH_VERBS + r"\s+(?:[\w’'\-]+\s+){0,3}$", sentence[: t.start()]) for t in at)
+    return not any(_SPEAKER_AFTER.match(sentence[t.end() :]) or
+                   _SPEAKER_BEFORE.search(sentence[: t.start()]) for t in at)

@@ -64,6 +64,10 @@ _NEG_WORD = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_NEG_WORDS, key=len, reve
 # both in one search of the lowered text ("n't" has no other case twins than N and T)
 _NEG_ANY = re.compile(r"n[’']t\b|" + _NEG_WORD.pattern)
 TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+_DIGITS = re.compile(r"\d[\d,.]*")
+_NON_DIGIT = re.compile(r"\D")
+_LETTERS = re.compile(r"[^\W\d_]+")
 NUMBER_WORDS = re.compile(
     r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
     r"|thousands?|millions?|billions?|dozens?|half|third|quarter|percent|several)\b"
@@ -268,7 +272,7 @@ def _named(tokens: list[str], low: list[str], proper: set[str] | None = None) ->
 
 def quoted_opinion(words: list[str], sentence: str) -> bool:
     """True if most of the claim's words that the sentence holds stand inside its quotation marks."""
-    inside = " ".join(re.findall(r"[“\"]([^”\"]+)[”\"]", sentence))
+    inside = " ".join(_QUOTED.findall(sentence))
     if not inside:
         return False
     whole, quoted = sentence_of(sentence), sentence_of(inside)
@@ -339,11 +343,11 @@ def miscounts(sentence: str, number: str, label: str) -> bool:
     """True if the label counts a word that only describes what the sentence counts: "number of containers"
     for "140 container ships"."""
     folded = fold(sentence)
-    for m in re.finditer(r"\d[\d,.]*", folded):
-        if re.sub(r"\D", "", m.group()).lstrip("0") != number.lstrip("0"):
+    for m in _DIGITS.finditer(folded):
+        if _NON_DIGIT.sub("", m.group()).lstrip("0") != number.lstrip("0"):
             continue
         phrase = []
-        for w in re.findall(r"[^\W\d_]+", folded[m.end() : m.end() + 40])[:3]:
+        for w in _LETTERS.findall(folded[m.end() : m.end() + 40])[:3]:
             if w in FUNCTION_WORDS or w in COMMON or w in _VERBS_OF_BEING or len(w) < 3:
                 break
             phrase.append(w)
@@ -359,7 +363,7 @@ def miscounts(sentence: str, number: str, label: str) -> bool:
 def looks_like_name(name: str) -> bool:
     """False for what no person or body is called: a word repeated ("HACKED HACKED HACKED"), shouted words
     that are no acronym ("IGNORE PREVIOUS INSTRUCTIONS"), or a sentence."""
-    words = re.findall(r"[^\W\d_]+", name)
+    words = _LETTERS.findall(name)
     if not words or len(words) > 10:
         return False
     low = [w.lower() for w in words if w.lower() not in COMMON]

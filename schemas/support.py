@@ -54,6 +54,8 @@ from .text import (
 
 __all__ = ["Passage", "Passages", "Failure", "QUOTED_SHARE", "LOCATED_SHARE", "CANDIDATES"]
 
+_TWO_NAMES = re.compile(r"[A-Z][\w’'\-]+\s+[A-Z][\w’'\-]+")  # two capitalized words in a row
+
 QUOTED_SHARE = 0.5  # at least half of the claim's content words, in the sentence of a quote the model gave
 LOCATED_SHARE = 0.51  # more than half, in a sentence the tool picks itself
 CANDIDATES = 8  # best-scoring sentences tried when locating
@@ -310,7 +312,7 @@ class Passages:
         own, before = self.paragraph(idxs)
         if any(small_locator(own).has_word(t) for t in tokens):
             return True
-        others = re.search(r"[A-Z][\w’'\-]+\s+[A-Z][\w’'\-]+", own)
+        others = _TWO_NAMES.search(own)
         return bool(before) and not others and any(small_locator(before).has_word(t) for t in tokens)
 
     def body(self, passage: Passage) -> bool:

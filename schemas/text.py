@@ -51,6 +51,9 @@ WORDS2 = re.compile(r"\w{2,}")
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes (as signals.TOKEN)
+_WORD_JOINS = re.compile(r"[-'’]")
+_POSSESSIVE = re.compile(r"['’]s\b")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 _EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
@@ -335,7 +338,7 @@ class Locator:
         With `runs`, a run of capitalized words must also stand together in the article; headlines, often
         in title case, are checked word by word only."""
         missing: list[str] = []
-        words = list(re.finditer(r"[^\W\d_][\w'’\-]*", text))
+        words = list(_TOKEN.finditer(text))
         for i, m in enumerate(words):
             word = m.group()
             if not word[0].isupper() or word.lower().strip("'’") in COMMON:
@@ -351,7 +354,7 @@ class Locator:
                 adjacent = nxt is not None and text[m.end() : nxt.start()].strip() == ""
                 if not (adjacent and nxt.group()[0].isupper()):
                     continue  # a lone capital at a sentence start is ordinary prose
-            for part in re.split(r"[-'’]", word):
+            for part in _WORD_JOINS.split(word):
                 if part and part[0].isupper() and not self.has_word(part) and word not in missing:
                     missing.append(word)
         # each word may be the article's and the name still invented ("Peter Hall" from "Peter" and "Town
@@ -359,7 +362,7 @@ class Locator:
         if not missing and runs:
             for run in PERSON.finditer(text):
                 # "Lithuania's NATO envoy" is two names, not one
-                for piece in re.split(r"['’]s\b", run.group()):
+                for piece in _POSSESSIVE.split(run.group()):
                     words_in_run = [w for w in piece.split() if w.lower().strip("'’") not in COMMON]
                     if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run), slack=1):
                         missing.append(" ".join(words_in_run))
