@@ -31,7 +31,7 @@ from .batch_files import (
     read_index,
     sweep_temp,
 )
-from .batch_inputs import _Input, _Inputs, _is_output_folder, _rel, _walk
+from .batch_inputs import _Input, _Inputs, _is_output_folder, _rel, _walk, suffix_and_stem
 from .batch_report import digest, write_report
 from .batch_run import (
     DEFAULT_ARTICLE_TIMEOUT,
@@ -223,12 +223,12 @@ class FolderBatch:
         supported: list[str] = []
         if _is_output_folder(self.folder):
             raise SummarizerError(f"{self.folder}: is the output folder of an earlier batch, not a folder of articles")
-        for path in _walk(self.folder, out, skipped):
-            rel = _rel(path, self.folder)
-            suffix = path.suffix.lower()
+        for path, rel in _walk(self.folder, out, skipped):
+            suffix, stem = suffix_and_stem(rel.rpartition("/")[2])
+            suffix = suffix.lower()
             if suffix not in SUPPORTED_SUFFIXES:
                 skipped.append((rel, f"unsupported file type {suffix or '(no extension)'}"))
-            elif path.stem.lower().endswith(".ref"):
+            elif stem.lower().endswith(".ref"):
                 # NAME.ref.txt beside NAME.txt is a reference summary for `summarizer eval`, not an article
                 skipped.append((rel, "a reference summary (NAME.ref.*), not an article"))
             elif (problem := regular_file_problem(path)) is not None:

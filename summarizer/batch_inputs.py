@@ -65,15 +65,21 @@ def _is_output_folder(path: Path) -> bool:
     return (path / LOCK_NAME).exists() or ((path / INDEX_NAME).is_file() and (path / ERRORS_NAME).is_file())
 
 
-def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[Path]:
-    """Files under `folder`, sorted; hidden files and folders (.git, .DS_Store), `exclude` and the output
-    folders of earlier runs left out (those are listed in `problems`)."""
+def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """(path, path relative to `folder` in posix form) of the files under `folder`, sorted; hidden files and
+    folders (.git, .DS_Store), `exclude` and the output folders of earlier runs left out (those are listed in
+    `problems`).
+
+    Strings, not Paths: pathlib interns every part of a path it parses, and a folder's listing is alive
+    while it is walked, so a Path per file put every name of a big folder into the interpreter's table of
+    interned strings at once; the table grew (a megabyte at 2,000 files) and never shrank."""
 
     def onerror(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else folder
         problems.append((_rel(where, folder), f"cannot list folder: {exc.strerror or exc}"))
 
-    for root, dirs, files in os.walk(folder, onerror=onerror):
+    top = os.fspath(folder)
+    for root, dirs, files in os.walk(top, onerror=onerror):
         here = Path(root)
         kept = []
         for d in sorted(dirs):
@@ -84,9 +90,16 @@ def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -
                 continue
             kept.append(d)
         dirs[:] = kept
+        under = os.path.relpath(root, top).replace(os.sep, "/") if root != top else ""
         for name in sorted(files):
             if not name.startswith("."):
-                yield here / name
+                yield os.path.join(root, name), f"{under}/{name}" if under else name
+
+
+def suffix_and_stem(name: str) -> tuple[str, str]:
+    """`PurePath(name).suffix` and `.stem` of a file name, without making a Path."""
+    i = name.rfind(".")
+    return (name[i:], name[:i]) if 0 < i < len(name) - 1 else ("", name)
 
 
 def _rel(path: Path, folder: Path) -> str:

@@ -275,7 +275,7 @@ def _os_reason(label: str, exc: OSError) -> str:
     return f"{label}: cannot read ({exc.strerror or exc})"
 
 
-def regular_file_problem(path: Path) -> str | None:
+def regular_file_problem(path: str | Path) -> str | None:
     """Why `path` is not an article file (missing, a folder, a pipe, a device...), or None for a regular file.
 
     Only regular files are articles: a FIFO blocks a reader forever and a device such as /dev/zero never ends,

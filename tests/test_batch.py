@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pytest
@@ -586,8 +586,28 @@ def test_walk_is_sorted_and_skips_hidden(tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     problems: list[tuple[str, str]] = []
-    found = [p.relative_to(tmp_path).as_posix() for p in batch_mod._walk(tmp_path, None, problems)]
-    assert found == ["a.txt", "b/2.txt", "c/1.md"] and problems == []
+    found = list(batch_mod._walk(tmp_path, None, problems))
+    assert [rel for _, rel in found] == ["a.txt", "b/2.txt", "c/1.md"] and problems == []
+    assert all(Path(path) == tmp_path / rel for path, rel in found)
+
+
+def test_the_walk_interns_no_file_name(tmp_path: Path) -> None:
+    # pathlib interns the parts of a path it parses: a Path per file put a whole folder's names into the
+    # interpreter's table of interned strings, which grew with the folder and never shrank
+    names = [f"walk-intern-probe-{i}.txt" for i in range(20)]
+    for name in names:  # (not `tmp_path / name`: that Path would intern the name itself)
+        with open(os.path.join(tmp_path, name), "w") as f:
+            f.write("x")
+    found = [rel for _, rel in batch_mod._walk(tmp_path, None, [])]
+    assert found == sorted(names)
+    fresh = ["".join(["walk-intern-probe-", str(i), ".txt"]) for i in range(20)]
+    assert all(sys.intern(f) is f for f in fresh)  # none was in the table: interning a fresh copy keeps it
+
+
+@pytest.mark.parametrize("name, expected", [("a.txt", (".txt", "a")), ("a.tar.gz", (".gz", "a.tar")), ("file.", ("", "file.")),
+                                            ("noext", ("", "noext")), ("x.ref.md", (".md", "x.ref"))])
+def test_suffix_and_stem_as_pathlib(name: str, expected: tuple[str, str]) -> None:
+    assert batch_mod.suffix_and_stem(name) == expected == (PurePath(name).suffix, PurePath(name).stem)
 
 
 def test_journal_lines_are_durable_per_line(tmp_path: Path) -> None:
