@@ -592,8 +592,9 @@ def test_walk_is_sorted_and_skips_hidden(tmp_path: Path) -> None:
 
 
 def test_the_walk_interns_no_file_name(tmp_path: Path) -> None:
-    # pathlib interns the parts of a path it parses: a Path per file put a whole folder's names into the
-    # interpreter's table of interned strings, which grew with the folder and never shrank
+    # pathlib interns the parts of a path it parses: a Path per file sent a whole folder's names through the
+    # interpreter's table of interned strings (which grew with the folder, and never shrinks), and kept a
+    # top-level file's name there for the run, as its index name
     names = [f"walk-intern-probe-{i}.txt" for i in range(20)]
     for name in names:  # (not `tmp_path / name`: that Path would intern the name itself)
         with open(os.path.join(tmp_path, name), "w") as f:
