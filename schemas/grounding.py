@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import judge_actor, judge_claim, judge_figure, judge_response, judge_status
+from .roles import title_holder
 from .signals import looks_like_name
 from .support import Passage, Passages
 from .text import (
@@ -35,6 +36,7 @@ from .text import (
     WORD,
     Locator,
     cased_word,
+    fold,
     locator,
 )
 
@@ -248,11 +250,17 @@ def ground(
     kept: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
     statuses: dict[str, str] = {}  # a proposed response's status as its passages give it, where the model's is not
+    holders: dict[str, str] = {}  # an actor the model named by a title, as the person its evidence names
+    named = {fold(a.name) for a in draft.who}
     for path, kind, item in _items(draft):
         evidence, item_problems = _judge(loc, passages, path, kind, item, near, names_in_prose)
         problems += item_problems
         if evidence:
             kept[path] = evidence
+            if kind == "who":
+                holder = next((h for e in evidence if (h := title_holder(item.name, e.quote))), None)
+                if holder is not None and fold(holder) not in named:
+                    holders[path] = holder
             # (the cues are English: a brief in another language than the article keeps the model's status)
             if kind == "proposed_responses" and names_in_prose:
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]
@@ -270,6 +278,9 @@ def ground(
         reasons = list(dict.fromkeys(p.reason for p in item_problems))
         label = headline if path == "headline" else _label_at(draft, path)
         removed.append(Dropped(item=path, reasons=reasons, text=label))
+    for path, holder in holders.items():
+        removed.append(Dropped(item=f"{path}.name", text=_label_at(draft, path),
+                               reasons=[f"a title, not a name (shown as {holder}, whom the evidence names with it)"]))
     for path, told in statuses.items():
         # the item stays, with the status its passage shows; the model's is reported as removed
         model_said = _status_at(draft, path)
@@ -282,7 +293,7 @@ def ground(
     what = draft.what
     return Grounded(
         headline=headline.strip() if headline.strip() and not headline_problems else None,
-        who=[Actor(name=a.name, role=a.role, evidence=ev(p)) for i, a in enumerate(draft.who) if (p := f"who[{i}]") in kept],
+        who=[_actor(a, holders.get(p), ev(p)) for i, a in enumerate(draft.who) if (p := f"who[{i}]") in kept],
         what=What(summary=what.summary, where=what.where, when=what.when, evidence=ev("what"))
         if what is not None and "what" in kept
         else None,
@@ -306,6 +317,16 @@ def ground(
         problems=problems,
         quotes_rejected=sum(1 for p in problems if not p.fatal),
     )
+
+
+def _actor(item: Any, holder: str | None, evidence: list[Evidence]) -> Actor:
+    """The actor as the brief shows it: one the model named by a title ("Port Authority chief executive")
+    is the person the evidence names with that title, the title joining the role."""
+    if holder is None:
+        return Actor(name=item.name, role=item.role, evidence=evidence)
+    title_words = {w.lower() for w in item.name.split()}
+    role = item.name if {w.lower() for w in item.role.split()} <= title_words else f"{item.name}, {item.role}"
+    return Actor(name=holder, role=role, evidence=evidence)
 
 
 def _status_at(draft: Draft, path: str) -> str:

@@ -10,7 +10,7 @@ import re
 from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, find_cue, same_word
 from .text import COMMON, WORD, fold
 
-__all__ = ["addressed", "attached", "attached_at", "distinctive"]
+__all__ = ["addressed", "attached", "attached_at", "distinctive", "title_holder"]
 
 # a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
 _SPEAKER_AFTER = re.compile(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b")
@@ -98,3 +98,29 @@ def addressed(sentence: str | Sentence, proposer: str) -> bool:
     # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote
     return not any(_SPEAKER_AFTER.match(sentence[t.end() :]) or
                    _SPEAKER_BEFORE.search(sentence[: t.start()]) for t in at)
+
+
+# two to four capitalized words: a person's name as a sentence writes it after a title
+_HOLDER = re.compile(r"\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})")
+
+
+def title_holder(name: str, text: str) -> str | None:
+    """The person a passage names with a title the model gave as a name: for "Port Authority chief executive"
+    and "Port authority chief executive Tomas Lindqvist said ...", "Tomas Lindqvist". None when the name
+    does not end with a title ("Tomas Lindqvist", "Ministry of Transport"), or the passage does not write
+    the title, word for word, right before a name of its own."""
+    words = name.split()
+    if not words or words[-1].lower().strip(".,") not in TITLES:
+        return None
+    title = re.compile(r"(?<![\w’'\-])" + r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    for m in title.finditer(text):
+        after = _HOLDER.match(text, m.end())
+        if after is None:
+            continue
+        holder = after.group(1).split()
+        while holder and holder[-1].lower() in COMMON:
+            holder.pop()  # "... Tomas Lindqvist On" cannot end a name
+        # "Health Director Anna Berg": a title goes on, so the name is the director's, not the ministry's
+        if len(holder) >= 2 and not any(w.lower() in TITLES or w.lower() in COMMON for w in holder):
+            return " ".join(holder)
+    return None

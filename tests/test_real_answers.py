@@ -35,6 +35,8 @@ def _labels(g) -> set[str]:  # type: ignore[no-untyped-def]
     kept |= {_key(p.point) for p in g.background}
     kept |= {_key(f"{r.proposed_by}: {r.action}") for r in g.proposed_responses}
     kept |= {_key(f"{f.value}: {f.label}") for f in g.key_figures}
+    # an actor the model named by a title is kept, shown as the person its evidence names: judged as it came
+    kept |= {_key(d.text) for d in g.dropped if d.item.endswith(".name") and d.text}
     return kept
 
 
@@ -118,6 +120,53 @@ def test_a_status_the_passage_does_not_give_is_shown_as_proposed() -> None:
     # "... offered 5% ..., an offer the union rejected last week": never "agreed"
     assert statuses["Aerlink Atlantic"] == ("agreed", "proposed")
     assert statuses["Finland"] == ("agreed", "proposed")  # "called for new EU sanctions"
+
+
+def test_an_actor_named_by_a_title_is_shown_as_the_person_its_evidence_names() -> None:
+    """The real model's "Port authority chief executive | executive" (harbour_strike): its evidence sentence
+    names him, so the brief shows Tomas Lindqvist with the title as his role, and reports the model's label."""
+    record = json.loads((ANSWERS / "harbour_strike.json").read_text(encoding="utf-8"))
+    draft, lost = salvage(record["answer"])
+    assert any(a.name == "Port authority chief executive" for a in draft.who)
+    g = ground(draft, from_text((ROOT / record["article"]).read_text(encoding="utf-8")).text, dropped=lost)
+    actor = next(a for a in g.who if a.name == "Tomas Lindqvist")
+    assert actor.role == "Port authority chief executive"
+    assert any("Port authority chief executive Tomas Lindqvist" in e.quote for e in actor.evidence)
+    renamed = [d for d in g.dropped if d.item.endswith(".name")]
+    assert [(d.text, d.reasons) for d in renamed] == [
+        ("Port authority chief executive: executive",
+         ["a title, not a name (shown as Tomas Lindqvist, whom the evidence names with it)"])]
+
+
+def test_title_holder_takes_only_a_name_written_right_after_the_whole_title() -> None:
+    from summarizer.schemas.roles import title_holder
+
+    said = "Port authority chief executive Tomas Lindqvist said the programme was essential."
+    assert title_holder("Port Authority chief executive", said) == "Tomas Lindqvist"
+    assert title_holder("Regional transport minister", "Regional Transport Minister Elena Maris spoke.") == "Elena Maris"
+    assert title_holder("Tomas Lindqvist", said) is None  # a name, not a title
+    assert title_holder("chief executive", "The chief executive said so.") is None  # no name follows
+    assert title_holder("transport minister", said) is None  # the title is not in the passage
+    # the title goes on ("Director"): the name is the director's, not the ministry's
+    assert title_holder("Ministry of Health", "Ministry of Health Director Anna Berg said.") is None
+    assert title_holder("Health Minister", "Health Minister Karl Brenner And the union met.") == "Karl Brenner"
+
+
+def test_an_actor_named_by_a_title_keeps_it_when_the_person_is_listed_already() -> None:
+    from summarizer.schemas.draft import Draft
+
+    text = ("Port workers walked out on Tuesday over automated cranes at the harbour.\n\nPort authority chief "
+            "executive Tomas Lindqvist said the automation programme was essential for the port to remain "
+            "competitive in the region.")
+    quote = text[text.index("Port authority chief"):]
+    who = [{"name": "Port authority chief executive", "role": "executive", "evidence": [quote]}]
+    empty = {"headline": "", "what": None, "background": [], "proposed_responses": [], "key_figures": []}
+    alone = ground(Draft.model_validate({**empty, "who": who}), text)
+    assert [(a.name, a.role) for a in alone.who] == [("Tomas Lindqvist", "Port authority chief executive")]
+    both = who + [{"name": "Tomas Lindqvist", "role": "chief executive of the port authority", "evidence": [quote]}]
+    g = ground(Draft.model_validate({**empty, "who": both}), text)
+    assert [a.name for a in g.who] == ["Port authority chief executive", "Tomas Lindqvist"]
+    assert not any(d.item.endswith(".name") for d in g.dropped)
 
 
 def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
