@@ -1,7 +1,9 @@
 """An embedded SQLite cache of finished briefs, shared by the library, `brief`, `batch` and the bot.
 
 Key: hash of (cleaned text, the page's metadata (`Article.meta`, when the caller passes it), schema, the
-prompt templates' content and version, model, base URL, parameters). Only successful briefs are stored. Writes are single transactions, so a killed process never
+prompt templates' content and version, the grounding gate's code, model, base URL, parameters). A brief is what
+the gate kept, so one made by another version of the gate is made again, never served: a gate that learns to
+catch a new kind of invention must not hand out what its predecessor let through. Only successful briefs are stored. Writes are single transactions, so a killed process never
 leaves a torn entry.
 
 The cache is an optimisation: a file that cannot be opened, read or written (random bytes, truncated,
@@ -29,7 +31,8 @@ from .schemas import Brief, Draft
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["Cache", "cache_key", "default_cache_path", "schema_fingerprint", "prompt_fingerprint", "templates_digest"]
+__all__ = ["Cache", "cache_key", "default_cache_path", "gate_fingerprint", "schema_fingerprint", "prompt_fingerprint",
+           "templates_digest"]
 
 log = logging.getLogger("summarizer.cache")
 
@@ -54,7 +57,7 @@ def schema_fingerprint() -> str:
 
 
 def templates_digest(root: Traversable) -> str:
-    """A digest of the bytes of every template (and the module rendering them) in `root`."""
+    """A digest of the bytes of every template and Python module in `root`."""
     digest = hashlib.sha256()
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".j2", ".py")) and entry.is_file():
@@ -67,6 +70,12 @@ def prompt_fingerprint() -> str:
     """The prompt templates' content: editing one changes every key even if PROMPT_VERSION is not bumped by
     hand (the version stays in the key too, for a change of meaning outside the templates)."""
     return templates_digest(resources.files("summarizer.prompts"))
+
+
+@lru_cache(maxsize=1)
+def gate_fingerprint() -> str:
+    """The code of the models and the grounding gate (`summarizer.schemas`): what decides what a brief keeps."""
+    return templates_digest(resources.files("summarizer.schemas"))
 
 
 def cache_key(
@@ -86,6 +95,7 @@ def cache_key(
             "schema": schema_fingerprint(),
             "prompt": prompt_version,
             "templates": prompt_fingerprint(),
+            "gate": gate_fingerprint(),
             "model": model,
             "params": params,
         },

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import summarizer.cache as cache_mod
-from summarizer.cache import Cache, cache_key, prompt_fingerprint, templates_digest
+from summarizer.cache import Cache, cache_key, gate_fingerprint, prompt_fingerprint, templates_digest
 from summarizer.cli import _quiet_dependencies, cli
 from summarizer.llm import LLM
 from summarizer.pipeline import Summarizer
@@ -111,6 +111,19 @@ def test_editing_a_template_changes_the_key_without_a_version_bump(tmp_path: Pat
     assert edited != prompt_fingerprint()
     before = cache_key("abc", prompt_version="v1", model="m", params={})
     monkeypatch.setattr(cache_mod, "prompt_fingerprint", lambda: edited)
+    assert cache_key("abc", prompt_version="v1", model="m", params={}) != before
+
+
+def test_a_new_version_of_the_gate_changes_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a brief is what the gate kept: one cached by an older gate must be made again, not served
+    copy = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert templates_digest(copy) == gate_fingerprint()
+    (copy / "judges.py").write_text((copy / "judges.py").read_text() + "\n# a new rule\n")
+    edited = templates_digest(copy)
+    assert edited != gate_fingerprint()
+    before = cache_key("abc", prompt_version="v1", model="m", params={})
+    monkeypatch.setattr(cache_mod, "gate_fingerprint", lambda: edited)
     assert cache_key("abc", prompt_version="v1", model="m", params={}) != before
 
 
