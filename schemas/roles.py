@@ -100,8 +100,9 @@ def addressed(sentence: str | Sentence, proposer: str) -> bool:
                    _SPEAKER_BEFORE.search(sentence[: t.start()]) for t in at)
 
 
-# two to four capitalized words: a person's name as a sentence writes it after a title
-_HOLDER = re.compile(r"\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})")
+# two to four capitalized words: a person's name as a sentence writes it after a title ("chief executive
+# Tomas Lindqvist"), or between commas after it ("The regional transport minister, Ana Kovac, called ...")
+_HOLDER = re.compile(r"\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})|,\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2}),")
 
 
 def title_holder(name: str, text: str) -> str | None:
@@ -117,10 +118,12 @@ def title_holder(name: str, text: str) -> str | None:
         after = _HOLDER.match(text, m.end())
         if after is None:
             continue
-        holder = after.group(1).split()
+        holder = (after.group(1) or after.group(2)).split()
         while holder and holder[-1].lower() in COMMON:
             holder.pop()  # "... Tomas Lindqvist On" cannot end a name
-        # "Health Director Anna Berg": a title goes on, so the name is the director's, not the ministry's
-        if len(holder) >= 2 and not any(w.lower() in TITLES or w.lower() in COMMON for w in holder):
+        # "Health Director Anna Berg": a title goes on, so the name is the director's, not the ministry's;
+        # "the minister, Port Authority, ...": a body is no one's name
+        if len(holder) >= 2 and not any(w.lower() in TITLES or w.lower() in COMMON or w.lower() in GENERIC
+                                        for w in holder):
             return " ".join(holder)
     return None

@@ -123,8 +123,9 @@ def test_a_status_the_passage_does_not_give_is_shown_as_proposed() -> None:
 
 
 def test_an_actor_named_by_a_title_is_shown_as_the_person_its_evidence_names() -> None:
-    """The real model's "Port authority chief executive | executive" (harbour_strike): its evidence sentence
-    names him, so the brief shows Tomas Lindqvist with the title as his role, and reports the model's label."""
+    """The real model's "Port authority chief executive | executive" (harbour_strike, which a reader judged
+    junk): its evidence sentence names him, so the brief shows Tomas Lindqvist with the title as his role, and
+    reports the model's label; the same for the regional transport minister, Ana Kovac."""
     record = json.loads((ANSWERS / "harbour_strike.json").read_text(encoding="utf-8"))
     draft, lost = salvage(record["answer"])
     assert any(a.name == "Port authority chief executive" for a in draft.who)
@@ -132,10 +133,14 @@ def test_an_actor_named_by_a_title_is_shown_as_the_person_its_evidence_names() -
     actor = next(a for a in g.who if a.name == "Tomas Lindqvist")
     assert actor.role == "Port authority chief executive"
     assert any("Port authority chief executive Tomas Lindqvist" in e.quote for e in actor.evidence)
+    # "The regional transport minister, Ana Kovac, called on ...": the name between commas after the title
+    assert next(a for a in g.who if a.name == "Ana Kovac").role == "Regional transport minister"
     renamed = [d for d in g.dropped if d.item.endswith(".name")]
     assert [(d.text, d.reasons) for d in renamed] == [
         ("Port authority chief executive: executive",
-         ["a title, not a name (shown as Tomas Lindqvist, whom the evidence names with it)"])]
+         ["a title, not a name (shown as Tomas Lindqvist, whom the evidence names with it)"]),
+        ("Regional transport minister: minister",
+         ["a title, not a name (shown as Ana Kovac, whom the evidence names with it)"])]
 
 
 def test_title_holder_takes_only_a_name_written_right_after_the_whole_title() -> None:
@@ -150,6 +155,11 @@ def test_title_holder_takes_only_a_name_written_right_after_the_whole_title() ->
     # the title goes on ("Director"): the name is the director's, not the ministry's
     assert title_holder("Ministry of Health", "Ministry of Health Director Anna Berg said.") is None
     assert title_holder("Health Minister", "Health Minister Karl Brenner And the union met.") == "Karl Brenner"
+    minister = "The regional transport minister, Ana Kovac, called on both sides."
+    assert title_holder("Regional transport minister", minister) == "Ana Kovac"
+    # between commas only a closed pair counts, and a body is no one's name
+    assert title_holder("transport minister", "said the transport minister, Ana Kovac and the union") is None
+    assert title_holder("transport minister", "the transport minister, Port Authority, and the union met") is None
 
 
 def test_an_actor_named_by_a_title_keeps_it_when_the_person_is_listed_already() -> None:
