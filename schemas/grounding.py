@@ -261,6 +261,7 @@ def ground(
                 holder = next((h for e in evidence if (h := title_holder(item.name, e.quote))), None)
                 if holder is not None and fold(holder) not in named:
                     holders[path] = holder
+                    named.add(fold(holder))  # two titles of one person ("minister", "transport minister"): one rename
             # (the cues are English: a brief in another language than the article keeps the model's status)
             if kind == "proposed_responses" and names_in_prose:
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]

@@ -109,7 +109,7 @@ def title_holder(name: str, text: str) -> str | None:
     """The person a passage names with a title the model gave as a name: for "Port Authority chief executive"
     and "Port authority chief executive Tomas Lindqvist said ...", "Tomas Lindqvist". None when the name
     does not end with a title ("Tomas Lindqvist", "Ministry of Transport"), or the passage does not write
-    the title, word for word, right before a name of its own."""
+    the title, word for word, right before a name of its own (or before one between commas)."""
     words = name.split()
     if not words or words[-1].lower().strip(".,") not in TITLES:
         return None

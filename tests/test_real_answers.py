@@ -177,6 +177,10 @@ def test_an_actor_named_by_a_title_keeps_it_when_the_person_is_listed_already() 
     g = ground(Draft.model_validate({**empty, "who": both}), text)
     assert [a.name for a in g.who] == ["Port authority chief executive", "Tomas Lindqvist"]
     assert not any(d.item.endswith(".name") for d in g.dropped)
+    # two titles of one person: the first is renamed, the second stays as the model wrote it
+    twice = who + [{"name": "chief executive", "role": "executive", "evidence": [quote]}]
+    g = ground(Draft.model_validate({**empty, "who": twice}), text)
+    assert [a.name for a in g.who] == ["Tomas Lindqvist", "chief executive"]
 
 
 def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
