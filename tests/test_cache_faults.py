@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import summarizer.cache as cache_mod
-from summarizer.cache import Cache, cache_key, gate_fingerprint, prompt_fingerprint, templates_digest
+from summarizer.cache import Cache, cache_key, templates_digest
 from summarizer.cli import _quiet_dependencies, cli
 from summarizer.llm import LLM
 from summarizer.pipeline import Summarizer
@@ -101,29 +101,23 @@ async def test_a_read_only_cache_on_a_miss_still_returns_the_paid_brief(
 # --- probes 4 and 5: the key covers what reaches the prompt and the brief ---------------------------------------
 
 
-def test_editing_a_template_changes_the_key_without_a_version_bump(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    copy = tmp_path / "prompts"
-    shutil.copytree(ROOT / "prompts", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    assert templates_digest(copy) == prompt_fingerprint()
-    (copy / "system.j2").write_text((copy / "system.j2").read_text() + "\nBe brief.")
+# a template edited without a version bump; a brief is what the gate kept, so one cached by an older gate must
+# be made again, not served
+@pytest.mark.parametrize("folder, edited_file, fingerprint", [
+    ("prompts", "system.j2", "prompt_fingerprint"),
+    ("schemas", "judges.py", "gate_fingerprint"),
+])
+def test_editing_the_prompt_or_the_gate_changes_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        folder: str, edited_file: str, fingerprint: str) -> None:
+    copy = tmp_path / folder
+    shutil.copytree(ROOT / folder, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    current = getattr(cache_mod, fingerprint)()
+    assert templates_digest(copy) == current
+    (copy / edited_file).write_text((copy / edited_file).read_text() + "\n# an edit\n")
     edited = templates_digest(copy)
-    assert edited != prompt_fingerprint()
+    assert edited != current
     before = cache_key("abc", prompt_version="v1", model="m", params={})
-    monkeypatch.setattr(cache_mod, "prompt_fingerprint", lambda: edited)
-    assert cache_key("abc", prompt_version="v1", model="m", params={}) != before
-
-
-def test_a_new_version_of_the_gate_changes_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a brief is what the gate kept: one cached by an older gate must be made again, not served
-    copy = tmp_path / "schemas"
-    shutil.copytree(ROOT / "schemas", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    assert templates_digest(copy) == gate_fingerprint()
-    (copy / "judges.py").write_text((copy / "judges.py").read_text() + "\n# a new rule\n")
-    edited = templates_digest(copy)
-    assert edited != gate_fingerprint()
-    before = cache_key("abc", prompt_version="v1", model="m", params={})
-    monkeypatch.setattr(cache_mod, "gate_fingerprint", lambda: edited)
+    monkeypatch.setattr(cache_mod, fingerprint, lambda: edited)
     assert cache_key("abc", prompt_version="v1", model="m", params={}) != before
 
 
