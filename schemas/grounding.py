@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import judge_actor, judge_claim, judge_figure, judge_response, judge_status
-from .roles import title_holder
+from .roles import distinctive, title_holder
 from .signals import looks_like_name
 from .support import Passage, Passages
 from .text import (
@@ -36,7 +36,6 @@ from .text import (
     WORD,
     Locator,
     cased_word,
-    fold,
     locator,
 )
 
@@ -251,7 +250,7 @@ def ground(
     problems: list[Problem] = []
     statuses: dict[str, str] = {}  # a proposed response's status as its passages give it, where the model's is not
     holders: dict[str, str] = {}  # an actor the model named by a title, as the person its evidence names
-    named = {fold(a.name) for a in draft.who}
+    listed = {w for a in draft.who for w in distinctive(a.name)}  # the words that tell the actors apart
     for path, kind, item in _items(draft):
         evidence, item_problems = _judge(loc, passages, path, kind, item, near, names_in_prose)
         problems += item_problems
@@ -259,9 +258,10 @@ def ground(
             kept[path] = evidence
             if kind == "who":
                 holder = next((h for e in evidence if (h := title_holder(item.name, e.quote))), None)
-                if holder is not None and fold(holder) not in named:
+                # a person listed already ("Lindqvist", or two titles of one person): no second actor for them
+                if holder is not None and listed.isdisjoint(distinctive(holder)):
                     holders[path] = holder
-                    named.add(fold(holder))  # two titles of one person ("minister", "transport minister"): one rename
+                    listed.update(distinctive(holder))
             # (the cues are English: a brief in another language than the article keeps the model's status)
             if kind == "proposed_responses" and names_in_prose:
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .layout import UPPER
 from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, find_cue, same_word
 from .text import COMMON, WORD, fold
 
@@ -102,7 +103,8 @@ def addressed(sentence: str | Sentence, proposer: str) -> bool:
 
 # two to four capitalized words: a person's name as a sentence writes it after a title ("chief executive
 # Tomas Lindqvist"), or between commas after it ("The regional transport minister, Ana Kovac, called ...")
-_HOLDER = re.compile(r"\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})|,\s+([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,2}),")
+_CAP = rf"[{UPPER}][\w’'\-]+"  # a capitalized word, as `text.PERSON` reads one ("Émile", "Олена")
+_HOLDER = re.compile(rf"\s+({_CAP}(?:\s+{_CAP}){{1,3}})|,\s+({_CAP}(?:\s+{_CAP}){{1,2}}),")
 
 
 def title_holder(name: str, text: str) -> str | None:

@@ -14,6 +14,7 @@ from .text import (
     FUNCTION_WORDS,
     LETTERS4,
     NEGATIONS,
+    TOKEN,
     WORD,
     WORDS2,
     american,
@@ -63,7 +64,6 @@ _NEG_OR_T = _NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 _NEG_WORD = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_NEG_WORDS, key=len, reverse=True)) + r")(?!\w)")
 # both in one search of the lowered text ("n't" has no other case twins than N and T)
 _NEG_ANY = re.compile(r"n[’']t\b|" + _NEG_WORD.pattern)
-TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _DIGITS = re.compile(r"\d[\d,.]*")
 _NON_DIGIT = re.compile(r"\D")

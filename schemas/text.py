@@ -38,7 +38,7 @@ from .normal import (
 )
 
 __all__ = ["Locator", "Span", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in", "clear_caches", "fold_words"]
+           "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN"]
 
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
@@ -51,7 +51,7 @@ WORDS2 = re.compile(r"\w{2,}")
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
-_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes (as signals.TOKEN)
+TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes
 _WORD_JOINS = re.compile(r"[-'’]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
@@ -338,7 +338,7 @@ class Locator:
         With `runs`, a run of capitalized words must also stand together in the article; headlines, often
         in title case, are checked word by word only."""
         missing: list[str] = []
-        words = list(_TOKEN.finditer(text))
+        words = list(TOKEN.finditer(text))
         for i, m in enumerate(words):
             word = m.group()
             if not word[0].isupper() or word.lower().strip("'’") in COMMON:

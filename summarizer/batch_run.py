@@ -135,8 +135,8 @@ async def _load(summarizer: Summarizer, source: Source, pool: ThreadPoolExecutor
 
 # The gate's caches (words, sentences, paragraphs; each bounded by entries) pay off within an article and its
 # re-asks, hardly across articles. Emptied every this many briefs (with the C heap's free pages handed back),
-# they never hold more than a few articles' worth, whatever the folder's size: a 2,000-article run peaks about
-# 1% above a 200-article one (bench/batch_memory.py; emptied every 64 it crept further). The CPU per brief is
+# they never hold more than a few articles' worth, whatever the folder's size: a 2,000-article run peaks 0.6%
+# above a 200-article one (bench/batch_memory.py; emptied every 64 it crept further). The CPU per brief is
 # measured with them emptied before every brief anyway.
 CACHE_LIFE = 16
 _briefs_begun = itertools.count(1)

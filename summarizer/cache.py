@@ -3,8 +3,8 @@
 Key: hash of (cleaned text, the page's metadata (`Article.meta`, when the caller passes it), schema, the
 prompt templates' content and version, the grounding gate's code, model, base URL, parameters). A brief is what
 the gate kept, so one made by another version of the gate is made again, never served: a gate that learns to
-catch a new kind of invention must not hand out what its predecessor let through. Only successful briefs are stored. Writes are single transactions, so a killed process never
-leaves a torn entry.
+catch a new kind of invention must not hand out what its predecessor let through. Only successful briefs are
+stored. Writes are single transactions, so a killed process never leaves a torn entry.
 
 The cache is an optimisation: a file that cannot be opened, read or written (random bytes, truncated,
 corrupt pages, read-only, an unwritable home) is reported once and the run carries on without it; it never

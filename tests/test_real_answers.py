@@ -160,6 +160,7 @@ def test_title_holder_takes_only_a_name_written_right_after_the_whole_title() ->
     # between commas only a closed pair counts, and a body is no one's name
     assert title_holder("transport minister", "said the transport minister, Ana Kovac and the union") is None
     assert title_holder("transport minister", "the transport minister, Port Authority, and the union met") is None
+    assert title_holder("Culture minister", "Culture minister Émile Durand opened it.") == "Émile Durand"
 
 
 def test_an_actor_named_by_a_title_keeps_it_when_the_person_is_listed_already() -> None:
@@ -181,6 +182,11 @@ def test_an_actor_named_by_a_title_keeps_it_when_the_person_is_listed_already() 
     twice = who + [{"name": "chief executive", "role": "executive", "evidence": [quote]}]
     g = ground(Draft.model_validate({**empty, "who": twice}), text)
     assert [a.name for a in g.who] == ["Tomas Lindqvist", "chief executive"]
+    # listed by his surname alone: still the same person, no second actor for him
+    surname = who + [{"name": "Lindqvist", "role": "chief executive", "evidence": [quote]}]
+    g = ground(Draft.model_validate({**empty, "who": surname}), text)
+    assert g.who[0].name == "Port authority chief executive"
+    assert not any(d.item.endswith(".name") for d in g.dropped)
 
 
 def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
