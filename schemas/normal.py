@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -64,7 +64,29 @@ _CHAR_MAP = {
 }
 _DROP_CHARS = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 
-NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+# (`\d\d*`, not `\d+`: a pattern that starts with a character class is searched by skipping to the next
+# character of the class, in C; one that starts with a repeat or an assertion is tried at every position)
+NUMBER = re.compile(r"\d\d*(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+
+
+def led_by_letters(alternatives: Iterable[str], tail: str = "") -> str:
+    """A pattern for `\\b(?:alternative|...)` + `tail`, where each alternative (a regex) begins with a literal
+    letter, that finds the same matches but is searched as fast as a literal: grouped by first letter (in
+    their order), so the search skips to the next of those letters in C and checks the left edge after it
+    (`(?<!\\w.)`: no word character before the letter). `\\b` first, or any assertion or repeat, has the
+    search try the whole pattern at every position of the text."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        assert alternative[:1].isalpha(), alternative
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "|".join(f"{first}(?<!\\w.)(?:{'|'.join(rest)}){tail}" for first, rest in groups.items())
+
+
+def whole_words(words: Iterable[str]) -> str:
+    """A pattern for any of `words` as a whole run of \\w (`\\b(?:word|...)\\b`), searched fast (see
+    `led_by_letters`)."""
+    return led_by_letters((re.escape(w) for w in sorted(words, key=len, reverse=True)), r"(?!\w)")
+
 
 def _norm_char(ch: str) -> str:
     if ch in _DROP_CHARS:
@@ -153,12 +175,27 @@ _ASCII_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]")  # what `_FOLD` makes " 
 
 def _translate(text: str) -> str:
     """`text.translate(_FOLD)` but for whitespace, which may stay as it was (callers split on it). A mostly
-    ASCII text folds fastest as ASCII (`lower`, one replace) with its runs of other characters translated
-    apart: `str.translate` looks up every character of a text that is not all ASCII one by one. What the
-    table gives a character is in lower case already, and stays as it is when lowered again."""
+    ASCII text folds fastest as ASCII (`lower`, a few replaces): `str.translate` looks up every character of
+    a text that is not all ASCII one by one. What the table gives a character is in lower case already, and
+    stays as it is when lowered again."""
     if len(text) - len(text.encode("ascii", "ignore")) > len(text) >> 4:
         return text.translate(_FOLD)
-    return _NON_ASCII.sub(_fold_run, text.replace("`", "'")).lower()
+    text = text.replace("`", "'")
+    if text.isascii():
+        return text.lower()
+    # its other characters, each once: the UTF-8 bytes left when the ASCII ones are deleted (all in C; a
+    # regex over the text costs ten times as much)
+    for ch in set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+        folded = _FOLD[ord(ch)]
+        if folded == ch.lower() and ch != "\u03a3":
+            continue  # the `lower` below does the same (but for Σ, which it lowers by context: ς or σ)
+        if not folded.isascii():
+            return _NON_ASCII.sub(_fold_run, text).lower()  # what it gives may fold again: one by one
+        text = text.replace(ch, folded)
+    return text.lower()
+
+
+_ASCII_BYTES = bytes(range(128))
 
 
 def _fold_run(m: re.Match[str]) -> str:
@@ -196,16 +233,13 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def has_cyrillic(text: str) -> bool:
-    return _CYRILLIC.search(text) is not None
+    return not text.isascii() and _CYRILLIC.search(text) is not None  # (isascii reads a flag of the string)
 
 
 _SPELLED = {w: str(n) for n, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
 _SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
                  "ninety": "90", "hundred": "100", "dozen": "12"})
-# the lookahead only skips the places where no spelled number can start, so the alternation is tried less
-_SPELLED_RE = re.compile(r"\b(?=[" + "".join(sorted({w[0] for w in _SPELLED})) + r"])(?:" + "|".join(_SPELLED) + r")\b",
-                         re.IGNORECASE)
 
 
 def numbers_in(text: str) -> set[str]:
@@ -216,7 +250,7 @@ def numbers_in(text: str) -> set[str]:
     return found | {_SPELLED[m.group()] for m in _SPELLED_LOW.finditer(text.lower())}
 
 
-_SPELLED_LOW = re.compile(_SPELLED_RE.pattern)  # (case-sensitive: lowered text only)
+_SPELLED_LOW = re.compile(whole_words(_SPELLED))  # (case-sensitive: lowered text only)
 
 # Characters that case-insensitive matching pairs with ASCII letters but lower() does not make them (and İ,
 # the one character whose lower case is two): a text without them may be lowered and matched case-sensitively,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .normal import CASE_TWINS, cached_property
+from .normal import CASE_TWINS, cached_property, led_by_letters, whole_words
 from .text import (
     COMMON,
     FUNCTION_WORDS,
@@ -46,22 +46,24 @@ TITLES = {"leader", "president", "minister", "secretary", "general", "chief", "e
            "judge", "justice", "senator", "representative", "permanent", "foreign", "defence", "defense",
            "finance", "health", "interior", "vice", "acting", "professor", "doctor", "sir", "lord", "lady"}
 # A proposal: somebody proposes, urges, calls for, demands, plans, offers, says something should be done.
-CUES = re.compile(
-    r"\b(?:propos\w*|urg\w*|call(?:s|ed|ing)?\s+(?:for|on|upon)|demand\w*|plan(?:s|ned|ning)?\b|offer\w*|should"
-    r"|must|need(?:s|ed)?\s+(?:to|for)|the\s+need|suggest\w*|recommend\w*|want(?:s|ed)?\s+to|ask(?:s|ed)?\s+\w+\s+to"
-    r"|press(?:es|ed)?\s+for|push(?:es|ed)?\s+for|seek\w*|sought|intend\w*|pledg\w*|promis\w*|vow\w*|agree\w*"
-    r"|approv\w*|appeal\w*|encourag\w*|advocat\w*|insist\w*|hope[sd]?\s+(?:that|to)"
-    r"|(?:is|are|was|were)\s+(?:going|set|expected|ready|prepared)\s+to|will\s+(?:seek|ask|introduce|propose|table)"
-    r"|important|necessary|consider\w*|aim(?:s|ed)?\s+to|threaten\w*|back(?:s|ed)?\s+(?:a|an|the)\b)",
-    re.IGNORECASE,
-)
+_CUE_WORDS = [  # (regexes; each begins with a letter: see `led_by_letters`)
+    r"propos\w*", r"urg\w*", r"call(?:s|ed|ing)?\s+(?:for|on|upon)", r"demand\w*", r"plan(?:s|ned|ning)?\b", r"offer\w*",
+    "should", "must", r"need(?:s|ed)?\s+(?:to|for)", r"the\s+need", r"suggest\w*", r"recommend\w*", r"want(?:s|ed)?\s+to",
+    r"ask(?:s|ed)?\s+\w+\s+to", r"press(?:es|ed)?\s+for", r"push(?:es|ed)?\s+for", r"seek\w*", "sought", r"intend\w*",
+    r"pledg\w*", r"promis\w*", r"vow\w*", r"agree\w*", r"approv\w*", r"appeal\w*", r"encourag\w*", r"advocat\w*",
+    r"insist\w*", r"hope[sd]?\s+(?:that|to)",
+    *(rf"{be}\s+(?:going|set|expected|ready|prepared)\s+to" for be in ("is", "are", "was", "were")),
+    r"will\s+(?:seek|ask|introduce|propose|table)", "important", "necessary", r"consider\w*", r"aim(?:s|ed)?\s+to",
+    r"threaten\w*", r"back(?:s|ed)?\s+(?:a|an|the)\b",
+]
+CUES = re.compile(r"\b(?:" + "|".join(_CUE_WORDS) + ")", re.IGNORECASE)
 REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")
 CUE_CLAUSE = re.compile(r"[,;:–—]|\b(?:and|but|while|although|though|whereas)\b", re.IGNORECASE)
 CLAUSE = re.compile(r"[,;:–—.!?]|\b(?:but|while|although|though|however|whereas)\b", re.IGNORECASE)
 _NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
 _NEG_OR_T = _NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 # one of _NEG_WORDS as a whole run of \w: what `_NEG_WORDS & set(WORD.findall(text))` asks, in one C search
-_NEG_WORD = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_NEG_WORDS, key=len, reverse=True)) + r")(?!\w)")
+_NEG_WORD = re.compile(whole_words(_NEG_WORDS))
 # both in one search of the lowered text ("n't" has no other case twins than N and T)
 _NEG_ANY = re.compile(r"n[’']t\b|" + _NEG_WORD.pattern)
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
@@ -74,10 +76,13 @@ NUMBER_WORDS = re.compile(
 )
 # where one sentence of a claim joins two facts: "... and stresses ...", "...; ...", "..., while ..."
 JOINS = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)|;\s+|,\s+while\s+")
-SPEECH_VERBS = (r"(?:said|says|say|told|tells|added|adds|warned|warns|stressed|stresses|emphasi[sz]ed|noted|notes|argued"
-                 r"|insisted|wrote|writes|announced|announces|confirmed|confirms|claimed|claims|explained|stated|states"
-                 r"|believes|believed|thinks|described|called|urged|acknowledged|admitted|denied|replied|responded)")
-VERB = re.compile(r"\b" + SPEECH_VERBS + r"\b")
+_SPEECH_WORDS = ["said", "says", "say", "told", "tells", "added", "adds", "warned", "warns", "stressed", "stresses",
+                 "emphasised", "emphasized", "noted", "notes", "argued", "insisted", "wrote", "writes", "announced",
+                 "announces", "confirmed", "confirms", "claimed", "claims", "explained", "stated", "states", "believes",
+                 "believed", "thinks", "described", "called", "urged", "acknowledged", "admitted", "denied", "replied",
+                 "responded"]
+SPEECH_VERBS = "(?:" + "|".join(_SPEECH_WORDS) + ")"
+VERB = re.compile(whole_words(_SPEECH_WORDS))
 SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
 SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
 SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
@@ -87,8 +92,9 @@ RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+o
 
 
 # (without CASE_TWINS a text may be lowered and matched case-sensitively: see `schemas.normal`)
-_CUES_LOW = re.compile(CUES.pattern)
-_SPEECH_LOW = re.compile(SPEECH.pattern)
+# (and grouped by first letter, which the search skips to: see `led_by_letters`)
+_CUES_LOW = re.compile(led_by_letters(_CUE_WORDS))
+_SPEECH_LOW = re.compile(whole_words(_SPEECH_WORDS) + r"|[“”\"]|" + led_by_letters([r"according\s+to\b"]))
 
 
 def find_cue(text: str) -> re.Match[str] | None:

@@ -175,22 +175,56 @@ def test_cues_and_speech_found_in_the_lowered_text_are_where_case_blind_search_f
 
 
 def test_spelled_numbers_are_found_as_before_and_a_dotless_i_no_longer_breaks_them() -> None:
-    from summarizer.schemas.normal import (
-        _SPELLED,
-        _SPELLED_RE,
-        CASE_TWINS,
-        NUMBER,
-        canon_number,
-        fold,
-        numbers_in,
-    )
+    from summarizer.schemas.normal import _SPELLED, CASE_TWINS, NUMBER, canon_number, fold, numbers_in
+
+    spelled = re.compile(r"\b(?:" + "|".join(_SPELLED) + r")\b", re.IGNORECASE)
 
     def long_way(text: str) -> set[str]:  # the case-blind search it replaced
         return {canon_number(m) for m in NUMBER.findall(text)} | {_SPELLED[m.group().lower()] for m in
-                                                                   _SPELLED_RE.finditer(text)}
+                                                                   spelled.finditer(text)}
 
     texts = _article_texts() + ["Eight SAILINGS and NINE or nine ships", "a dozen and Twenty-one", ""]
     for text in texts + [fold(t) for t in texts]:
         assert not CASE_TWINS.search(text) and numbers_in(text) == long_way(text), text[:60]
     # case-blind matching took "fıve" for five, then found no such number and raised KeyError
     assert numbers_in("fıve ships, İki boats and 3 crews, SEVEN hours") == {"3", "7"}
+
+
+def test_word_lists_searched_by_first_letter_match_where_their_plain_patterns_do() -> None:
+    import random
+
+    from summarizer.schemas import normal, signals
+
+    plain = {  # the patterns as first written: each tried at every position of the text
+        normal._SPELLED_LOW: r"\b(?:" + "|".join(normal._SPELLED) + r")\b",
+        signals._NEG_ANY: r"n[’']t\b|(?<!\w)(?:" + "|".join(sorted(signals._NEG_WORDS, key=len, reverse=True)) + r")(?!\w)",
+        signals.VERB: r"\b" + signals.SPEECH_VERBS + r"\b",
+        signals._CUES_LOW: r"\b(?:" + "|".join(signals._CUE_WORDS) + ")",
+        signals._SPEECH_LOW: signals.SPEECH.pattern,
+        normal.NUMBER: r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?",
+    }
+    words = [*normal._SPELLED, *signals._NEG_WORDS, *signals._SPEECH_WORDS, "proposal", "calls for", "the need",
+             "were set to", "back the", "according to", "n't", "n’t", "asks them to", "4,500", "1.5", "12 000"]
+    rng = random.Random(11)
+    noise = ["".join(rng.choice(words) if rng.random() < 0.6 else rng.choice(" ,.;\n_-'’1x") for _ in range(rng.randrange(1, 7)))
+             for _ in range(20_000)]
+    sentences = [s.lower() for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)]
+    for fast, pattern in plain.items():
+        slow = re.compile(pattern)
+        assert fast.pattern != pattern
+        for text in sentences + noise:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], (pattern[:30], text)
+    # the left edge is checked: no match inside a word ("cannot" holds "no", "seventeen" holds "seven")
+    assert not normal._SPELLED_LOW.search("seventeenth someone") and not signals._NEG_ANY.search("knot, cannon")
+
+
+def test_a_mostly_ascii_text_folds_as_each_of_its_characters_does() -> None:
+    from summarizer.schemas.normal import _FOLD, _translate
+
+    def one_by_one(text: str) -> str:  # the table, character by character (whitespace may differ: callers split)
+        return " ".join(text.translate(_FOLD).split())
+
+    for code in [*range(0x80, 0x3000), *range(0xFB00, 0xFFFF), 0x1D400, 0x1F600, 0xD800]:
+        tail = " the Ferry left port on time" * 10  # (mostly ASCII: the path under test)
+        for text in (f"The Ship {chr(code)}s left" + tail, f"ΟΔΟΣ and ΣΑΣ{chr(code)} at 9 ’til `noon`" + tail):
+            assert " ".join(_translate(text).split()) == one_by_one(text), hex(code)
