@@ -12,7 +12,6 @@ import re
 
 from .roles import addressed
 from .signals import (
-    CLAUSE,
     GENERIC,
     JOINS,
     NUMBER_WORDS,
@@ -21,6 +20,7 @@ from .signals import (
     REFUSAL,
     SENTENCES,
     TITLES,
+    clauses,
     content_words,
     miscounts,
     negated,
@@ -194,5 +194,5 @@ def judge_status(p: Passages, status: str, evidence: list[Passage]) -> str:
     if cue is None:
         return status
     text = " ".join(p.sentences[i].text for e in evidence for i in p.indices(e.start, e.end))
-    said = any(cue.search(clause) and not negated(clause) for clause in CLAUSE.split(text) if clause)
+    said = any(cue.search(clause) and not negated(clause) for clause in clauses(text) if clause)
     return status if said else "proposed"

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
-__all__ = ["NEGATIONS", "NUMBER", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "CASE_TWINS", "cached", "cached_property", "clear_caches", "fold_words", "respellable"]
+__all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
+           "same_words", "CASE_TWINS", "cached", "cached_property", "clear_caches", "fold_words", "respellable", "led_by_letters", "whole_words"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -236,9 +236,9 @@ def has_cyrillic(text: str) -> bool:
     return not text.isascii() and _CYRILLIC.search(text) is not None  # (isascii reads a flag of the string)
 
 
-_SPELLED = {w: str(n) for n, w in enumerate(
+SPELLED = {w: str(n) for n, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
-_SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
                  "ninety": "90", "hundred": "100", "dozen": "12"})
 
 
@@ -247,10 +247,10 @@ def numbers_in(text: str) -> set[str]:
     found = set(map(canon_number, NUMBER.findall(text)))  # (NUMBER has no groups: findall gives the matches)
     # matched in the lowered text: case-blind matching would also take "fıve" (dotless ı) for five, and fail
     # to look it up
-    return found | {_SPELLED[m.group()] for m in _SPELLED_LOW.finditer(text.lower())}
+    return found | {SPELLED[m.group()] for m in _SPELLED_LOW.finditer(text.lower())}
 
 
-_SPELLED_LOW = re.compile(whole_words(_SPELLED))  # (case-sensitive: lowered text only)
+_SPELLED_LOW = re.compile(whole_words(SPELLED))  # (case-sensitive: lowered text only)
 
 # Characters that case-insensitive matching pairs with ASCII letters but lower() does not make them (and İ,
 # the one character whose lower case is two): a text without them may be lowered and matched case-sensitively,

@@ -26,7 +26,7 @@ from .text import (
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
-    "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "sentence_of",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
@@ -58,8 +58,13 @@ _CUE_WORDS = [  # (regexes; each begins with a letter: see `led_by_letters`)
 ]
 CUES = re.compile(r"\b(?:" + "|".join(_CUE_WORDS) + ")", re.IGNORECASE)
 REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")
-CUE_CLAUSE = re.compile(r"[,;:–—]|\b(?:and|but|while|although|though|whereas)\b", re.IGNORECASE)
-CLAUSE = re.compile(r"[,;:–—.!?]|\b(?:but|while|although|though|however|whereas)\b", re.IGNORECASE)
+_CUE_CUTS, _CUE_JOINS = ",;:–—", ["and", "but", "while", "although", "though", "whereas"]
+_CUTS, _JOINS = ",;:–—.!?", ["but", "while", "although", "though", "however", "whereas"]
+CUE_CLAUSE = re.compile(f"[{_CUE_CUTS}]|\\b(?:{'|'.join(_CUE_JOINS)})\\b", re.IGNORECASE)
+CLAUSE = re.compile(f"[{re.escape(_CUTS)}]|\\b(?:{'|'.join(_JOINS)})\\b", re.IGNORECASE)
+# the same, for a lowered text, each mark a literal of its own so the search skips to the next of them
+_CUE_CLAUSE_LOW = re.compile("|".join(map(re.escape, _CUE_CUTS)) + "|" + whole_words(_CUE_JOINS))
+_CLAUSE_LOW = re.compile("|".join(map(re.escape, _CUTS)) + "|" + whole_words(_JOINS))
 _NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
 _NEG_OR_T = _NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 # one of _NEG_WORDS as a whole run of \w: what `_NEG_WORDS & set(WORD.findall(text))` asks, in one C search
@@ -100,6 +105,28 @@ _SPEECH_LOW = re.compile(whole_words(_SPEECH_WORDS) + r"|[“”\"]|" + led_by_l
 def find_cue(text: str) -> re.Match[str] | None:
     """`CUES.search(text)`: where the first proposal cue stands, if any."""
     return CUES.search(text) if CASE_TWINS.search(text) else _CUES_LOW.search(text.lower())
+
+
+def cue_clauses(text: str) -> list[str]:
+    """`CUE_CLAUSE.split(text)`: its clauses as a proposal cue governs them."""
+    return _split_lowered(text, CUE_CLAUSE, _CUE_CLAUSE_LOW)
+
+
+def clauses(text: str) -> list[str]:
+    """`CLAUSE.split(text)`: its clauses, sentences cut too."""
+    return _split_lowered(text, CLAUSE, _CLAUSE_LOW)
+
+
+def _split_lowered(text: str, case_blind: re.Pattern[str], lowered: re.Pattern[str]) -> list[str]:
+    """`case_blind.split(text)`, the cuts found in the lowered text (the same length without CASE_TWINS)."""
+    if not text.isascii() and CASE_TWINS.search(text):
+        return case_blind.split(text)
+    pieces, at = [], 0
+    for m in lowered.finditer(text.lower()):
+        pieces.append(text[at : m.start()])
+        at = m.end()
+    pieces.append(text[at:])
+    return pieces
 
 
 def has_speech(text: str) -> bool:

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from .normal import cached_property, respellable
 from .roles import attached_at, distinctive
 from .signals import (
-    CLAUSE,
-    CUE_CLAUSE,
     GENERIC,
     SPEAKS,
     TITLES,
     TOKEN,
     Sentence,
+    clauses,
     content_words,
+    cue_clauses,
     fill_low,
     find_cue,
     has_speech,
@@ -258,8 +258,8 @@ class Passages:
     def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
         """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
         "the bridge would not stay closed" is not "would stay closed"."""
-        denials = [sentence_of(c) for c in CLAUSE.split(text) if c and negated(c)]
-        claimed = [c for c in CUE_CLAUSE.split(claim) if c and negated(c)]
+        denials = [sentence_of(c) for c in clauses(text) if c and negated(c)]
+        claimed = [c for c in cue_clauses(claim) if c and negated(c)]
         if claimed:
             # what the claim denies, the passage must deny too
             for clause in claimed:
@@ -283,7 +283,7 @@ class Passages:
         out = []
         # a clause's words are its sentence's: a sentence without a negation has no negated clause
         for sentence in (s for s in self.sentences if negated(s.text)):
-            for clause in CUE_CLAUSE.split(sentence.text):
+            for clause in cue_clauses(sentence.text):
                 if clause and negated(clause):
                     words = content_words(clause)  # each word once
                     if len(words) >= 3:
@@ -330,7 +330,7 @@ class Passages:
             text = sentence.text
             if not sentence.cue:
                 continue
-            for clause in CUE_CLAUSE.split(text):
+            for clause in cue_clauses(text):
                 inside = sentence_of(clause)
                 if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words):
                     return True

@@ -175,17 +175,18 @@ def test_cues_and_speech_found_in_the_lowered_text_are_where_case_blind_search_f
 
 
 def test_spelled_numbers_are_found_as_before_and_a_dotless_i_no_longer_breaks_them() -> None:
-    from summarizer.schemas.normal import _SPELLED, CASE_TWINS, NUMBER, canon_number, fold, numbers_in
+    from summarizer.schemas.normal import CASE_TWINS, NUMBER, SPELLED, canon_number, fold, numbers_in
 
-    spelled = re.compile(r"\b(?:" + "|".join(_SPELLED) + r")\b", re.IGNORECASE)
+    spelled = re.compile(r"\b(?:" + "|".join(SPELLED) + r")\b", re.IGNORECASE)
 
     def long_way(text: str) -> set[str]:  # the case-blind search it replaced
-        return {canon_number(m) for m in NUMBER.findall(text)} | {_SPELLED[m.group().lower()] for m in
+        return {canon_number(m) for m in NUMBER.findall(text)} | {SPELLED[m.group().lower()] for m in
                                                                    spelled.finditer(text)}
 
     texts = _article_texts() + ["Eight SAILINGS and NINE or nine ships", "a dozen and Twenty-one", ""]
     for text in texts + [fold(t) for t in texts]:
         assert not CASE_TWINS.search(text) and numbers_in(text) == long_way(text), text[:60]
+        assert Locator(text).numbers == numbers_in(fold(text)), text[:60]  # (read off the Locator's words)
     # case-blind matching took "fıve" for five, then found no such number and raised KeyError
     assert numbers_in("fıve ships, İki boats and 3 crews, SEVEN hours") == {"3", "7"}
 
@@ -196,14 +197,14 @@ def test_word_lists_searched_by_first_letter_match_where_their_plain_patterns_do
     from summarizer.schemas import normal, signals
 
     plain = {  # the patterns as first written: each tried at every position of the text
-        normal._SPELLED_LOW: r"\b(?:" + "|".join(normal._SPELLED) + r")\b",
+        normal._SPELLED_LOW: r"\b(?:" + "|".join(normal.SPELLED) + r")\b",
         signals._NEG_ANY: r"n[’']t\b|(?<!\w)(?:" + "|".join(sorted(signals._NEG_WORDS, key=len, reverse=True)) + r")(?!\w)",
         signals.VERB: r"\b" + signals.SPEECH_VERBS + r"\b",
         signals._CUES_LOW: r"\b(?:" + "|".join(signals._CUE_WORDS) + ")",
         signals._SPEECH_LOW: signals.SPEECH.pattern,
         normal.NUMBER: r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?",
     }
-    words = [*normal._SPELLED, *signals._NEG_WORDS, *signals._SPEECH_WORDS, "proposal", "calls for", "the need",
+    words = [*normal.SPELLED, *signals._NEG_WORDS, *signals._SPEECH_WORDS, "proposal", "calls for", "the need",
              "were set to", "back the", "according to", "n't", "n’t", "asks them to", "4,500", "1.5", "12 000"]
     rng = random.Random(11)
     noise = ["".join(rng.choice(words) if rng.random() < 0.6 else rng.choice(" ,.;\n_-'’1x") for _ in range(rng.randrange(1, 7)))
@@ -228,3 +229,19 @@ def test_a_mostly_ascii_text_folds_as_each_of_its_characters_does() -> None:
         tail = " the Ferry left port on time" * 10  # (mostly ASCII: the path under test)
         for text in (f"The Ship {chr(code)}s left" + tail, f"ΟΔΟΣ and ΣΑΣ{chr(code)} at 9 ’til `noon`" + tail):
             assert " ".join(_translate(text).split()) == one_by_one(text), hex(code)
+
+
+def test_clauses_cut_where_the_case_blind_patterns_cut() -> None:
+    import random
+
+    from summarizer.schemas.signals import CLAUSE, CUE_CLAUSE, clauses, cue_clauses
+
+    sentences = [s for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)]
+    odd = ["He SAID so, BUT then – WHILE it rained; ALTHOUGH", "İstanbul AND Ankara, but", "Kelvin \u212aeeps AND", "",
+           "and", "bUt?", "sandbox tbut whileX", "ΣΟΦΙΑ, Though"]
+    rng = random.Random(7)
+    pool = [*"abdehnotuwlrgsAB ,.;:!?–—İıſ'’", "and ", "but ", "AND ", "while ", "though ", "however ", "whereas "]
+    noise = ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 40))) for _ in range(5_000)]
+    for text in sentences + odd + noise:
+        assert cue_clauses(text) == CUE_CLAUSE.split(text), text
+        assert clauses(text) == CLAUSE.split(text), text
