@@ -84,7 +84,7 @@ _CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
 
 def _may_credit(sentence: str) -> bool:
     """False when `_CREDIT` cannot match the sentence: the search itself is slow."""
-    if _CASE_TWINS.search(sentence):
+    if not sentence.isascii() and _CASE_TWINS.search(sentence):
         return True
     low = sentence.lower()
     return any(word in low for word in _CREDIT_WORDS)

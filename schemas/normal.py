@@ -128,7 +128,7 @@ def normalize(text: str) -> tuple[str, array[int]]:
     return folded, index
 
 
-_SPACES = re.compile(" {2,}")
+_SPACES = re.compile("  +")  # (two or more: led by a literal, which the search skips to)
 _COUNTING: array[int] = array("q")
 
 

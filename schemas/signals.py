@@ -104,7 +104,7 @@ _SPEECH_LOW = re.compile(whole_words(_SPEECH_WORDS) + r"|[“”\"]|" + led_by_l
 
 def find_cue(text: str) -> re.Match[str] | None:
     """`CUES.search(text)`: where the first proposal cue stands, if any."""
-    return CUES.search(text) if CASE_TWINS.search(text) else _CUES_LOW.search(text.lower())
+    return CUES.search(text) if not text.isascii() and CASE_TWINS.search(text) else _CUES_LOW.search(text.lower())
 
 
 def cue_clauses(text: str) -> list[str]:
@@ -131,7 +131,8 @@ def _split_lowered(text: str, case_blind: re.Pattern[str], lowered: re.Pattern[s
 
 def has_speech(text: str) -> bool:
     """`SPEECH.search(text)` found something: a speech verb, a quotation mark or "according to"."""
-    return (SPEECH.search(text) if CASE_TWINS.search(text) else _SPEECH_LOW.search(text.lower())) is not None
+    twins = not text.isascii() and CASE_TWINS.search(text)
+    return (SPEECH.search(text) if twins else _SPEECH_LOW.search(text.lower())) is not None
 
 
 @cached(4096)  # the same claims, clauses and roles are asked about candidate after candidate

@@ -16,6 +16,7 @@ import re
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from rapidfuzz import fuzz
 
@@ -120,11 +121,13 @@ class Locator:
         return (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
 
     def _find_from(self, quote: str, cursor: int) -> Span | None:
-        fragments = [f for f in _ELLIPSIS.split(quote) if f.strip(_EDGE + " ")]
+        # (every omission mark holds one of the two: without them the split is the quote, found faster)
+        pieces = _ELLIPSIS.split(quote) if "..." in quote or "…" in quote else [quote]
+        fragments = [f for f in pieces if f.strip(_EDGE + " ")]
         if not fragments:
             return None
-        words = sum(len(WORD.findall(f)) for f in fragments)
-        if words < MIN_QUOTE_WORDS:
+        # (counted up to the least that will do)
+        if sum(1 for _ in islice((w for f in fragments for w in WORD.finditer(f)), MIN_QUOTE_WORDS)) < MIN_QUOTE_WORDS:
             return None
         spans: list[Span] = []
         for fragment in fragments:
