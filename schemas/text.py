@@ -24,7 +24,6 @@ from .layout import UPPER, split
 from .normal import (
     NEGATIONS,
     NUMBER,
-    SPELLED,
     TRANSLIT,
     american,
     cached,
@@ -96,9 +95,8 @@ class Locator:
 
     @cached_property
     def numbers(self) -> set[str]:
-        """Every number the text states, canonical: `numbers_in(self.norm)`, with the spelled numbers read off
-        the words the Locator lists anyway (the folded text is in lower case, and no number is in COMMON)."""
-        return set(map(canon_number, NUMBER.findall(self.norm))) | {SPELLED[w] for w in SPELLED.keys() & set(self._words())}
+        """Every number the text states, canonical (see `numbers_in`)."""
+        return numbers_in(self.norm)
 
     @property
     def _index(self) -> array[int]:

@@ -186,7 +186,6 @@ def test_spelled_numbers_are_found_as_before_and_a_dotless_i_no_longer_breaks_th
     texts = _article_texts() + ["Eight SAILINGS and NINE or nine ships", "a dozen and Twenty-one", ""]
     for text in texts + [fold(t) for t in texts]:
         assert not CASE_TWINS.search(text) and numbers_in(text) == long_way(text), text[:60]
-        assert Locator(text).numbers == numbers_in(fold(text)), text[:60]  # (read off the Locator's words)
     # case-blind matching took "fıve" for five, then found no such number and raised KeyError
     assert numbers_in("fıve ships, İki boats and 3 crews, SEVEN hours") == {"3", "7"}
 
