@@ -4,7 +4,9 @@ prompts) that is never evidence. Only reads the text; nothing here knows of clai
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable, Iterator
 
 __all__ = ["UPPER", "split"]
 
@@ -37,14 +39,43 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if end > cursor:
             sentences.append((cursor, end))
     kept = []
-    # a sentence's lower case is a piece of the text's (the credit words are ASCII): one test for them all
-    credits = _may_credit(text)
+    may_credit = _credit_check(text)
     for start, end in sentences:
-        if credits and _may_credit(text[start:end]) and _CREDIT.search(text, start, end):
+        if may_credit(start, end) and _CREDIT.search(text, start, end):
             furniture.append((start, end))
         else:
             kept.append((start, end))
     return kept, furniture
+
+
+def _credit_check(text: str) -> Callable[[int, int], bool]:
+    """`_may_credit(text[start:end])` as a function of (start, end), for the sentences of `text` in order. A
+    sentence's lower case is a piece of the text's (without case twins, lowering keeps every offset), so the
+    credit words are found once in the whole text and a sentence may credit when one lies inside it."""
+    if not _may_credit(text):
+        return lambda start, end: False
+    if not text.isascii() and _CASE_TWINS.search(text):
+        return lambda start, end: _may_credit(text[start:end])
+    low = text.lower()
+    found = sorted((at, at + len(word)) for word in _CREDIT_WORDS for at in _occurrences(low, word))
+    starts = [at for at, _ in found]
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect.bisect_left(starts, start)
+        while i < len(found) and found[i][0] < end:
+            if found[i][1] <= end:
+                return True
+            i += 1
+        return False
+
+    return inside
+
+
+def _occurrences(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 # Page furniture: lines that are never evidence for a claim about the story.

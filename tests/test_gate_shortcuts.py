@@ -244,3 +244,19 @@ def test_clauses_cut_where_the_case_blind_patterns_cut() -> None:
     for text in sentences + odd + noise:
         assert cue_clauses(text) == CUE_CLAUSE.split(text), text
         assert clauses(text) == CLAUSE.split(text), text
+
+
+def test_the_credit_words_found_once_per_article_answer_as_each_sentence_would() -> None:
+    import random
+
+    from summarizer.schemas.layout import _credit_check
+
+    rng = random.Random(5)
+    pieces = [*CREDITS, "The ferry left.", "Ana wrote it. ", "REPORTING by", "the editorial line", "\n\n", " ", "Σ.", "editor"]
+    texts = _article_texts() + ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12))) for _ in range(400)]
+    for text in texts:
+        check = _credit_check(text)
+        cuts = sorted({0, len(text), *(rng.randrange(len(text) + 1) for _ in range(12))})
+        spans = [*zip(cuts, cuts[1:], strict=False), (0, len(text))]
+        for start, end in spans:
+            assert check(start, end) == _may_credit(text[start:end]), (text, start, end)
