@@ -104,9 +104,12 @@ def normalize(text: str) -> tuple[str, array[int]]:
     the offset of the run's first character; leading and trailing whitespace goes. Done in C (translate,
     split, array slices) but for the few places where a character folds into none or several ("…" is
     "...") and the few runs of more than one space."""
-    folded_chars = _ASCII_SPACE.sub(" ", _translate(text))  # = text.translate(_FOLD), faster
+    folded_chars = _translate(text)  # = text.translate(_FOLD), faster, but for whitespace:
+    for space in _ASCII_SPACES:
+        if space in folded_chars:  # (a scan in C; most are never there)
+            folded_chars = folded_chars.replace(space, " ")
     folded = " ".join(folded_chars.split())
-    odd = "".join(c for c in set(text) if len(_FOLD[ord(c)]) != 1)
+    odd = "".join(c for c in _others(text) if len(_FOLD[ord(c)]) != 1)  # (every ASCII character folds to one)
     sources = _offsets(0, len(text))  # where each character of folded_chars comes from
     if odd:
         sources = array("q")
@@ -170,7 +173,7 @@ def _fold(text: str) -> str:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_ASCII_SPACE = re.compile(r"[\t\n\x0b\x0c\r\x1c-\x1f]")  # what `_FOLD` makes " " and `_translate` may leave
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what `_FOLD` makes " " and `_translate` may leave
 
 
 def _translate(text: str) -> str:
@@ -183,9 +186,7 @@ def _translate(text: str) -> str:
     text = text.replace("`", "'")
     if text.isascii():
         return text.lower()
-    # its other characters, each once: the UTF-8 bytes left when the ASCII ones are deleted (all in C; a
-    # regex over the text costs ten times as much)
-    for ch in set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+    for ch in _others(text):
         folded = _FOLD[ord(ch)]
         if folded == ch.lower() and ch != "\u03a3":
             continue  # the `lower` below does the same (but for Σ, which it lowers by context: ς or σ)
@@ -193,6 +194,12 @@ def _translate(text: str) -> str:
             return _NON_ASCII.sub(_fold_run, text).lower()  # what it gives may fold again: one by one
         text = text.replace(ch, folded)
     return text.lower()
+
+
+def _others(text: str) -> set[str]:
+    """The characters of the text that are not ASCII, each once: the UTF-8 bytes left when the ASCII ones
+    are deleted, decoded (all in C: a regex over the text or `set(text)` costs several times as much)."""
+    return set(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
 _ASCII_BYTES = bytes(range(128))
