@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from itertools import chain, compress
+from operator import itemgetter
 
 from .normal import CASE_TWINS, cached_property, led_by_letters, whole_words
 from .text import (
@@ -26,7 +28,7 @@ from .text import (
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
-    "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
+    "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "sentence_of",
     "speaker_swap", "subject_swap", "swapped_name",
 ]
@@ -231,6 +233,13 @@ def fill_low(sentences: list[Sentence]) -> None:
     for s, raw in zip(sentences, raws, strict=True):
         s.__dict__["folded"], s.__dict__["low"] = folded[at : at + len(raw)], low[at : at + len(raw)]
         at += len(raw)
+
+
+def capitalized_inside(sentences: list[Sentence]) -> set[str]:
+    """The `low` of every token a sentence writes capitalized, but for its first: `{low for k, (t, low) in
+    enumerate(zip(s.raw, s.low)) if k and t[0].isupper()}` over the sentences, iterated in C."""
+    raw = chain.from_iterable(s.raw[1:] for s in sentences)
+    return set(compress(chain.from_iterable(s.low[1:] for s in sentences), map(str.isupper, map(itemgetter(0), raw))))
 
 
 @cached(4096)

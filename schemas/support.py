@@ -22,6 +22,7 @@ from .signals import (
     TITLES,
     TOKEN,
     Sentence,
+    capitalized_inside,
     clauses,
     content_words,
     cue_clauses,
@@ -93,10 +94,7 @@ class Passages:
         # nothing a reader can check, so they are no evidence for a claim
         self.headings = {i for i, (s, e) in enumerate(self.spans) if heading(loc.text, s, e)}
         # words the article writes capitalized inside a sentence: its proper names
-        self.proper = {
-            low for s in self.sentences for k, (t, low) in enumerate(zip(s.raw, s.low, strict=True))
-            if k and t[0].isupper()
-        } - COMMON
+        self.proper = capitalized_inside(self.sentences) - COMMON
 
     def claim_names(self, claim: str) -> list[list[str]]:
         """The names a claim uses, each as the words of one run of capitalized words (or a single word the

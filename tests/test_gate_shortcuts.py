@@ -260,3 +260,13 @@ def test_the_credit_words_found_once_per_article_answer_as_each_sentence_would()
         spans = [*zip(cuts, cuts[1:], strict=False), (0, len(text))]
         for start, end in spans:
             assert check(start, end) == _may_credit(text[start:end]), (text, start, end)
+
+
+def test_the_words_written_capitalized_inside_sentences_are_those_a_loop_over_their_tokens_finds() -> None:
+    from summarizer.schemas.signals import Sentence, capitalized_inside
+
+    for text in _article_texts():
+        sentences = [Sentence(s) for s in re.split(r"(?<=[.!?])\s+", text)] + [Sentence("Élan Vital met ÖBB’s chief")]
+        looped = {low for s in sentences for k, (t, low) in enumerate(zip(s.raw, s.low, strict=True)) if k and t[0].isupper()}
+        assert capitalized_inside(sentences) == looped
+        assert looped
