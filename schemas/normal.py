@@ -77,7 +77,8 @@ def led_by_letters(alternatives: Iterable[str], tail: str = "") -> str:
     search try the whole pattern at every position of the text."""
     groups: dict[str, list[str]] = {}
     for alternative in alternatives:
-        assert alternative[:1].isalpha(), alternative
+        if not alternative[:1].isalpha():
+            raise ValueError(f"{alternative!r} does not begin with a letter")
         groups.setdefault(alternative[0], []).append(alternative[1:])
     return "|".join(f"{first}(?<!\\w.)(?:{'|'.join(rest)}){tail}" for first, rest in groups.items())
 

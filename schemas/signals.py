@@ -101,7 +101,7 @@ RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+o
 # (without CASE_TWINS a text may be lowered and matched case-sensitively: see `schemas.normal`)
 # (and grouped by first letter, which the search skips to: see `led_by_letters`)
 _CUES_LOW = re.compile(led_by_letters(_CUE_WORDS))
-_SPEECH_LOW = re.compile(whole_words(_SPEECH_WORDS) + r"|[“”\"]|" + led_by_letters([r"according\s+to\b"]))
+_SPEECH_LOW = re.compile(whole_words(_SPEECH_WORDS) + '|“|”|"|' + led_by_letters([r"according\s+to\b"]))
 
 
 def find_cue(text: str) -> re.Match[str] | None:
