@@ -24,7 +24,10 @@ collector included: the figure a batch pays. The client runs after the batch's o
 (`summarizer.batch_run.warm_up`), which freezes what the process has loaded so full passes skip it.
 
 The machine's speed moves from minute to minute (a shared virtual machine): the calibration loop printed at
-the end says how fast it was during the run. For comparisons between two versions of the code, run both
+the end says how fast it was during the run. `idle ms` puts a number on it: before each client brief the
+calibration loop runs once more (100,000 steps), and the brief's event-loop CPU is divided by that run's;
+the median of those ratios times the 1M-step loop's time on an idle day (21-25 ms) is what the brief would
+take on an idle machine, as far as the load slows both alike. For comparisons between two versions of the code, run both
 back to back, or count instructions with valgrind (`--tool=callgrind`), which does not depend on load.
 """
 
@@ -88,33 +91,38 @@ def _gate(raw: str, text: str, rounds: int) -> list[float]:
     return times[1:]
 
 
-async def _client(raw: str, text: str, rounds: int) -> list[tuple[float, float]]:
-    """(process CPU, event-loop thread CPU) per brief, after the batch's own warm-up."""
+async def _client(raw: str, text: str, rounds: int) -> list[tuple[float, float, float]]:
+    """(process CPU, event-loop thread CPU, that divided by a 1M-step loop's CPU timed just before) per
+    brief, after the batch's own warm-up."""
     summarizer = Summarizer(LLM(fake_async_client(FakeModel(raw)), model="fake-model"), cache=None, reasks=0)
     warm_up(summarizer)
     times = []
     try:
         for _ in range(rounds + 1):
+            step = _loop(100_000) * 10
             clear_caches()
             started, loop_started = time.process_time(), time.thread_time()
             brief = await summarizer.abrief_article(Article(text=text, label="article.txt"))
             to_json(brief)
-            times.append((time.process_time() - started, time.thread_time() - loop_started))
+            loop = time.thread_time() - loop_started
+            times.append((time.process_time() - started, loop, loop / step))
     finally:
         await summarizer.aclose()
     return times[1:]
 
 
+def _loop(steps: int) -> float:
+    """CPU seconds of a fixed pure-Python loop of `steps` additions."""
+    started = time.process_time()
+    total = 0
+    for i in range(steps):
+        total += i
+    return time.process_time() - started
+
+
 def _calibration() -> float:
     """CPU ms of a fixed pure-Python loop, the best of five: how fast this machine is right now."""
-    best = float("inf")
-    for _ in range(5):
-        started = time.process_time()
-        total = 0
-        for i in range(1_000_000):
-            total += i
-        best = min(best, time.process_time() - started)
-    return best * 1000
+    return min(_loop(1_000_000) for _ in range(5)) * 1000
 
 
 def main() -> None:
@@ -124,28 +132,32 @@ def main() -> None:
     args = parser.parse_args()
     cases = [c for c in _cases() if not args.only or args.only in c[0]]
     calibration = _calibration()
-    print(f"{'case':<30} {'words':>5} {'items':>5} {'gate ms':>8} {'client ms':>9} {'loop ms':>8} {'loop mean':>9}")
-    real: dict[str, list[float]] = {"gate": [], "client": [], "loop": [], "mean": []}
+    print(f"{'case':<30} {'words':>5} {'items':>5} {'gate ms':>8} {'client ms':>9} {'loop ms':>8} {'loop mean':>9} "
+          f"{'idle ms':>9}")
+    real: dict[str, list[float]] = {"gate": [], "client": [], "loop": [], "mean": [], "idle": []}
     for name, raw, text in cases:
         draft, _ = _draft(raw)
         items = len(draft.who) + len(draft.background) + len(draft.proposed_responses) + len(draft.key_figures) + 1
         client_times = asyncio.run(_client(raw, text, args.rounds))  # its warm-up freezes what is loaded, as a batch's
         gate = statistics.median(_gate(raw, text, args.rounds)) * 1000
-        row = {"gate": gate, "client": statistics.median(t for t, _ in client_times) * 1000,
-               "loop": statistics.median(t for _, t in client_times) * 1000,
-               "mean": sum(t for _, t in client_times) / len(client_times) * 1000}
+        row = {"gate": gate, "client": statistics.median(t for t, _, _ in client_times) * 1000,
+               "loop": statistics.median(t for _, t, _ in client_times) * 1000,
+               "mean": sum(t for _, t, _ in client_times) / len(client_times) * 1000,
+               "idle": statistics.median(r for _, _, r in client_times)}  # (per 1M-step loop ms)
         if "fake" not in name:
             for k, v in row.items():
                 real[k].append(v)
         print(f"{name:<30} {len(text.split()):>5} {items:>5} {row['gate']:8.1f} {row['client']:9.1f} {row['loop']:8.1f} "
-              f"{row['mean']:9.1f}", flush=True)
+              f"{row['mean']:9.1f} {row['idle'] * 21:4.1f}-{row['idle'] * 25:<4.1f}", flush=True)
     if real["gate"]:
         print(f"\nmedian over the {len(real['gate'])} real answers: gate {statistics.median(real['gate']):.1f} ms, client "
               f"{statistics.median(real['client']):.1f} ms, loop thread {statistics.median(real['loop']):.1f} ms "
-              f"(mean {statistics.median(real['mean']):.1f} ms) per brief")
+              f"(mean {statistics.median(real['mean']):.1f} ms) per brief; on an idle machine about "
+              f"{statistics.median(real['idle']) * 21:.1f}-{statistics.median(real['idle']) * 25:.1f} ms")
     print(f"CPU time per brief, {args.rounds} briefs per case after a warm-up, caches emptied before each. gate, client, "
           f"loop: medians; loop mean: the event-loop thread's total over all the briefs, divided by their number, "
-          f"collector passes included (what a batch pays). This machine ran a fixed 1M-step Python loop in "
+          f"collector passes included (what a batch pays); idle ms: the loop thread's CPU as on an idle machine (each "
+          f"brief against a calibration loop timed just before it). This machine ran a fixed 1M-step Python loop in "
           f"{calibration:.0f} ms (21-25 ms when idle).")
 
 

@@ -30,10 +30,10 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
             continue
         cursor = _LEAD.match(text, lo, hi).end()  # type: ignore[union-attr]
         for cut in _SENTENCE_END.finditer(text, cursor, hi):
-            before = text[cursor : cut.start()].rsplit(None, 1)
+            before = text[cursor : cut.start(1)].rsplit(None, 1)
             if before and (before[-1].rstrip(".").lower() in _ABBREVIATIONS or _INITIAL.fullmatch(before[-1])):
                 continue
-            sentences.append((cursor, cut.start()))
+            sentences.append((cursor, cut.start(1)))
             cursor = cut.end()
         end = len(text[cursor:hi].rstrip()) + cursor
         if end > cursor:
@@ -52,12 +52,12 @@ def _credit_check(text: str) -> Callable[[int, int], bool]:
     """`_may_credit(text[start:end])` as a function of (start, end), for the sentences of `text` in order. A
     sentence's lower case is a piece of the text's (without case twins, lowering keeps every offset), so the
     credit words are found once in the whole text and a sentence may credit when one lies inside it."""
-    if not _may_credit(text):
-        return lambda start, end: False
     if not text.isascii() and _CASE_TWINS.search(text):
         return lambda start, end: _may_credit(text[start:end])
     low = text.lower()
     found = sorted((at, at + len(word)) for word in _CREDIT_WORDS for at in _occurrences(low, word))
+    if not found:
+        return lambda start, end: False
     starts = [at for at, _ in found]
 
     def inside(start: int, end: int) -> bool:
@@ -122,7 +122,9 @@ def _may_credit(sentence: str) -> bool:
 
 
 _LEAD = re.compile(r"[ \t•·*▪►\-–—]*")  # bullets and dashes before a line's first sentence
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + UPPER + r"0-9])")
+# the cut (group 1) after a full stop: the stop itself is matched, not looked behind for, so the search skips
+# from one stop to the next (a pattern that starts with a lookbehind is tried at every position)
+_SENTENCE_END = re.compile(r"[.!?…]([\"'”’)\]]*\s+)(?=[\"'“‘(\[]?[" + UPPER + r"0-9])")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sen", "rep", "gov", "prof", "jr", "sr", "no",
                   "vs", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "aug", "sept", "oct", "nov", "dec", "inc", "corp",
                   "co", "ltd", "capt", "sgt", "maj", "adm", "rev", "hon", "approx", "est", "fig", "p", "pp"}

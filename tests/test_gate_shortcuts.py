@@ -270,3 +270,23 @@ def test_the_words_written_capitalized_inside_sentences_are_those_a_loop_over_th
         looped = {low for s in sentences for k, (t, low) in enumerate(zip(s.raw, s.low, strict=True)) if k and t[0].isupper()}
         assert capitalized_inside(sentences) == looped
         assert looped
+
+
+def test_sentence_cuts_found_from_the_stop_are_where_the_lookbehind_found_them() -> None:
+    import random
+
+    from summarizer.schemas.layout import _SENTENCE_END, UPPER
+
+    behind = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[" + UPPER + r"0-9])")  # as first written
+    rng = random.Random(9)
+    pool = [*".!?…\"'”’)]“‘([ \n\tAbZé9Ол-", "Mr. ", "... ", "?! ", ".” ", "U.S. "]
+    texts = _article_texts() + ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 40))) for _ in range(5_000)]
+    for text in texts:
+        for lo in {0, *(rng.randrange(len(text) + 1) for _ in range(3))}:
+            hi = rng.randrange(lo, len(text) + 1)
+            mine = [m.span(1) for m in _SENTENCE_END.finditer(text, lo, hi)]
+            theirs = [m.span() for m in behind.finditer(text, lo, hi)]
+            # (the lookbehind also saw a stop just before `lo`; `split` never starts a search right after one)
+            if lo and text[lo - 1] in ".!?…":
+                theirs = [span for span in theirs if span[0] != lo]
+            assert mine == theirs, (text, lo, hi)
