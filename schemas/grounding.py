@@ -33,8 +33,8 @@ from .text import (
     LETTERS4,
     PROSE_UNSUPPORTED_MIN,
     PROSE_UNSUPPORTED_SHARE,
-    WORD,
     Locator,
+    at_least_words,
     cased_word,
     locator,
 )
@@ -226,7 +226,7 @@ def _shown(passages: Passages, quoted: Passage) -> Passage:
     """What a reader is shown for a passage the gate accepted: a quote of fewer than five words ("Elena
     Maris", "Tomas Lindqvist") proves nothing to a reader on its own, so its sentence is shown instead (the
     one the gate judged), marked as found by the tool."""
-    if quoted.match == "located" or len(WORD.findall(passages.loc.text[quoted.start : quoted.end])) >= MIN_SHOWN_WORDS:
+    if quoted.match == "located" or at_least_words([passages.loc.text[quoted.start : quoted.end]], MIN_SHOWN_WORDS):
         return quoted
     idxs = passages.indices(quoted.start, quoted.end)
     start, end = passages.spans[idxs[0]][0], passages.spans[idxs[-1]][1]

@@ -14,7 +14,7 @@ import bisect
 import difflib
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -38,7 +38,7 @@ from .normal import (
     same_words,
 )
 
-__all__ = ["Locator", "Span", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
+__all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN"]
 
 FUZZY_THRESHOLD = 90.0
@@ -124,8 +124,7 @@ class Locator:
         fragments = [f for f in pieces if f.strip(_EDGE + " ")]
         if not fragments:
             return None
-        # (counted up to the least that will do)
-        if sum(1 for _ in islice((w for f in fragments for w in WORD.finditer(f)), MIN_QUOTE_WORDS)) < MIN_QUOTE_WORDS:
+        if not at_least_words(fragments, MIN_QUOTE_WORDS):
             return None
         spans: list[Span] = []
         for fragment in fragments:
@@ -425,6 +424,11 @@ def _same_stem(word: str, token: str) -> bool:
     stem = token[: max(4, len(token) - 3)]
     return word.startswith(stem) and abs(len(word) - len(token)) <= 3
 
+
+
+def at_least_words(texts: Iterable[str], n: int) -> bool:
+    """The texts hold `n` words (runs of \\w) or more: counted up to `n`, not to the end."""
+    return sum(1 for _ in islice((w for t in texts for w in WORD.finditer(t)), n)) >= n
 
 
 @cached(512)

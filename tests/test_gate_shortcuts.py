@@ -290,3 +290,12 @@ def test_sentence_cuts_found_from_the_stop_are_where_the_lookbehind_found_them()
             if lo and text[lo - 1] in ".!?…":
                 theirs = [span for span in theirs if span[0] != lo]
             assert mine == theirs, (text, lo, hi)
+
+
+def test_words_counted_up_to_the_least_that_will_do_answer_as_counting_them_all() -> None:
+    from summarizer.schemas.text import WORD, at_least_words
+
+    pieces = [s for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)][:200] + ["", "…", "a", "a b", " - "]
+    for n in range(7):
+        for a, b in zip(pieces, pieces[1:] + pieces[:1], strict=True):
+            assert at_least_words([a, b], n) == (len(WORD.findall(a)) + len(WORD.findall(b)) >= n), (a, b, n)
