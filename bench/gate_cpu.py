@@ -27,8 +27,9 @@ The machine's speed moves from minute to minute (a shared virtual machine): the 
 the end says how fast it was during the run. `idle ms` puts a number on it: before each client brief the
 calibration loop runs once more (100,000 steps), and the brief's event-loop CPU is divided by that run's;
 the median of those ratios times the 1M-step loop's time on an idle day (21-25 ms) is what the brief would
-take on an idle machine, as far as the load slows both alike. For comparisons between two versions of the code, run both
-back to back, or count instructions with valgrind (`--tool=callgrind`), which does not depend on load.
+take on an idle machine, as far as the load slows both alike (it does not quite: the estimate still moves
+with the load). For comparisons between two versions of the code, run both back to back, or count
+instructions with valgrind (`--tool=callgrind`), which does not depend on load.
 """
 
 from __future__ import annotations
