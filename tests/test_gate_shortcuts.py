@@ -299,3 +299,23 @@ def test_words_counted_up_to_the_least_that_will_do_answer_as_counting_them_all(
     for n in range(7):
         for a, b in zip(pieces, pieces[1:] + pieces[:1], strict=True):
             assert at_least_words([a, b], n) == (len(WORD.findall(a)) + len(WORD.findall(b)) >= n), (a, b, n)
+
+
+def test_the_hot_patterns_start_where_the_search_can_skip_ahead() -> None:
+    """A pattern that starts with a literal or a character class is searched by skipping, in C, to where it
+    can start; one that starts with `\\b`, a lookbehind or a repeat is tried at every position (several times
+    slower on an article). An edit that loses this changes no decision, only the speed: this catches it."""
+    import pytest
+
+    from summarizer.schemas import layout, normal, signals
+
+    compiler = getattr(re, "_compiler", None)
+    parser = getattr(re, "_parser", None)
+    if compiler is None or parser is None or not hasattr(compiler, "_get_charset_prefix"):
+        pytest.skip("this Python's regex compiler has other internals")
+    hot = [normal.NUMBER, normal._SPELLED_LOW, normal._SPACES, signals._NEG_ANY, signals._NEG_WORD, signals.VERB,
+           signals._CUES_LOW, signals._SPEECH_LOW, signals._CUE_CLAUSE_LOW, signals._CLAUSE_LOW, layout._SENTENCE_END]
+    for pattern in hot:
+        parsed = parser.parse(pattern.pattern, pattern.flags)
+        prefix = compiler._get_literal_prefix(parsed, parsed.state.flags)[0]
+        assert prefix or compiler._get_charset_prefix(parsed, parsed.state.flags), pattern.pattern[:60]
