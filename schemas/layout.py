@@ -8,6 +8,8 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 
+from .normal import has_case_twins
+
 __all__ = ["UPPER", "split"]
 
 _LINE = re.compile(r"[^\n]+")
@@ -52,7 +54,7 @@ def _credit_check(text: str) -> Callable[[int, int], bool]:
     """`_may_credit(text[start:end])` as a function of (start, end), for the sentences of `text` in order. A
     sentence's lower case is a piece of the text's (without case twins, lowering keeps every offset), so the
     credit words are found once in the whole text and a sentence may credit when one lies inside it."""
-    if not text.isascii() and _CASE_TWINS.search(text):
+    if has_case_twins(text):
         return lambda start, end: _may_credit(text[start:end])
     low = text.lower()
     found = sorted((at, at + len(word)) for word in _CREDIT_WORDS for at in _occurrences(low, word))
@@ -110,12 +112,11 @@ _CREDIT = re.compile(
 # (or that lower-cases to one): İ ı K ſ, and no others
 _CREDIT_WORDS = ("contributed", "designed", "graphic", "editing", "reporting", "reporter", "correspondent", "journalist",
                  "writer", "editor")
-_CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
 
 
 def _may_credit(sentence: str) -> bool:
     """False when `_CREDIT` cannot match the sentence: the search itself is slow."""
-    if not sentence.isascii() and _CASE_TWINS.search(sentence):
+    if has_case_twins(sentence):
         return True
     low = sentence.lower()
     return any(word in low for word in _CREDIT_WORDS)

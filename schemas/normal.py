@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "CASE_TWINS", "cached", "cached_property", "clear_caches", "fold_words", "respellable", "led_by_letters", "whole_words"]
+           "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "respellable", "led_by_letters", "whole_words"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -264,6 +264,11 @@ _SPELLED_LOW = re.compile(whole_words(SPELLED))  # (case-sensitive: lowered text
 # the one character whose lower case is two): a text without them may be lowered and matched case-sensitively,
 # which the regex engine does two to five times faster, at the same offsets.
 CASE_TWINS = re.compile("[\u0130\u0131\u212a\u017f]")
+
+
+def has_case_twins(text: str) -> bool:
+    """`CASE_TWINS` stands in the text (an ASCII text, known from a flag of the string, has none)."""
+    return not text.isascii() and CASE_TWINS.search(text) is not None
 
 
 def canon_number(token: str) -> str:

@@ -10,7 +10,7 @@ import re
 from itertools import chain, compress
 from operator import itemgetter
 
-from .normal import CASE_TWINS, cached_property, led_by_letters, whole_words
+from .normal import cached_property, has_case_twins, led_by_letters, whole_words
 from .text import (
     COMMON,
     FUNCTION_WORDS,
@@ -106,7 +106,7 @@ _SPEECH_LOW = re.compile(whole_words(_SPEECH_WORDS) + '|“|”|"|' + led_by_let
 
 def find_cue(text: str) -> re.Match[str] | None:
     """`CUES.search(text)`: where the first proposal cue stands, if any."""
-    return CUES.search(text) if not text.isascii() and CASE_TWINS.search(text) else _CUES_LOW.search(text.lower())
+    return CUES.search(text) if has_case_twins(text) else _CUES_LOW.search(text.lower())
 
 
 def cue_clauses(text: str) -> list[str]:
@@ -121,7 +121,7 @@ def clauses(text: str) -> list[str]:
 
 def _split_lowered(text: str, case_blind: re.Pattern[str], lowered: re.Pattern[str]) -> list[str]:
     """`case_blind.split(text)`, the cuts found in the lowered text (the same length without CASE_TWINS)."""
-    if not text.isascii() and CASE_TWINS.search(text):
+    if has_case_twins(text):
         return case_blind.split(text)
     pieces, at = [], 0
     for m in lowered.finditer(text.lower()):
@@ -133,8 +133,7 @@ def _split_lowered(text: str, case_blind: re.Pattern[str], lowered: re.Pattern[s
 
 def has_speech(text: str) -> bool:
     """`SPEECH.search(text)` found something: a speech verb, a quotation mark or "according to"."""
-    twins = not text.isascii() and CASE_TWINS.search(text)
-    return (SPEECH.search(text) if twins else _SPEECH_LOW.search(text.lower())) is not None
+    return (SPEECH.search(text) if has_case_twins(text) else _SPEECH_LOW.search(text.lower())) is not None
 
 
 @cached(4096)  # the same claims, clauses and roles are asked about candidate after candidate
