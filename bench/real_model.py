@@ -92,7 +92,7 @@ def _judge(rows: list[Row], path: Path) -> None:
     leaked: list[str] = []
     for row in rows:
         verdicts = judged.get(row.article, {})
-        kept = {_key(label) for _, label in row.items}
+        kept = {_key(label) for _, label in row.items} | {_key(label) for label in row.renamed}
         for label, verdict in verdicts.items():
             hit = _key(label) in kept
             if verdict == "true":

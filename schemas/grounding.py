@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import judge_actor, judge_claim, judge_figure, judge_response, judge_status
-from .roles import distinctive, title_holder
+from .roles import distinctive, person_behind
 from .signals import looks_like_name
 from .support import Passage, Passages
 from .text import (
@@ -249,19 +249,30 @@ def ground(
     kept: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
     statuses: dict[str, str] = {}  # a proposed response's status as its passages give it, where the model's is not
-    holders: dict[str, str] = {}  # an actor the model named by a title, as the person its evidence names
-    listed = {w for a in draft.who for w in distinctive(a.name)}  # the words that tell the actors apart
+    # an actor or a proposer (by path) the model named by a title, as (the person its evidence names, the
+    # title, whether an actor's rename gave it); `titled`: the actors' by the name the model gave them
+    holders: dict[str, tuple[str, str, bool]] = {}
+    titled: dict[str, tuple[str, str]] = {}
+    # the words that tell each actor apart: no actor becomes a person another one names already
+    words_of = {f"who[{i}]": set(distinctive(a.name)) for i, a in enumerate(draft.who)}
     for path, kind, item in _items(draft):
         evidence, item_problems = _judge(loc, passages, path, kind, item, near, names_in_prose)
         problems += item_problems
         if evidence:
             kept[path] = evidence
             if kind == "who":
-                holder = next((h for e in evidence if (h := title_holder(item.name, e.quote))), None)
+                found = person_behind(item.name, _sentences(passages, evidence))
                 # a person listed already ("Lindqvist", or two titles of one person): no second actor for them
-                if holder is not None and listed.isdisjoint(distinctive(holder)):
-                    holders[path] = holder
-                    listed.update(distinctive(holder))
+                if found is not None and all(words.isdisjoint(distinctive(found[0]))
+                                             for other, words in words_of.items() if other != path):
+                    holders[path] = (*found, False)
+                    titled[item.name.casefold()] = found
+                    words_of[path] = set(distinctive(found[0]))
+            elif kind == "proposed_responses":
+                if (found := titled.get(item.proposed_by.casefold())) is not None:
+                    holders[path] = (*found, True)  # as the actors show them: one person, one name
+                elif (found := person_behind(item.proposed_by, _sentences(passages, evidence))) is not None:
+                    holders[path] = (*found, False)
             # (the cues are English: a brief in another language than the article keeps the model's status)
             if kind == "proposed_responses" and names_in_prose:
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]
@@ -279,9 +290,15 @@ def ground(
         reasons = list(dict.fromkeys(p.reason for p in item_problems))
         label = headline if path == "headline" else _label_at(draft, path)
         removed.append(Dropped(item=path, reasons=reasons, text=label))
-    for path, holder in holders.items():
-        removed.append(Dropped(item=f"{path}.name", text=_label_at(draft, path),
-                               reasons=[f"a title, not a name (shown as {holder}, whom the evidence names with it)"]))
+    for path, (person, title, as_actor) in holders.items():
+        item = _item_at(draft, path)
+        if path.startswith("who"):
+            named, field_name, label = item.name, "name", _label_at(draft, path)
+        else:
+            named, field_name, label = item.proposed_by, "proposed_by", f"{item.proposed_by}: {item.action}"
+        what = "a title in front of a name" if named == f"{title} {person}" else "a title, not a name"
+        how = "as among the actors" if as_actor else "whom the evidence names with it"
+        removed.append(Dropped(item=f"{path}.{field_name}", text=label, reasons=[f"{what} (shown as {person}, {how})"]))
     for path, told in statuses.items():
         # the item stays, with the status its passage shows; the model's is reported as removed
         model_said = _status_at(draft, path)
@@ -304,8 +321,8 @@ def ground(
             if (p := f"background[{i}]") in kept
         ],
         proposed_responses=[
-            ProposedResponse(proposed_by=r.proposed_by, action=r.action, kind=r.kind, status=statuses.get(p, r.status),
-                             evidence=ev(p))
+            ProposedResponse(proposed_by=holders[p][0] if p in holders else r.proposed_by, action=r.action, kind=r.kind,
+                             status=statuses.get(p, r.status), evidence=ev(p))
             for i, r in enumerate(draft.proposed_responses)
             if (p := f"proposed_responses[{i}]") in kept
         ],
@@ -320,19 +337,39 @@ def ground(
     )
 
 
-def _actor(item: Any, holder: str | None, evidence: list[Evidence]) -> Actor:
-    """The actor as the brief shows it: one the model named by a title ("Port Authority chief executive")
-    is the person the evidence names with that title, the title joining the role."""
+def _sentences(passages: Passages, evidence: list[Evidence]) -> list[str]:
+    """The whole sentences that hold the evidence: a quote may leave out the title before a name."""
+    text = passages.loc.text
+    return [text[s:e] for ev in evidence for s, e in (passages.spans[i] for i in passages.indices(ev.start, ev.end))]
+
+
+def _actor(item: Any, holder: tuple[str, str, bool] | None, evidence: list[Evidence]) -> Actor:
+    """The actor as the brief shows it: one the model named by a title ("Port Authority chief executive", or
+    "Chief Operating Officer Niamh Cotter") is the person the evidence names with that title, the title
+    joining the role."""
     if holder is None:
         return Actor(name=item.name, role=item.role, evidence=evidence)
-    title_words = {w.lower() for w in item.name.split()}
-    role = item.name if {w.lower() for w in item.role.split()} <= title_words else f"{item.name}, {item.role}"
-    return Actor(name=holder, role=role, evidence=evidence)
+    person, title, _ = holder
+    title_words, role_words = {w.lower() for w in title.split()}, {w.lower() for w in item.role.split()}
+    # "Finance Minister" for the role "government minister": the article's title says the more
+    if role_words <= title_words or item.role.lower().split()[-1:] == title.lower().split()[-1:]:
+        role = title
+    elif title_words <= role_words:
+        role = item.role
+    else:
+        role = f"{title}, {item.role}"
+    return Actor(name=person, role=role, evidence=evidence)
+
+
+def _item_at(draft: Draft, path: str) -> Any:
+    """The actor or proposed response at `path` ("who[2]", "proposed_responses[0]") of the draft."""
+    kind, _, index = path.partition("[")
+    return getattr(draft, kind)[int(index.rstrip("]"))]
 
 
 def _status_at(draft: Draft, path: str) -> str:
     """A proposed response's action and the status the model gave it ("offered a rise of 3 per cent: agreed")."""
-    response = draft.proposed_responses[int(path.partition("[")[2].rstrip("]"))]
+    response = _item_at(draft, path)
     return f"{response.action}: {response.status}"
 
 

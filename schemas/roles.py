@@ -11,7 +11,7 @@ from .layout import UPPER
 from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, find_cue, same_word
 from .text import COMMON, WORD, fold
 
-__all__ = ["addressed", "attached", "attached_at", "distinctive", "title_holder"]
+__all__ = ["addressed", "attached", "attached_at", "distinctive", "glued_title", "person_behind", "title_holder"]
 
 # a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
 _SPEAKER_AFTER = re.compile(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b")
@@ -128,4 +128,47 @@ def title_holder(name: str, text: str) -> str | None:
         if len(holder) >= 2 and not any(w.lower() in TITLES or w.lower() in COMMON or w.lower() in GENERIC
                                         for w in holder):
             return " ".join(holder)
+    return None
+
+
+def glued_title(name: str, text: str) -> tuple[str, str] | None:
+    """(the title, the person) for a name the model gave with its title in front ("Chief Operating Officer
+    Niamh Cotter", "Chief executive Dr Miriam Okafor"), when the text writes the name so. None when no title
+    word stands before two to four capitalized words that end the name, they end as a place or a body does
+    ("King Abdullah University"), or the text does not write the whole name."""
+    words = name.split()
+    last = max((i for i, w in enumerate(words[:-1]) if w.lower().strip(".,") in TITLES), default=-1)
+    if last < 0:
+        return None
+    person = words[last + 1 :]
+    bare = person[1:] if person[0].lower().rstrip(".") in _HONORIFICS else person
+    if not 2 <= len(bare) <= 4 or bare[-1].lower() in _INSTITUTIONS or not all(
+            w[0].isupper() and w.lower() not in TITLES and w.lower() not in COMMON and w.lower() not in GENERIC
+            for w in bare):
+        return None
+    whole = re.compile(r"(?<![\w’'\-])" + r"\s+".join(map(re.escape, words)) + r"(?![\w’'\-])", re.IGNORECASE)
+    if whole.search(text) is None:
+        return None
+    return " ".join(words[: last + 1]).rstrip(","), " ".join(person)
+
+
+_HONORIFICS = {"dr", "mr", "mrs", "ms", "prof"}
+# the last word of a place or a body, not of a person ("King Abdullah University", "Prince Albert Hospital")
+_INSTITUTIONS = {"university", "college", "school", "academy", "institute", "hospital", "clinic", "ministry",
+                 "department", "office", "council", "commission", "committee", "association", "foundation", "bank",
+                 "court", "police", "museum", "airport", "station", "port", "harbour", "church", "cathedral",
+                 "mosque", "stadium", "centre", "center", "club", "league", "federation", "trust", "fund",
+                 "society", "park", "bridge", "street", "road", "square", "avenue", "hall", "house", "palace"}
+
+
+def person_behind(name: str, quotes: list[str]) -> tuple[str, str] | None:
+    """(the person, the title) when the model named someone by a title, alone ("Port Authority chief
+    executive") or in front of their name ("Chief Operating Officer Niamh Cotter"), and one of the quotes
+    writes the title right before the person's name; else None."""
+    for quote in quotes:
+        if (holder := title_holder(name, quote)) is not None:
+            return holder, name
+    for quote in quotes:
+        if (glued := glued_title(name, quote)) is not None:
+            return glued[1], glued[0]
     return None

@@ -19,7 +19,7 @@ from .errors import SummarizerError, UnreadableSourceError, scrub
 from .schemas import Brief
 
 __all__ = ["References", "Row", "load_references", "score", "name_matches", "figure_matches", "rouge_l",
-           "brief_items"]
+           "brief_items", "renamed_labels"]
 
 # Words that say nothing about who someone is: "Mr Šimek" is "Pavel Šimek", "the Civic Democrats" the party.
 _FILLER = frozenset(("the", "of", "a", "an", "and", "for", "mr", "mrs", "ms", "dr", "prof", "sir", "dame"))
@@ -71,6 +71,7 @@ class Row:
     completion_tokens: int = 0
     cost_usd: float | None = None
     items: list[tuple[str, str]] = field(default_factory=list)  # (kind, label) of every kept item
+    renamed: list[str] = field(default_factory=list)  # kept items the gate renamed, labelled as the model did
     removed: list[str] = field(default_factory=list)  # what the gate removed (text only with show_dropped)
 
 
@@ -185,6 +186,12 @@ def brief_items(brief: Brief) -> list[tuple[str, str, list[Any]]]:
     return out
 
 
+def renamed_labels(brief: Brief) -> list[str]:
+    """The model's labels of the kept actors and proposals the gate shows under another name (a title the
+    model gave as a name, shown as the person): a reader's judgments of the model's answer name them so."""
+    return [d.text for d in brief.provenance.dropped if d.item.endswith((".name", ".proposed_by")) and d.text]
+
+
 def score(article: str, model: str, brief: Brief | None, refs: References, *, error: BaseException | None = None,
           seconds: float = 0.0) -> Row:
     """The row for one brief (or the error that stopped it) against its references. A failed brief holds
@@ -217,6 +224,7 @@ def score(article: str, model: str, brief: Brief | None, refs: References, *, er
     row.calls, row.seconds = prov.attempts, round(prov.duration_s, 3)
     row.prompt_tokens, row.completion_tokens, row.cost_usd = prov.usage.prompt_tokens, prov.usage.completion_tokens, prov.cost_usd
     row.items = [(kind, label) for kind, label, _ in items]
+    row.renamed = renamed_labels(brief)
     row.removed = [d.text or f"{d.item}: {'; '.join(d.reasons)}" for d in prov.dropped]
     return row
 

@@ -32,6 +32,7 @@ import yaml
 
 from summarizer import Brief
 from summarizer.errors import GroundingError, ModelError, ModelOutputError, SummarizerError
+from summarizer.eval_score import brief_items, renamed_labels
 from summarizer.llm import LLM
 from summarizer.pipeline import Summarizer
 from summarizer.render import to_markdown
@@ -520,10 +521,8 @@ def _label_key(text: str) -> str:
 
 
 def _kept_labels(brief: Brief) -> set[str]:
-    labels = [brief.what.summary] if brief.what else []
-    labels += [f"{a.name}: {a.role}" for a in brief.who] + [p.point for p in brief.background]
-    labels += [f"{r.proposed_by}: {r.action}" for r in brief.proposed_responses]
-    labels += [f"{f.value}: {f.label}" for f in brief.key_figures]
+    """Every kept item's label, as shown and, for one the gate renamed, as the model gave it."""
+    labels = [label for _, label, _ in brief_items(brief)] + renamed_labels(brief)
     return {_label_key(x) for x in labels}
 
 
