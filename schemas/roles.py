@@ -135,7 +135,8 @@ def glued_title(name: str, text: str) -> tuple[str, str] | None:
     """(the title, the person) for a name the model gave with its title in front ("Chief Operating Officer
     Niamh Cotter", "Chief executive Dr Miriam Okafor"), when the text writes the name so. None when no title
     word stands before two to four capitalized words that end the name, they end as a place or a body does
-    ("King Abdullah University"), or the text does not write the whole name."""
+    ("King Abdullah University"), or the text writes neither the whole name nor the title and then the
+    person between commas."""
     words = name.split()
     last = max((i for i, w in enumerate(words[:-1]) if w.lower().strip(".,") in TITLES), default=-1)
     if last < 0:
@@ -146,10 +147,12 @@ def glued_title(name: str, text: str) -> tuple[str, str] | None:
             w[0].isupper() and w.lower() not in TITLES and w.lower() not in COMMON and w.lower() not in GENERIC
             for w in bare):
         return None
+    title = " ".join(words[: last + 1]).rstrip(",")
     whole = re.compile(r"(?<![\w’'\-])" + r"\s+".join(map(re.escape, words)) + r"(?![\w’'\-])", re.IGNORECASE)
-    if whole.search(text) is None:
+    # as the model wrote it, or with the name between commas ("the hospital's IT director, Samuel Reyes, said")
+    if whole.search(text) is None and title_holder(title, text) != " ".join(person):
         return None
-    return " ".join(words[: last + 1]).rstrip(","), " ".join(person)
+    return title, " ".join(person)
 
 
 _HONORIFICS = {"dr", "mr", "mrs", "ms", "prof"}

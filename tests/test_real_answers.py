@@ -239,6 +239,8 @@ def test_a_title_comes_off_a_name_only_where_the_article_writes_both() -> None:
     assert glued_title("King Abdullah University", "at King Abdullah University in Jeddah") is None  # a body
     assert glued_title("Senior Vice President Ana Kovac", "Senior vice president Ana Kovac spoke.") == (
         "Senior Vice President", "Ana Kovac")
+    assert glued_title("IT director Samuel Reyes", "The hospital's IT director, Samuel Reyes, said so.") == (
+        "IT director", "Samuel Reyes")
     # a proposer named by a title alone, whose evidence names the holder between commas
     text = ("Ferries stopped on Monday.\n\nThe regional transport minister, Ana Kovac, called on both sides to "
             "accept mediation by the national labour council.")
