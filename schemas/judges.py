@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .roles import addressed
+from .roles import addressed, body_role_clash
 from .signals import (
     GENERIC,
     JOINS,
@@ -86,6 +86,8 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     if p.strict and p.role_elsewhere(name, role):
         return [], ("the article gives this role to someone else",
                     f"the article gives the role {role!r} to someone else, not to {name!r}")
+    if (clash := body_role_clash(name, role)) is not None:
+        return [], (clash, f"{name!r} is not a {role!r}: give the role the article gives this body")
     specific = [w for w in content_words(role) if w not in GENERIC and w not in TITLES]
     if p.strict and specific and not any(p.loc.has_word(w) for w in specific):
         return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")

@@ -11,7 +11,8 @@ from .layout import UPPER
 from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, find_cue, same_word
 from .text import COMMON, WORD, fold
 
-__all__ = ["addressed", "attached", "attached_at", "distinctive", "glued_title", "person_behind", "title_holder"]
+__all__ = ["addressed", "attached", "attached_at", "body_role_clash", "distinctive", "glued_title", "person_behind",
+           "title_holder"]
 
 # a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
 _SPEAKER_AFTER = re.compile(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b")
@@ -174,4 +175,51 @@ def person_behind(name: str, quotes: list[str]) -> tuple[str, str] | None:
     for quote in quotes:
         if (glued := glued_title(name, quote)) is not None:
             return glued[1], glued[0]
+    return None
+
+
+# Kinds of bodies, by the noun that ends a body's name ("Irish Travel Agents Association") or a role ("travel
+# agency"): a body is not a body of another kind, nor a person holding a title.
+_KINDS = {
+    "members": ("union", "association", "federation", "confederation", "guild", "chamber", "society"),
+    "public": ("ministry", "department", "agency", "authority", "office", "commission", "council", "government",
+               "regulator", "inspectorate", "police"),
+    "commercial": ("company", "firm", "corporation", "business"),
+    "court": ("court", "tribunal"),
+    "party": ("party",),
+    "school": ("university", "college", "school", "institute"),
+    "hospital": ("hospital", "clinic"),
+}
+_KIND_OF = {noun: kind for kind, nouns in _KINDS.items() for noun in nouns}
+# titles only a person holds ("leader", "executive", "chief" also name bodies: "market leader", "the EU's
+# executive")
+_PERSONAL = {"minister", "secretary", "president", "director", "governor", "chairman", "chairwoman", "chair",
+             "spokesman", "spokeswoman", "spokesperson", "ambassador", "mayor", "premier", "commissioner", "officer",
+             "judge", "senator", "representative", "professor", "head", "manager", "lecturer"}
+
+
+def _body_kind(name: str) -> str | None:
+    """The kind of body a name names by its last word ("... Association") or by a word before "of"
+    ("Mozambique Ministry of Health"); None for a person or anything else."""
+    words = [w.strip(".,’'").lower() for w in name.split()]
+    if not words:
+        return None
+    if words[-1] in _KIND_OF:
+        return _KIND_OF[words[-1]]
+    return next((_KIND_OF[w] for w, after in zip(words, words[1:], strict=False) if after == "of" and w in _KIND_OF),
+                None)
+
+
+def body_role_clash(name: str, role: str) -> str | None:
+    """What is wrong when a role cannot be a body's: the body's name says it is one kind of body and the role
+    another ("Irish Travel Agents Association" as a "travel agency"), or the role is a title only a person
+    holds ("Mozambique Ministry of Health" as "health minister"); else None."""
+    kind = _body_kind(name)
+    if kind is None:
+        return None
+    head = role.strip().split()[-1].strip(".,’'").lower() if role.strip() else ""
+    if head in _PERSONAL:
+        return "a person's title given to a body"
+    if head in _KIND_OF and _KIND_OF[head] != kind:
+        return "a body of another kind than the article's"
     return None

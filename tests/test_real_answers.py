@@ -260,6 +260,23 @@ def test_a_title_comes_off_a_name_only_where_the_article_writes_both() -> None:
     assert [d.reasons for d in g.dropped] == [["a name that is not in the article"]]
 
 
+def test_a_body_keeps_no_role_of_another_kind_of_body_nor_a_persons_title() -> None:
+    """The real model's "Irish Travel Agents Association | travel agency" (a reader: an association of agents
+    is no agency) and "Valmora Dockworkers' Union | general secretary" (a title of the union's leader)."""
+    from summarizer.schemas.roles import body_role_clash
+
+    assert body_role_clash("Irish Travel Agents Association", "travel agency") == "a body of another kind than the article's"
+    assert body_role_clash("Valmora Dockworkers' Union", "general secretary") == "a person's title given to a body"
+    assert body_role_clash("Mozambique Ministry of Health", "health minister") == "a person's title given to a body"
+    # what the readers judged true stays: the same kind of body, a role that is no kind, a person, an acronym
+    for name, role in [("Czech National Bank", "central bank"), ("Chamber of Commerce", "business association"),
+                       ("Workplace Relations Commission", "mediator"), ("Department of Health", "government ministry"),
+                       ("Irish Cabin Crew Union", "trade union"), ("Westsea Lines", "company"),
+                       ("Samuel Reyes", "IT director"), ("WHO", "country representative"),
+                       ("Northgate city council", "local authority"), ("Aerlink Atlantic", "airline")]:
+        assert body_role_clash(name, role) is None, (name, role)
+
+
 def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
     from summarizer.schemas.judges import judge_status
     from summarizer.schemas.support import Passage, Passages
