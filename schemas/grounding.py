@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import judge_actor, judge_claim, judge_figure, judge_response, judge_status
+from .kinds import judge_kind
 from .roles import distinctive, person_behind
 from .signals import looks_like_name
 from .support import Passage, Passages
@@ -249,6 +250,7 @@ def ground(
     kept: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
     statuses: dict[str, str] = {}  # a proposed response's status as its passages give it, where the model's is not
+    kinds: dict[str, str] = {}  # and its kind as its words give it, likewise
     # an actor or a proposer (by path) the model named by a title, as (the person its evidence names, the
     # title, whether an actor's rename gave it); `titled`: the actors' by the name the model gave them
     holders: dict[str, tuple[str, str, bool]] = {}
@@ -278,6 +280,8 @@ def ground(
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]
                 if (told := judge_status(passages, item.status, chosen)) != item.status:
                     statuses[path] = told
+                if (kind := judge_kind(item.kind, item.action, " ".join(_sentences(passages, evidence)))) != item.kind:
+                    kinds[path] = kind
     headline = draft.headline if isinstance(draft.headline, str) else ""
     headline_problems = check_headline(loc, passages, headline, names_in_prose, near) if headline.strip() else []
     problems += headline_problems
@@ -304,6 +308,9 @@ def ground(
         model_said = _status_at(draft, path)
         removed.append(Dropped(item=f"{path}.status", text=model_said,
                                reasons=[f"a status the article does not give (shown as {told})"]))
+    for path, kind in kinds.items():
+        removed.append(Dropped(item=f"{path}.kind", text=f"{_item_at(draft, path).action}: {_item_at(draft, path).kind}",
+                               reasons=[f"a kind its action does not show (shown as {kind})"]))
 
     def ev(path: str) -> list[Evidence]:
         return kept[path]
@@ -321,8 +328,8 @@ def ground(
             if (p := f"background[{i}]") in kept
         ],
         proposed_responses=[
-            ProposedResponse(proposed_by=holders[p][0] if p in holders else r.proposed_by, action=r.action, kind=r.kind,
-                             status=statuses.get(p, r.status), evidence=ev(p))
+            ProposedResponse(proposed_by=holders[p][0] if p in holders else r.proposed_by, action=r.action,
+                             kind=kinds.get(p, r.kind), status=statuses.get(p, r.status), evidence=ev(p))
             for i, r in enumerate(draft.proposed_responses)
             if (p := f"proposed_responses[{i}]") in kept
         ],
