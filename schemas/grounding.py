@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
-from .judges import judge_actor, judge_claim, judge_figure, judge_response, judge_status
-from .kinds import judge_kind
-from .roles import distinctive, person_behind
+from .judges import judge_actor, judge_claim, judge_figure, judge_response
+from .shown import Shown
 from .signals import looks_like_name
 from .support import Passage, Passages
 from .text import (
@@ -249,39 +248,13 @@ def ground(
     passages = Passages.of(loc, names_in_prose)
     kept: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
-    statuses: dict[str, str] = {}  # a proposed response's status as its passages give it, where the model's is not
-    kinds: dict[str, str] = {}  # and its kind as its words give it, likewise
-    # an actor or a proposer (by path) the model named by a title, as (the person its evidence names, the
-    # title, whether an actor's rename gave it); `titled`: the actors' by the name the model gave them
-    holders: dict[str, tuple[str, str, bool]] = {}
-    titled: dict[str, tuple[str, str]] = {}
-    # the words that tell each actor apart: no actor becomes a person another one names already
-    words_of = {f"who[{i}]": set(distinctive(a.name)) for i, a in enumerate(draft.who)}
+    shown = Shown(draft, passages, names_in_prose)
     for path, kind, item in _items(draft):
         evidence, item_problems = _judge(loc, passages, path, kind, item, near, names_in_prose)
         problems += item_problems
         if evidence:
             kept[path] = evidence
-            if kind == "who":
-                found = person_behind(item.name, _sentences(passages, evidence))
-                # a person listed already ("Lindqvist", or two titles of one person): no second actor for them
-                if found is not None and all(words.isdisjoint(distinctive(found[0]))
-                                             for other, words in words_of.items() if other != path):
-                    holders[path] = (*found, False)
-                    titled[item.name.casefold()] = found
-                    words_of[path] = set(distinctive(found[0]))
-            elif kind == "proposed_responses":
-                if (found := titled.get(item.proposed_by.casefold())) is not None:
-                    holders[path] = (*found, True)  # as the actors show them: one person, one name
-                elif (found := person_behind(item.proposed_by, _sentences(passages, evidence))) is not None:
-                    holders[path] = (*found, False)
-            # (the cues are English: a brief in another language than the article keeps the model's status)
-            if kind == "proposed_responses" and names_in_prose:
-                chosen = [Passage(e.start, e.end, e.match) for e in evidence]
-                if (told := judge_status(passages, item.status, chosen)) != item.status:
-                    statuses[path] = told
-                if (kind := judge_kind(item.kind, item.action, " ".join(_sentences(passages, evidence)))) != item.kind:
-                    kinds[path] = kind
+            shown.note(path, kind, item, evidence)
     headline = draft.headline if isinstance(draft.headline, str) else ""
     headline_problems = check_headline(loc, passages, headline, names_in_prose, near) if headline.strip() else []
     problems += headline_problems
@@ -294,23 +267,7 @@ def ground(
         reasons = list(dict.fromkeys(p.reason for p in item_problems))
         label = headline if path == "headline" else _label_at(draft, path)
         removed.append(Dropped(item=path, reasons=reasons, text=label))
-    for path, (person, title, as_actor) in holders.items():
-        item = _item_at(draft, path)
-        if path.startswith("who"):
-            named, field_name, label = item.name, "name", _label_at(draft, path)
-        else:
-            named, field_name, label = item.proposed_by, "proposed_by", f"{item.proposed_by}: {item.action}"
-        what = "a title in front of a name" if named == f"{title} {person}" else "a title, not a name"
-        how = "as among the actors" if as_actor else "whom the evidence names with it"
-        removed.append(Dropped(item=f"{path}.{field_name}", text=label, reasons=[f"{what} (shown as {person}, {how})"]))
-    for path, told in statuses.items():
-        # the item stays, with the status its passage shows; the model's is reported as removed
-        model_said = _status_at(draft, path)
-        removed.append(Dropped(item=f"{path}.status", text=model_said,
-                               reasons=[f"a status the article does not give (shown as {told})"]))
-    for path, kind in kinds.items():
-        removed.append(Dropped(item=f"{path}.kind", text=f"{_item_at(draft, path).action}: {_item_at(draft, path).kind}",
-                               reasons=[f"a kind its action does not show (shown as {kind})"]))
+    removed += shown.reported(lambda path: _label_at(draft, path))
 
     def ev(path: str) -> list[Evidence]:
         return kept[path]
@@ -318,7 +275,7 @@ def ground(
     what = draft.what
     return Grounded(
         headline=headline.strip() if headline.strip() and not headline_problems else None,
-        who=[_actor(a, holders.get(p), ev(p)) for i, a in enumerate(draft.who) if (p := f"who[{i}]") in kept],
+        who=[shown.actor(p, a, ev(p)) for i, a in enumerate(draft.who) if (p := f"who[{i}]") in kept],
         what=What(summary=what.summary, where=what.where, when=what.when, evidence=ev("what"))
         if what is not None and "what" in kept
         else None,
@@ -328,9 +285,7 @@ def ground(
             if (p := f"background[{i}]") in kept
         ],
         proposed_responses=[
-            ProposedResponse(proposed_by=holders[p][0] if p in holders else r.proposed_by, action=r.action,
-                             kind=kinds.get(p, r.kind), status=statuses.get(p, r.status), evidence=ev(p))
-            for i, r in enumerate(draft.proposed_responses)
+            shown.proposal(p, r, ev(p)) for i, r in enumerate(draft.proposed_responses)
             if (p := f"proposed_responses[{i}]") in kept
         ],
         key_figures=[
@@ -342,42 +297,6 @@ def ground(
         problems=problems,
         quotes_rejected=sum(1 for p in problems if not p.fatal),
     )
-
-
-def _sentences(passages: Passages, evidence: list[Evidence]) -> list[str]:
-    """The whole sentences that hold the evidence: a quote may leave out the title before a name."""
-    text = passages.loc.text
-    return [text[s:e] for ev in evidence for s, e in (passages.spans[i] for i in passages.indices(ev.start, ev.end))]
-
-
-def _actor(item: Any, holder: tuple[str, str, bool] | None, evidence: list[Evidence]) -> Actor:
-    """The actor as the brief shows it: one the model named by a title ("Port Authority chief executive", or
-    "Chief Operating Officer Niamh Cotter") is the person the evidence names with that title, the title
-    joining the role."""
-    if holder is None:
-        return Actor(name=item.name, role=item.role, evidence=evidence)
-    person, title, _ = holder
-    title_words, role_words = {w.lower() for w in title.split()}, {w.lower() for w in item.role.split()}
-    # "Finance Minister" for the role "government minister": the article's title says the more
-    if role_words <= title_words or item.role.lower().split()[-1:] == title.lower().split()[-1:]:
-        role = title
-    elif title_words <= role_words:
-        role = item.role
-    else:
-        role = f"{title}, {item.role}"
-    return Actor(name=person, role=role, evidence=evidence)
-
-
-def _item_at(draft: Draft, path: str) -> Any:
-    """The actor or proposed response at `path` ("who[2]", "proposed_responses[0]") of the draft."""
-    kind, _, index = path.partition("[")
-    return getattr(draft, kind)[int(index.rstrip("]"))]
-
-
-def _status_at(draft: Draft, path: str) -> str:
-    """A proposed response's action and the status the model gave it ("offered a rise of 3 per cent: agreed")."""
-    response = _item_at(draft, path)
-    return f"{response.action}: {response.status}"
 
 
 def _label_at(draft: Draft, path: str) -> str:
