@@ -10,6 +10,7 @@ negation on one side is a negation on the other. Actors, proposed responses and 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,10 +121,19 @@ class Passages:
         return _passages(loc.text, strict)
 
     # -- geometry -----------------------------------------------------------------------------------
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        """The sentences' starts and ends, each ascending (sentences follow one another without overlap)."""
+        return [s for s, _ in self.spans], [e for _, e in self.spans]
+
     def indices(self, start: int, end: int) -> list[int]:
         """The sentences that text[start:end] overlaps (the one holding it when it is inside one)."""
-        hit = [i for i, (s, e) in enumerate(self.spans) if s < end and start < e]
-        return hit or [self.loc.sentence_index(start)] if self.spans else []
+        if not self.spans:
+            return []
+        starts, ends = self._bounds
+        first = bisect_right(ends, start)  # the first sentence that ends after `start`
+        last = bisect_left(starts, end, first)  # and the first from there that starts at `end` or later
+        return list(range(first, last)) or [self.loc.sentence_index(start)]
 
     def paragraph(self, idxs: list[int], back: int = 1) -> tuple[str, str]:
         """(the paragraph holding the sentences, the `back` paragraphs before it)."""
@@ -352,8 +362,9 @@ class Passages:
     def paragraph_span(self, idxs: list[int]) -> tuple[int, int]:
         """The range of sentence indices in the paragraph of the given sentences."""
         lo, hi, _ = self.loc.paragraph_span(self.spans[idxs[0]][0], self.spans[idxs[-1]][1])
-        inside = [k for k, (s, e) in enumerate(self.spans) if lo <= s and e <= hi]
-        return (inside[0], inside[-1] + 1) if inside else (idxs[0], idxs[-1] + 1)
+        starts, ends = self._bounds
+        first, last = bisect_left(starts, lo), bisect_right(ends, hi)  # those that start at lo or later, end by hi
+        return (first, last) if first < last else (idxs[0], idxs[-1] + 1)
 
     def locate(self, claim: str, near: int, ok: callable, *, cue: bool = False) -> list[Passage] | None:  # type: ignore[valid-type]
         """The best sentence (or two adjacent ones in a paragraph) for which `ok` holds."""

@@ -319,3 +319,20 @@ def test_the_hot_patterns_start_where_the_search_can_skip_ahead() -> None:
         parsed = parser.parse(pattern.pattern, pattern.flags)
         prefix = compiler._get_literal_prefix(parsed, parsed.state.flags)[0]
         assert prefix or compiler._get_charset_prefix(parsed, parsed.state.flags), pattern.pattern[:60]
+
+
+def test_sentences_found_by_bisection_are_those_a_scan_of_every_sentence_finds() -> None:
+    for path in sorted(ARTICLES.glob("*.txt")):
+        passages = Passages(Locator(from_text(path.read_text(encoding="utf-8")).text), True)
+        spans = passages.spans
+        # what bisection relies on: sentences follow one another, none inside another
+        assert all(s < e <= s2 for (s, e), (s2, _) in zip(spans, spans[1:], strict=False)), path.name
+        n = len(passages.loc.text)
+        for start in range(0, n, 37):
+            for end in (start, start + 1, start + 90, start + 400):
+                hit = [i for i, (s, e) in enumerate(spans) if s < end and start < e]
+                assert passages.indices(start, end) == (hit or [passages.loc.sentence_index(start)]), (start, end)
+        for i in range(len(spans)):
+            lo, hi, _ = passages.loc.paragraph_span(spans[i][0], spans[i][1])
+            inside = [k for k, (s, e) in enumerate(spans) if lo <= s and e <= hi]
+            assert passages.paragraph_span([i]) == ((inside[0], inside[-1] + 1) if inside else (i, i + 1))
