@@ -117,15 +117,23 @@ class Usage(_Model):
 
 
 class Dropped(_Model):
-    """An item of the model's answer that the grounding gate removed, with every reason it failed."""
+    """An item of the model's answer that the grounding gate removed, with every reason it failed; or, for a
+    path to one field of a kept item ('who[1].name', 'proposed_responses[0].status'), what the model gave in
+    it, which the brief shows otherwise (the reason says as what)."""
 
-    item: str = Field(description="Where it stood in the model's answer (not the brief), e.g. 'who[3]' or 'headline'.")
+    item: str = Field(description="Where it stood in the model's answer (not the brief), e.g. 'who[3]' or 'headline'; "
+                      "'who[1].name' for a field of a kept item that the brief shows otherwise.")
     reasons: list[str] = Field(description="Why it was removed; never the model's own words.")
     text: str | None = Field(
         default=None,
         description="What the model wrote (a name, a claim): absent unless asked for (show_dropped), since it "
         "is what the article does not support.",
     )
+
+    @property
+    def corrected(self) -> bool:
+        """A field of a kept item, shown otherwise ('who[1].name'), not a removed item ('who[1]')."""
+        return "." in self.item.rpartition("]")[2]
 
 
 class Provenance(_Model):

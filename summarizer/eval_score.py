@@ -211,7 +211,7 @@ def score(article: str, model: str, brief: Brief | None, refs: References, *, er
     evidence = [e for _, _, ev in items for e in ev]
     prov = brief.provenance
     row.status, row.cached = "briefed", prov.cached
-    row.kept, row.dropped = len(items), len(prov.dropped)
+    row.kept, row.dropped = len(items), sum(not d.corrected for d in prov.dropped)  # (a corrected field: kept)
     row.reasons = dict(Counter(r for d in prov.dropped for r in d.reasons).most_common())
     row.located = sum(e.match == "located" for e in evidence)
     row.quoted = len(evidence) - row.located

@@ -86,6 +86,8 @@ def footer_bits(brief: Brief) -> list[str]:
     items, _ = removed_counts(brief)
     if items:
         bits.append(f"{items} item{'s' if items != 1 else ''} removed as unsupported")
+    if fixed := sum(d.corrected for d in brief.provenance.dropped):  # a name, status or kind the article gives
+        bits.append(f"{fixed} field{'s' if fixed != 1 else ''} corrected to the article")
     if p.evidence_located:
         bits.append(f"{p.evidence_located} passage{'s' if p.evidence_located != 1 else ''} located by the tool")
     return bits
@@ -97,7 +99,7 @@ def _footer(brief: Brief) -> str:
 
 def removed_counts(brief: Brief) -> tuple[int, int]:
     """(items the grounding gate removed, quotes of kept items it did not use)."""
-    return len(brief.provenance.dropped), brief.provenance.quotes_rejected
+    return sum(not d.corrected for d in brief.provenance.dropped), brief.provenance.quotes_rejected
 
 
 QUOTE_CHARS = 200  # a terminal shows one quote per item, as a pointer to the evidence, not the paragraph

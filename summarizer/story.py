@@ -30,11 +30,14 @@ def by_reason(reasons: list[str]) -> str:
 def log_gate(label: str, g: Grounded) -> None:
     """One -v line: what the gate kept and removed, by reason (the gate's words, never the model's)."""
     kept = g.kept
-    removed = by_reason([r for d in g.dropped for r in d.reasons])
+    gone = [d for d in g.dropped if not d.corrected]
+    removed = by_reason([r for d in gone for r in d.reasons])
+    fixed = len(g.dropped) - len(gone)
     located = sum(e.match == "located" for e in evidence_of(g))
-    log.info("%s: gate kept %s, removed %s%s; %s not used, %s located by the tool", label, _n(kept, "item"),
-             _n(len(g.dropped), "item"), f" ({removed})" if removed else "", _n(g.quotes_rejected, "quote"),
-             _n(located, "passage"))
+    log.info("%s: gate kept %s, removed %s%s%s; %s not used, %s located by the tool", label, _n(kept, "item"),
+             _n(len(gone), "item"), f" ({removed})" if removed else "",
+             f", corrected {_n(fixed, 'field')} to the article" if fixed else "",
+             _n(g.quotes_rejected, "quote"), _n(located, "passage"))
 
 
 def _n(count: int, noun: str) -> str:

@@ -59,3 +59,36 @@ def test_the_brief_shows_the_kind_its_action_gives_and_reports_the_models() -> N
     other = ground(draft, text, dropped=lost, names_in_prose=False)
     assert {r.action[:24]: r.kind for r in other.proposed_responses}["urge the government to d"] == "humanitarian"
     assert not any(d.item.endswith(".kind") for d in other.dropped)
+
+
+def test_a_corrected_field_is_not_counted_as_a_removed_item() -> None:
+    """The brief's footer, the eval's counts: a name, status or kind shown as the article gives it belongs to
+    a kept item; only whole items count as removed."""
+    import asyncio
+
+    from summarizer.eval_score import References, score
+    from summarizer.llm import LLM
+    from summarizer.pipeline import Summarizer
+    from summarizer.render import to_markdown
+    from summarizer.testing import FakeModel, fake_async_client
+
+    record = json.loads((ROOT / "tests" / "real_answers" / "harbour_strike.json").read_text(encoding="utf-8"))
+
+    async def brief():  # type: ignore[no-untyped-def]
+        s = Summarizer(LLM(fake_async_client(FakeModel(record["answer"])), model="fake-model"), cache=None, reasks=0)
+        try:
+            return await s.abrief((ROOT / record["article"]).read_text(encoding="utf-8"))
+        finally:
+            await s.aclose()
+
+    b = asyncio.run(brief())
+    dropped = b.provenance.dropped
+    gone = [d.item for d in dropped if not d.corrected]
+    fixed = [d.item for d in dropped if d.corrected]
+    assert set(gone) == {"who[0]", "proposed_responses[1]", "proposed_responses[3]"}
+    assert {"who[1].name", "who[2].name", "proposed_responses[2].proposed_by", "proposed_responses[2].kind"} <= set(fixed)
+    footer = to_markdown(b).rstrip().splitlines()[-1]
+    assert f"{len(gone)} items removed as unsupported" in footer
+    assert f"{len(fixed)} fields corrected to the article" in footer
+    row = score("harbour_strike", "fake-model", b, References())
+    assert (row.kept, row.dropped) == (10, 3)  # kept 10 of 13 items, not 10 of 10 + 8
