@@ -371,7 +371,9 @@ class FolderBatch:
                 headline=result.brief.headline,
                 **digest(result.brief),
                 sha256=result.brief.source.sha256,
-                provenance={**p.model_dump(mode="json", exclude={"dropped"}), "dropped": len(p.dropped)},
+                # removed items only: a corrected field (a name, status or kind) belongs to a kept item
+                provenance={**p.model_dump(mode="json", exclude={"dropped"}),
+                            "dropped": sum(not d.corrected for d in p.dropped)},
             )
         elif result.status == "queued":
             record.update(requests=getattr(result.error, "requests", 1))
