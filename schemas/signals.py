@@ -30,7 +30,7 @@ __all__ = [
     "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
     "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
     "sentence_of",
-    "speaker_swap", "subject_swap", "swapped_name",
+    "speaker_swap", "subject_swap", "swapped_name", "without_dateline",
 ]
 
 
@@ -239,6 +239,19 @@ def capitalized_inside(sentences: list[Sentence]) -> set[str]:
     enumerate(zip(s.raw, s.low)) if k and t[0].isupper()}` over the sentences, iterated in C."""
     raw = chain.from_iterable(s.raw[1:] for s in sentences)
     return set(compress(chain.from_iterable(s.low[1:] for s in sentences), map(str.isupper, map(itemgetter(0), raw))))
+
+
+# A wire story's dateline, opening its first sentence: "DUBLIN (AP) — ", "PRAGUE (Reuters) - ", "KYIV, Ukraine — "
+# (a place in capitals, then an agency in brackets or a long dash). It names no one in the story.
+_DATELINE = re.compile(r"[A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}(?:, [A-Z][\w.'’\-]+(?: [A-Z][\w.'’\-]+){0,2})?"
+                       r"(?: \([A-Z][\w .&\-]{0,30}\) [—–-]+| [—–]+) (?![a-z])")
+
+
+def without_dateline(sentence: Sentence) -> Sentence:
+    """The sentence without a dateline opening it ("DUBLIN (AP) — Cabin crew ..." is "Cabin crew ..."), so a
+    claim that leaves the dateline out is compared with what the sentence says, not with where it was filed."""
+    found = _DATELINE.match(sentence.text)
+    return sentence_of(sentence.text[found.end() :]) if found else sentence
 
 
 @cached(4096)

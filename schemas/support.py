@@ -40,6 +40,7 @@ from .signals import (
     speaker_swap,
     subject_swap,
     swapped_name,
+    without_dateline,
 )
 from .text import (
     COMMON,
@@ -226,7 +227,7 @@ class Passages:
         sentences = [self.sentences[i] for i in idxs]
         if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
                or subject_swap(claim, s.text)
-               for s in sentences):
+               for s in map(without_dateline, sentences)):
             return False
         if SPEAKS.search(claim) and not any(has_speech(s.text) for s in sentences):
             return False  # "X said ...": the passage must be someone saying it

@@ -296,3 +296,28 @@ def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
     assert status("agreed", "The mayor did not agree to the second proposal.") == "proposed"  # denied
     assert status("rejected", "The minister urged calm.") == "proposed"
     assert status("called_for", "The minister urged calm.") == "called_for"  # the proposal cue was checked already
+
+
+def test_a_wire_storys_dateline_is_not_taken_for_the_subject_of_its_first_sentence() -> None:
+    """The local model's what of news_airline_strike ("Aerlink cabin crew at Irish regional airline ... began a
+    48-hour strike") was refused: the article's sentence opens "DUBLIN (AP) — Cabin crew ...", and DUBLIN, AP
+    looked like names swapped for Aerlink. A claim that does swap the subject is still refused."""
+    from summarizer.schemas.draft import Draft
+    from summarizer.schemas.signals import Sentence, without_dateline
+
+    assert without_dateline(Sentence("DUBLIN (AP) — Cabin crew walked out.")).text == "Cabin crew walked out."
+    assert without_dateline(Sentence("PRAGUE (Reuters) - The bank raised rates.")).text == "The bank raised rates."
+    assert without_dateline(Sentence("KYIV, Ukraine — Russia fired drones.")).text == "Russia fired drones."
+    for plain in ("NATO — the alliance met.", "US - China talks resumed.", "The council met on Monday."):
+        assert without_dateline(Sentence(plain)).text == plain
+    text = from_text((ROOT / "tests" / "articles" / "news_airline_strike.txt").read_text(encoding="utf-8")).text
+    lede = ("began a 48-hour strike on Friday, grounding 212 flights and disrupting travel for about 28,000 "
+            "passengers at the start of a bank holiday weekend.")
+    empty = {"headline": "", "who": [], "background": [], "proposed_responses": [], "key_figures": []}
+    for summary, kept in [(f"Aerlink cabin crew at Irish regional airline Aerlink Atlantic {lede}", True),
+                          (f"Cabin crew at Aerlink Atlantic {lede}", True),
+                          (f"Pilots at Irish regional airline Aerlink Atlantic {lede}", False)]:
+        g = ground(Draft.model_validate({**empty, "what": {"summary": summary, "evidence": [summary]}}), text)
+        assert (g.what is not None) == kept, summary
+        if kept:
+            assert g.what.evidence[0].quote.startswith("DUBLIN (AP) — Cabin crew")
