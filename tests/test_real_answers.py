@@ -321,3 +321,23 @@ def test_a_wire_storys_dateline_is_not_taken_for_the_subject_of_its_first_senten
         assert (g.what is not None) == kept, summary
         if kept:
             assert g.what.evidence[0].quote.startswith("DUBLIN (AP) — Cabin crew")
+
+
+def test_names_put_in_another_order_are_no_swap() -> None:
+    """road_repair: the local model's "The town of Tarn will close its Main Street for road repairs starting
+    Monday" says what "Main Street in the town of Tarn will close on Monday for road repairs" does; its names
+    stand in another order, and nobody is put in anyone's place. A name put in another's place still is."""
+    from summarizer.schemas.signals import Sentence, swapped_name
+
+    sentence = Sentence("Main Street in the town of Tarn will close on Monday for road repairs.")
+    proper = {"main", "street", "tarn", "monday"}
+    assert not swapped_name("The town of Tarn will close its Main Street for road repairs starting Monday.", sentence,
+                            proper)
+    assert swapped_name("Mill Lane in the town of Tarn will close on Monday for road repairs.", sentence, proper)
+    text = from_text((ROOT / "tests" / "articles" / "road_repair.txt").read_text(encoding="utf-8")).text
+    claim = "The town of Tarn will close its Main Street for road repairs starting Monday."
+    from summarizer.schemas.draft import Draft
+
+    empty = {"headline": "", "who": [], "background": [], "proposed_responses": [], "key_figures": []}
+    g = ground(Draft.model_validate({**empty, "what": {"summary": claim, "evidence": [claim]}}), text)
+    assert g.what is not None and g.what.evidence[0].quote.startswith("Main Street in the town of Tarn")
