@@ -57,6 +57,8 @@ _CUE_WORDS = [  # (regexes; each begins with a letter: see `led_by_letters`)
     *(rf"{be}\s+(?:going|set|expected|ready|prepared)\s+to" for be in ("is", "are", "was", "were")),
     r"will\s+(?:seek|ask|introduce|propose|table)", "important", "necessary", r"consider\w*", r"aim(?:s|ed)?\s+to",
     r"threaten\w*", r"back(?:s|ed)?\s+(?:a|an|the)\b",
+    # a commitment to take part ("the airline would attend", "the authority would return to talks")
+    r"w(?:ill|ould)\s+(?:attend|join|take\s+part|return\s+to|resume|go\s+back\s+to)\b",
 ]
 CUES = re.compile(r"\b(?:" + "|".join(_CUE_WORDS) + ")", re.IGNORECASE)
 REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")
