@@ -81,6 +81,9 @@ class Passage:
 
 
 
+# a passive with its agent: "was called by", "were rejected by", "is run by" (group 1: the verb)
+_DONE_BY = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?([a-z]{3,})\s+by\s", re.IGNORECASE)
+
 class Passages:
     """The article's sentences, paragraphs and the judgments over them. One per article (cached)."""
 
@@ -228,6 +231,10 @@ class Passages:
         if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
                or subject_swap(claim, s.text)
                for s in map(without_dateline, sentences)):
+            return False
+        # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
+        # the claim's own, and its verb must be the passage's, though most of its other words are
+        if (agent := _DONE_BY.search(claim)) and not any(s.has(fold(agent.group(1))) for s in sentences):
             return False
         if SPEAKS.search(claim) and not any(has_speech(s.text) for s in sentences):
             return False  # "X said ...": the passage must be someone saying it
