@@ -20,10 +20,12 @@ from .signals import (
     REFUSAL,
     SENTENCES,
     TITLES,
+    Sentence,
     clauses,
     content_words,
     miscounts,
     negated,
+    same_word,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
 from .text import COMMON, NUMBER, WORD, canon_number, fold, numbers_in
@@ -155,6 +157,10 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
         return [], ("not a figure", "key_figures are numbers as the article writes them, with a short label")
 
+    # "5% offered by union": who did it is part of the figure ("9% offered by union" where the union seeks 9%)
+    agent = _AGENT.search(f"{value} {label}")
+    done_by = (fold(agent.group(1)), fold(agent.group(2))) if agent else None
+
     def ok(idxs: list[int]) -> bool:
         text = " ".join(p.sentences[i].text for i in idxs)
         there = numbers_in(fold(text))
@@ -163,6 +169,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False
         if any(miscounts(text, n, label) for n in numbers):
+            return False
+        if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
             return False
         return not label_words or any(p.sentences[i].has(w) for i in idxs for w in label_words)
 
@@ -175,6 +183,21 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         return p.passage([best]), None
     return [], ("the figure is not in a passage about it",
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
+
+
+# a figure's doer: "offered by union", "grounded by the strike" (group 1 the verb, group 2 the doer's word)
+_AGENT = re.compile(r"\b([a-z]{3,}(?:ed|en))\s+by\s+(?:the\s+)?([A-Za-z][\w’'\-]+)")
+
+
+def _done_by(sentence: Sentence, verb: str, doer: str) -> bool:
+    """The sentence has the doer do it: the verb with the doer at most five words before it ("the union has
+    offered", "Aerlink says it has offered"), or after it, passive ("offered by the union")."""
+    low = sentence.low
+    for k, w in enumerate(low):
+        if same_word(w, verb) and (any(same_word(x, doer) for x in low[max(0, k - 5) : k])
+                                   or (low[k + 1 : k + 2] == ["by"] and any(same_word(x, doer) for x in low[k + 2 : k + 5]))):
+            return True
+    return False
 
 
 # What "agreed" and "rejected" say beyond a proposal: the passage must say it too, in a clause it does not deny.
