@@ -280,7 +280,6 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
     handed to the wrong person. (Given a `Sentence`, its tokens are read off it.)"""
     mine, theirs = sentence_of(claim), sentence if isinstance(sentence, Sentence) else Sentence(sentence)
     a, b, la, lb = mine.raw, theirs.raw, mine.folded, theirs.folded
-    mine_all, theirs_all = set(la), set(lb)
     matcher = _matcher(tuple(la), tuple(lb))
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
@@ -291,7 +290,7 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
         if mine and theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs) and (
                 # in another order the names meet elsewhere ("The town of Tarn will close its Main Street ... on
                 # Monday" for "Main Street in the town of Tarn will close on Monday"): nobody is put in their place
-                not mine <= theirs_all or not theirs <= mine_all):
+                not mine <= set(lb) or not theirs <= set(la)):
             return True
     return False
 
