@@ -159,7 +159,7 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
 
     # "5% offered by union": who did it is part of the figure ("9% offered by union" where the union seeks 9%)
     agent = _AGENT.search(f"{value} {label}")
-    done_by = (fold(agent.group(1)), fold(agent.group(2))) if agent else None
+    done_by = (fold(agent.group(1)), [w for w in WORD.findall(fold(agent.group(2))) if w not in COMMON]) if agent else None
 
     def ok(idxs: list[int]) -> bool:
         text = " ".join(p.sentences[i].text for i in idxs)
@@ -185,19 +185,21 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
 
 
-# a figure's doer: "offered by union", "grounded by the strike" (group 1 the verb, group 2 the doer's word)
-_AGENT = re.compile(r"\b([a-z]{3,}(?:ed|en))\s+by\s+(?:the\s+)?([A-Za-z][\w’'\-]+)")
+# a figure's doer: "offered by union", "grounded by the strike", "offered by the Irish Cabin Crew Union" (group
+# 1 the verb, group 2 the doer: a word, or a run of capitalized ones)
+_AGENT = re.compile(r"\b([a-z]{3,}(?:ed|en))\s+by\s+(?:the\s+)?((?:[A-Z][\w’'\-]+\s+){0,4}[A-Za-z][\w’'\-]+)")
 
 
-def _done_by(sentence: Sentence, verb: str, doer: str) -> bool:
-    """The sentence has the doer do it: the verb with the doer at most five words before it ("the union has
-    offered", "Aerlink says it has offered"), or after it, passive ("offered by the union")."""
+def _done_by(sentence: Sentence, verb: str, doer: list[str]) -> bool:
+    """The sentence has the doer do it: the verb with a word of the doer at most five words before it ("the
+    union has offered", "Aerlink says it has offered"), or after it, passive ("offered by the union")."""
     low = sentence.low
-    for k, w in enumerate(low):
-        if same_word(w, verb) and (any(same_word(x, doer) for x in low[max(0, k - 5) : k])
-                                   or (low[k + 1 : k + 2] == ["by"] and any(same_word(x, doer) for x in low[k + 2 : k + 5]))):
-            return True
-    return False
+
+    def near(words: list[str]) -> bool:
+        return any(same_word(x, d) for x in words for d in doer)
+
+    return any(same_word(w, verb) and (near(low[max(0, k - 5) : k]) or (low[k + 1 : k + 2] == ["by"] and near(low[k + 2 : k + 7])))
+               for k, w in enumerate(low))
 
 
 # What "agreed" and "rejected" say beyond a proposal: the passage must say it too, in a clause it does not deny.

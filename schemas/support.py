@@ -80,9 +80,9 @@ class Passage:
     match: str  # exact / normalized / fuzzy (the model's quote) or located (found by the tool)
 
 
-
 # a passive with its agent: "was called by", "were rejected by", "is run by" (group 1: the verb)
 _DONE_BY = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?([a-z]{3,})\s+by\s", re.IGNORECASE)
+
 
 class Passages:
     """The article's sentences, paragraphs and the judgments over them. One per article (cached)."""
