@@ -157,12 +157,24 @@ def glued_title(name: str, text: str) -> tuple[str, str] | None:
 
 
 _HONORIFICS = {"dr", "mr", "mrs", "ms", "prof"}
+
+# Kinds of bodies, by the noun that ends a body's name ("Irish Travel Agents Association") or a role ("travel
+# agency"): a body is not a body of another kind, nor a person holding a title.
+_KINDS = {
+    "members": ("union", "association", "federation", "confederation", "guild", "chamber", "society"),
+    "public": ("ministry", "department", "agency", "authority", "office", "commission", "council", "government",
+               "regulator", "inspectorate", "police"),
+    "commercial": ("company", "firm", "corporation", "business"),
+    "court": ("court", "tribunal"),
+    "party": ("party",),
+    "school": ("university", "college", "school", "institute"),
+    "hospital": ("hospital", "clinic"),
+}
+_KIND_OF = {noun: kind for kind, nouns in _KINDS.items() for noun in nouns}
 # the last word of a place or a body, not of a person ("King Abdullah University", "Prince Albert Hospital")
-_INSTITUTIONS = {"university", "college", "school", "academy", "institute", "hospital", "clinic", "ministry",
-                 "department", "office", "council", "commission", "committee", "association", "foundation", "bank",
-                 "court", "police", "museum", "airport", "station", "port", "harbour", "church", "cathedral",
-                 "mosque", "stadium", "centre", "center", "club", "league", "federation", "trust", "fund",
-                 "society", "park", "bridge", "street", "road", "square", "avenue", "hall", "house", "palace"}
+_INSTITUTIONS = {*_KIND_OF, "academy", "committee", "foundation", "bank", "museum", "airport", "station", "port",
+                 "harbour", "church", "cathedral", "mosque", "stadium", "centre", "center", "club", "league", "trust",
+                 "fund", "park", "bridge", "street", "road", "square", "avenue", "hall", "house", "palace"}
 
 
 def person_behind(name: str, quotes: list[str]) -> tuple[str, str] | None:
@@ -178,19 +190,6 @@ def person_behind(name: str, quotes: list[str]) -> tuple[str, str] | None:
     return None
 
 
-# Kinds of bodies, by the noun that ends a body's name ("Irish Travel Agents Association") or a role ("travel
-# agency"): a body is not a body of another kind, nor a person holding a title.
-_KINDS = {
-    "members": ("union", "association", "federation", "confederation", "guild", "chamber", "society"),
-    "public": ("ministry", "department", "agency", "authority", "office", "commission", "council", "government",
-               "regulator", "inspectorate", "police"),
-    "commercial": ("company", "firm", "corporation", "business"),
-    "court": ("court", "tribunal"),
-    "party": ("party",),
-    "school": ("university", "college", "school", "institute"),
-    "hospital": ("hospital", "clinic"),
-}
-_KIND_OF = {noun: kind for kind, nouns in _KINDS.items() for noun in nouns}
 # titles only a person holds ("leader", "executive", "chief" also name bodies: "market leader", "the EU's
 # executive")
 _PERSONAL = {"minister", "secretary", "president", "director", "governor", "chairman", "chairwoman", "chair",

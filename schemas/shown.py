@@ -45,16 +45,17 @@ class Shown:
                 self.titled[item.name.casefold()] = found
                 self.words_of[path] = set(distinctive(found[0]))
         elif kind == "proposed_responses":
+            sentences = self._sentences(evidence)
             if (found := self.titled.get(item.proposed_by.casefold())) is not None:
                 self.holders[path] = (*found, True)  # as the actors show them: one person, one name
-            elif (found := person_behind(item.proposed_by, self._sentences(evidence))) is not None:
+            elif (found := person_behind(item.proposed_by, sentences)) is not None:
                 self.holders[path] = (*found, False)
             # (the cues are English: a brief in another language than the article keeps the model's words)
             if self.english:
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]
                 if (status := judge_status(self.passages, item.status, chosen)) != item.status:
                     self.statuses[path] = status
-                if (shown := judge_kind(item.kind, item.action, " ".join(self._sentences(evidence)))) != item.kind:
+                if (shown := judge_kind(item.kind, item.action, " ".join(sentences))) != item.kind:
                     self.kinds[path] = shown
 
     def _sentences(self, evidence: list[Evidence]) -> list[str]:
