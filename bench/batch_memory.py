@@ -53,6 +53,7 @@ class Measured:
     briefed: int
     calls: int
     curve: str
+    threads: int
 
 
 def _page_kib() -> int:
@@ -65,15 +66,16 @@ def rss_kib() -> int:
         return int(f.read().split()[1]) * _page_kib()
 
 
-def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tuple[int, float, int, list[int]]:
+def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tuple[int, float, int, list[int], int]:
     """`summarizer batch` as a fresh process: (its own peak RSS in KiB, the whole command's wall, briefed, its
-    RSS in KiB sampled every `_POLL_S` while it ran)."""
+    RSS in KiB sampled every `_POLL_S` while it ran, the most threads it was seen with)."""
     exe = shutil.which("summarizer", path=str(Path(sys.executable).parent))
     head = [exe] if exe else [sys.executable, "-m", "summarizer"]
     cmd = [*head, "batch", str(folder), "--out", str(out), "--concurrency", str(c), "--model", MODEL,
            "--cache", str(cache)]
     env = {**os.environ, "OPENAI_BASE_URL": base_url, "OPENAI_API_KEY": "stand-in"}
     samples: list[int] = []
+    threads = 0
     started = time.monotonic()
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         child = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=stderr)
@@ -84,6 +86,8 @@ def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tupl
             with contextlib.suppress(OSError, ValueError, IndexError), \
                     open(f"/proc/{child.pid}/statm", encoding="ascii") as f:
                 samples.append(int(f.read().split()[1]) * _page_kib())
+            with contextlib.suppress(OSError, ValueError), open(f"/proc/{child.pid}/status", encoding="ascii") as f:
+                threads = max(threads, *(int(line.split()[1]) for line in f if line.startswith("Threads:")))
             time.sleep(_POLL_S)
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
         wall = time.monotonic() - started
@@ -94,7 +98,7 @@ def command(folder: Path, out: Path, cache: Path, base_url: str, c: int) -> tupl
     found = _FINISHED.search(text)
     if child.returncode != 0 or found is None:
         raise SystemExit(f"summarizer batch failed ({child.returncode}):\n{text}\n{err[-2000:]}")
-    return usage.ru_maxrss, wall, int(found.group(2)), samples  # ru_maxrss: KiB on Linux
+    return usage.ru_maxrss, wall, int(found.group(2)), samples, threads  # ru_maxrss: KiB on Linux
 
 
 _POLL_S = 0.2
@@ -114,10 +118,10 @@ def run_command(n: int, mode: str, latency: float, c: int, root: Path) -> Measur
         write_copies(folder, n)
     answer, warm = ANSWER_MODES[mode]
     with ServerProcess(latency, answer=answer, warm=warm) as server:
-        peak, wall, briefed, samples = command(folder, root / f"out-{mode}-{n}", root / f"cache-{mode}-{n}.sqlite3",
+        peak, wall, briefed, samples, threads = command(folder, root / f"out-{mode}-{n}", root / f"cache-{mode}-{n}.sqlite3",
                                                server.base_url, c)
         calls = server.calls
-    return Measured(n, mode, peak, wall, briefed, calls, _curve(samples))
+    return Measured(n, mode, peak, wall, briefed, calls, _curve(samples), threads)
 
 
 def slope(points: list[tuple[int, int]]) -> float:
@@ -203,7 +207,7 @@ def main() -> None:
                         by_size.setdefault(n, []).append(m)
                         print(f"command {mode} N={n}: peak RSS {m.peak_kib / 1024:.1f} MiB, wall {m.wall_s:.1f} s, "
                               f"{m.briefed}/{n} briefed, {m.calls} calls; RSS at each fifth of the run "
-                              f"{m.curve} MiB", flush=True)
+                              f"{m.curve} MiB; at most {m.threads} threads", flush=True)
                 peaks = {n: sorted(x.peak_kib for x in ms)[len(ms) // 2] for n, ms in by_size.items()}
                 ratio = peaks[sizes[-1]] / peaks[sizes[0]]
                 for n in sizes:

@@ -25,7 +25,7 @@ from .longdoc import Part, merge, split_text
 from .prompts import PROMPT_VERSION, render_messages
 from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, feedback, ground
 from .schemas.draft import salvage
-from .sources import Article, aload
+from .sources import Article, aload, read_path
 from .story import by_reason, evidence_of, log_gate
 from .tokens import count_tokens, input_budget
 
@@ -111,9 +111,11 @@ class Summarizer:
     async def load(self, source: Article | Path | str | bytes) -> Article:
         if isinstance(source, Article):
             return source
-        article = await aload(source, fetcher=self.fetcher)
-        log.info("%s: read, %s words, language %s", article.label, f"{article.words:,}", article.language or "unknown")
-        return article
+        return _read(await aload(source, fetcher=self.fetcher))
+
+    def read_file(self, path: Path) -> Article:
+        """A file, read and checked: blocking, for a thread pool (a batch's), with no event loop of its own."""
+        return _read(read_path(path))
 
     async def abrief(self, source: Article | Path | str | bytes, *, force: bool = False) -> Brief:
         """Brief any source; `force` skips the cache lookup (the result is still stored)."""
@@ -296,6 +298,11 @@ class Summarizer:
     async def aclose(self) -> None:
         """Close the HTTP clients the model made in this event loop (async users: call it before the loop ends)."""
         await self.llm.aclose()
+
+
+def _read(article: Article) -> Article:
+    log.info("%s: read, %s words, language %s", article.label, f"{article.words:,}", article.language or "unknown")
+    return article
 
 
 @lru_cache(maxsize=16)
