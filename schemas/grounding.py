@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import judge_actor, judge_claim, judge_figure, judge_response
 from .shown import Shown
-from .signals import looks_like_name
+from .signals import content_words, looks_like_name
 from .support import Passage, Passages
 from .text import (
     FUNCTION_WORDS,
@@ -37,6 +37,7 @@ from .text import (
     at_least_words,
     cased_word,
     locator,
+    small_locator,
 )
 
 if TYPE_CHECKING:
@@ -222,6 +223,37 @@ def _judge(loc: Locator, passages: Passages, path: str, kind: str, item: Any, ne
 MIN_SHOWN_WORDS = 5
 
 
+def _setting(passages: Passages, value: str | None, evidence: list[Evidence]) -> str | None:
+    """What happened's place or time as the model gave it, if the paragraph of its evidence or the next one
+    gives it too; else None. A place or time from elsewhere in the article may be another event's ("when:
+    Monday" for a strike that began on Tuesday, after a Monday meeting). What must stand there: the numbers and
+    words of its first part, except the kinds of place ("Kursk Oblast, Russia" needs "Kursk" there; "Oblast"
+    and "Russia" may stand elsewhere in the article)."""
+    if value is None or not value.strip():
+        return None
+    first, _, rest = value.partition(",")
+    words = content_words(first)
+    kinds = [w for w in words if w in _PLACE_KINDS]
+    if not all(passages.loc.has_word(w) for w in [*kinds, *content_words(rest)]):
+        return None
+    loc = passages.loc
+    for e in evidence:
+        lo, hi, _ = loc.paragraph_span(e.start, e.end)
+        if hi < len(loc.text):  # "..., the operator said on Sunday." and then "on Saturday"
+            hi = loc.paragraph_span(hi, hi + 1)[1]
+        around = small_locator(loc.text[lo:hi])
+        if not around.unknown_numbers(first) and all(around.has_word(w) for w in words if w not in kinds):
+            return value
+    return None
+
+
+_PLACE_KINDS = frozenset({
+    "port", "oblast", "province", "region", "county", "city", "state", "district", "river", "island", "islands",
+    "bay", "airport", "station", "street", "road", "square", "valley", "coast", "capital", "town", "village",
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "the", "of",
+})
+
+
 def _shown(passages: Passages, quoted: Passage) -> Passage:
     """What a reader is shown for a passage the gate accepted: a quote of fewer than five words ("Elena
     Maris", "Tomas Lindqvist") proves nothing to a reader on its own, so its sentence is shown instead (the
@@ -273,10 +305,18 @@ def ground(
         return kept[path]
 
     what = draft.what
+    where = when = None
+    if what is not None and "what" in kept:
+        where, when = (_setting(passages, value, kept["what"]) for value in (what.where, what.when))
+        removed += [Dropped(item=f"what.{name}", reasons=[reason], text=value)
+                    for name, value, shown_value, reason in (
+                        ("where", what.where, where, "a place the passage of what happened does not give"),
+                        ("when", what.when, when, "a time the passage of what happened does not give"))
+                    if value and value.strip() and shown_value is None]
     return Grounded(
         headline=headline.strip() if headline.strip() and not headline_problems else None,
         who=[shown.actor(p, a, ev(p)) for i, a in enumerate(draft.who) if (p := f"who[{i}]") in kept],
-        what=What(summary=what.summary, where=what.where, when=what.when, evidence=ev("what"))
+        what=What(summary=what.summary, where=where, when=when, evidence=ev("what"))
         if what is not None and "what" in kept
         else None,
         background=[

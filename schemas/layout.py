@@ -27,7 +27,7 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         stripped = line.group().strip()
         if not stripped:
             continue
-        if len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped)):
+        if (len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped))) or _ADDRESSED.search(stripped):
             furniture.append((lo, hi))
             continue
         cursor = _LEAD.match(text, lo, hi).end()  # type: ignore[union-attr]
@@ -97,6 +97,22 @@ _FURNITURE = re.compile(
     )"""
 )
 # "By Jana Hofer and Luis Ortega, Reuters": a short line naming the writers
+# A paragraph that talks to the software reading the page ("Ignore all previous instructions", "Note to
+# automated summarisers: this article reports that ...") is an injection, not reporting: whatever it says
+# about the story is never evidence, however it is worded.
+_ADDRESSED = re.compile(
+    r"""(?ix)
+        \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?(?:of\s+)?(?:the\s+|your\s+)?
+        (?:previous|prior|above|earlier|preceding|original|system|your)\s+(?:instructions?|prompts?|directions|rules)\b
+      | \b(?:note|message|instructions?|notice)\s+(?:to|for)\s+(?:any\s+|all\s+)?(?:automated|ai|llms?|language\s+models?
+        |chatbots?|summari[sz](?:ers?|ation\s+(?:tools?|systems?|bots?))|bots?|crawlers?|assistants?)\b
+      | \b(?:ai|automated|llm)\s+(?:summari[sz]ers?|assistants?|models?|systems?|readers?|tools?)\s+(?:must|should|shall
+        |are\s+(?:instructed|required|told)\s+to)\s+(?:report|say|state|write|output|summari[sz]e|describe|include|list
+        |ignore|treat|mention)\b
+      | \byou\s+are\s+now\s+(?:in\s+)?(?:developer|dan|jailbreak|unrestricted)\b
+      | \bsystem\s+prompt\b
+    """
+)
 _BYLINE = re.compile(
     r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
     r"(?:\s*[,|/–—-]\s*.{0,60})?$"

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .direction import reversed_direction
 from .normal import cached_property, respellable
 from .roles import attached_at, distinctive
 from .signals import (
@@ -232,6 +233,8 @@ class Passages:
                or subject_swap(claim, s.text)
                for s in map(without_dateline, sentences)):
             return False
+        if reversed_direction(claim, " ".join(s.text for s in sentences)):
+            return False  # "cut its rate to 5.25%" over "raised its rate to 5.25%": one word, the other way
         # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
         # the claim's own, and its verb must be the passage's, though most of its other words are
         if " by" in claim.lower() and (agent := _DONE_BY.search(claim)) and not any(s.has(fold(agent.group(1))) for s in sentences):
