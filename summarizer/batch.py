@@ -51,7 +51,14 @@ from .batch_run import (
     warm_up,
 )
 from .batch_state import IndexState
-from .errors import BatchPendingError, SummarizerError, UnreadableSourceError
+from .errors import (
+    BatchPendingError,
+    ModelAuthError,
+    ModelRequestError,
+    ModelUnavailableError,
+    SummarizerError,
+    UnreadableSourceError,
+)
 from .llm import LLM
 from .pipeline import Summarizer
 from .render import to_json, to_markdown
@@ -97,6 +104,7 @@ class BatchReport:
     wall_s: float = 0.0  # from the first article on
     warm_s: float = 0.0  # before it: loading what the model layer loads on first use (once per process)
     interrupted: bool = False
+    stopped: str | None = None  # why the run gave up early: the model server failed every article for a while
 
     @property
     def done(self) -> int:
@@ -217,6 +225,10 @@ class FolderBatch:
         folder, out = self.folder.resolve(), self.out.resolve()
         if out == folder:
             raise SummarizerError(f"{self.out}: the output folder must differ from the input folder")
+        if folder.is_relative_to(out):
+            # a brief's name mirrors its article's path: written under `out`, it could replace an article
+            raise SummarizerError(f"{self.out}: holds the input folder {self.folder}, so a brief could overwrite an "
+                                  f"article; choose an output folder outside it (or inside the input folder)")
         if check_model:
             _check_config(self.summarizer)
         skipped: list[tuple[str, str]] = []
@@ -263,9 +275,17 @@ class FolderBatch:
             self._pool = _io_pool(self.concurrency)
             try:
                 running = self.concurrency + self._ahead()
+                streak = 0
                 async with aclosing(_as_finished(self.inputs, self._one, running)) as results:
-                    async for _ in results:
-                        pass  # each worker writes its outputs and its index line itself, in an I/O thread
+                    # each worker writes its outputs and its index line itself, in an I/O thread
+                    async for result in results:
+                        streak = streak + 1 if _server_failed(result) else 0 if result.status != "failed" else streak
+                        if streak >= max(STOP_AFTER, self.concurrency):
+                            # a key without quota, a model that does not exist, a server that is down: the
+                            # rest would fail the same way after their own retries; a rerun goes on from here
+                            report.stopped = (f"{streak} articles in a row failed at the model server, the last "
+                                              f"with: {result.reason}")
+                            break
             except asyncio.CancelledError:
                 report.interrupted = True
                 raise
@@ -383,8 +403,18 @@ class FolderBatch:
         return record
 
 
+STOP_AFTER = 8  # (or the concurrency, if larger) articles in a row failed at the model server: the run stops
+
+
+def _server_failed(result: BatchResult) -> bool:
+    """The article failed at the model server (credentials, quota, no such model, down), not on its own."""
+    return result.status == "failed" and isinstance(result.error, (ModelAuthError, ModelRequestError,
+                                                                   ModelUnavailableError))
+
+
 def _run_line(report: BatchReport) -> str:
-    head = f"interrupted ({report.left} not finished)" if report.interrupted else "finished"
+    head = (f"interrupted ({report.left} not finished)" if report.interrupted
+            else f"stopped ({report.left} not started)" if report.stopped else "finished")
     cost = "" if report.unpriced and report.unpriced == report.ok else f", ${report.cost_usd:.4f}"
     queued = f", {report.queued} waiting for the Batch API" if report.queued else ""
     warm = f" (after {report.warm_s:.1f} s loading the model layer)" if report.warm_s else ""

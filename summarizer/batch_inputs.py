@@ -93,8 +93,28 @@ def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -
         dirs[:] = kept
         under = os.path.relpath(root, top).replace(os.sep, "/") if root != top else ""
         for name in sorted(files):
-            if not name.startswith("."):
-                yield os.path.join(root, name), f"{under}/{name}" if under else name
+            if name.startswith("."):
+                continue
+            rel = f"{under}/{name}" if under else name
+            if not _utf8(rel):
+                # the index, the report and the brief's own name are UTF-8 text: such a name cannot be written
+                problems.append((_shown(rel), "file name is not valid UTF-8: rename the file"))
+                continue
+            yield os.path.join(root, name), rel
+
+
+def _utf8(name: str) -> bool:
+    """False for a name the file system gave as bytes that are not UTF-8 (Python keeps them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A name that is not UTF-8, with its odd bytes written as \\xff."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def suffix_and_stem(name: str) -> tuple[str, str]:

@@ -72,7 +72,8 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
     removed claims per article; failures; tokens and cost), rewritten at the end of every run. --dry-run says
     what a run would do and cost, reading the inputs only.
 
-    Exit status: 0 all briefed, 3 some inputs failed, 1 nothing could run, 130 interrupted.
+    Exit status: 0 all briefed, 3 some inputs failed, 1 nothing could run (or the model server failed 8
+    articles in a row, and the run stopped), 130 interrupted.
 
     \b
     Example:
@@ -132,8 +133,8 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
     click.echo(summary(job.report))
     if job.report.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
-    if job.report.failed and not job.report.done:
-        raise SystemExit(EXIT_FATAL)  # nothing could run (no server, no key): not "some failed"
+    if (job.report.failed and not job.report.done) or job.report.stopped:
+        raise SystemExit(EXIT_FATAL)  # nothing could run (no server, no key), or the server gave out midway
     raise SystemExit(EXIT_SOME_FAILED if job.report.failed else EXIT_OK)
 
 

@@ -138,7 +138,7 @@ def _log_line(report: BatchReport, result: BatchResult) -> None:
 
 def summary(report: BatchReport) -> str:
     lines = []
-    head = "Interrupted" if report.interrupted else "Finished"
+    head = "Interrupted" if report.interrupted else "Stopped" if report.stopped else "Finished"
     lines.append(
         f"{head} in {report.wall_s:.1f} s: {report.done} of {report.total} articles briefed "
         f"({report.ok} new, {report.cached} cached, {report.unchanged} already done), {report.failed} failed"
@@ -151,6 +151,9 @@ def summary(report: BatchReport) -> str:
         lines.append(f"  ... and {len(report.skipped) - _SHOW_SKIPPED} more skipped (see the index)")
     if report.interrupted:
         lines.append(f"Left: {report.left} articles not finished; run the same command again to finish them.")
+    elif report.stopped:
+        lines.append(f"Stopped: {report.stopped}. {report.left} articles were not sent; fix the model server or "
+                     f"its settings, then run the same command again to finish them.")
     tokens = f"Tokens: {report.total_tokens:,} ({report.prompt_tokens:,} in, {report.completion_tokens:,} out)"
     if report.ok and report.unpriced == report.ok:
         cost = "cost unknown (no list price for this model)"

@@ -4,6 +4,7 @@ Knows the OpenAI SDK's exceptions, nothing of the client that raised them."""
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 
 import openai
@@ -21,27 +22,45 @@ __all__ = ["retry_after", "transient", "loopback", "refused", "cassette_miss", "
 
 
 def retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait, or None when it did not say, or said nothing usable ("soon", "nan",
+    a negative number): the caller's own backoff then applies."""
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None)
     if not headers:
         return None
     ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return float(ms) / 1000
-        except ValueError:
-            pass
+    if ms and (wait := _seconds(ms)) is not None:
+        return wait / 1000
     value = headers.get("retry-after")
     if not value:
         return None
+    wait = _seconds(value)
+    if wait is not None:
+        return wait
     try:
-        return float(value)
-    except ValueError:
         parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _seconds(value: str) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def out_of_quota(exc: BaseException) -> bool:
+    """OpenAI's 429 for an account with no credit left: no wait will help."""
+    return isinstance(exc, openai.APIStatusError) and exc.status_code == 429 and "insufficient_quota" in (
+        str(getattr(exc, "code", "") or ""), str(getattr(exc, "type", "") or ""))
 
 
 def transient(exc: BaseException) -> bool:
+    if out_of_quota(exc):
+        return False
     if isinstance(exc, (openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)):
         return True
     if isinstance(exc, openai.APIConnectionError):
@@ -99,6 +118,9 @@ def translate(exc: BaseException, model: str, attempts: int, server: str | None 
         return ModelAuthError(
             f"the model server rejected the credentials (HTTP {exc.status_code}); check OPENAI_API_KEY"
         )
+    if out_of_quota(exc):
+        return ModelAuthError("the account behind OPENAI_API_KEY has no quota left (HTTP 429 insufficient_quota); "
+                              "check its plan and billing")
     if isinstance(exc, openai.NotFoundError):
         return ModelRequestError(f"model {model!r} not found on the server (HTTP 404): {detail}")
     if isinstance(exc, openai.APIStatusError) and not transient(exc):

@@ -25,6 +25,7 @@ class FakeError:
     status: int
     message: str = "fake error"
     headers: dict[str, str] = field(default_factory=dict)
+    code: str | None = None  # OpenAI's error code, e.g. "insufficient_quota"
 
 
 def completion(arguments: dict[str, Any] | str, *, model: str = "fake-model", prompt_tokens: int = 100,
@@ -98,7 +99,7 @@ class FakeModel:
             if callable(entry) and not isinstance(entry, FakeError):
                 entry = entry(body)
             if isinstance(entry, FakeError):
-                return entry.status, entry.headers, {"error": {"message": entry.message, "type": "fake", "code": None}}
+                return entry.status, entry.headers, {"error": {"message": entry.message, "type": entry.code or "fake", "code": entry.code}}
             if isinstance(entry, dict) and entry.get("object") == "chat.completion":
                 return 200, {}, entry
             return 200, {}, completion(entry, model=body.get("model", "fake-model"))

@@ -13,7 +13,7 @@ import pytest
 from summarizer.batch import FolderBatch
 from summarizer.errors import SummarizerError
 from summarizer.schemas import Brief
-from summarizer.testing import FakeModel, FakeServer
+from summarizer.testing import FakeError, FakeModel, FakeServer
 from tests.test_batch import LOCAL, jsonl, make_summarizer, quoting_answer, run, write_folder
 
 HARD_TIMEOUT = 60
@@ -70,3 +70,45 @@ def test_output_folders_of_earlier_runs_are_never_read_as_input(tmp_path: Path) 
     assert ("briefs/", "output folder of an earlier `summarizer batch` run") in report.skipped
     with pytest.raises(SummarizerError, match="output folder of an earlier batch"):
         FolderBatch(src / "briefs", tmp_path / "third", summarizer=make_summarizer(fake)).scan()
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_by_name_and_the_rest_briefed(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 3, nested=False)
+    try:
+        fd = os.open(os.fsencode(src) + b"/bad\xffname.txt", os.O_WRONLY | os.O_CREAT)
+    except OSError:
+        pytest.skip("this file system only takes UTF-8 names")
+    os.write(fd, (src / "story0.txt").read_bytes())
+    os.close(fd)
+    report = run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer))))
+    assert report.done == 3 and report.failed == 0
+    assert report.skipped == [("bad\\xffname.txt", "file name is not valid UTF-8: rename the file")]
+    statuses = {r["path"]: r["status"] for r in jsonl(out / "index.jsonl")}
+    assert statuses["bad\\xffname.txt"] == "skipped" and len(statuses) == 4
+    assert "xffname.txt | file name is not valid UTF-8" in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_an_output_folder_that_holds_the_input_folder_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "articles" / "articles"
+    write_folder(src, 1, nested=False)
+    with pytest.raises(SummarizerError, match="holds the input folder"):
+        FolderBatch(src, tmp_path / "articles", summarizer=make_summarizer(FakeModel(quoting_answer))).scan()
+    # inside the input folder is fine: earlier output is never read as input
+    report = run(FolderBatch(src, src / "briefs", summarizer=make_summarizer(FakeModel(quoting_answer))))
+    assert report.done == 1
+
+
+def test_a_run_stops_once_the_model_server_fails_article_after_article(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 30, nested=False)
+    fake = FakeModel([FakeError(401, "Incorrect API key provided")])
+    report = run(FolderBatch(src, out, summarizer=make_summarizer(fake), concurrency=2))
+    assert report.stopped is not None and "8 articles in a row" in report.stopped
+    assert "credentials" in report.stopped
+    assert 8 <= report.failed <= 10 and report.left == 30 - report.failed  # the rest never sent
+    assert fake.calls == report.failed
+    # a server that fails now and then is not stopped for it
+    flaky = FakeModel(lambda body: FakeError(401, "no") if flaky.calls % 3 == 0 else quoting_answer(body))
+    report = run(FolderBatch(src, tmp_path / "out2", summarizer=make_summarizer(flaky), concurrency=2))
+    assert report.stopped is None and report.failed + report.done == 30 and report.done >= 15

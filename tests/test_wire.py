@@ -230,6 +230,25 @@ async def test_a_429_with_retry_after_is_waited_out_then_succeeds(headers: dict[
     assert fake.requests[0] == fake.requests[1]
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "soon", "Mon, 99 Foo 2026 25:61:00 GMT"])
+async def test_a_retry_after_that_says_nothing_usable_falls_back_to_our_own_backoff(value: str) -> None:
+    # asyncio.sleep(nan) never returns, and "soon" once escaped as a schema failure
+    fake = FakeModel([FakeError(429, "rate limited", headers={"retry-after": value}),
+                      _good_draft("published a draft plan on Monday")])
+    summarizer, sleeps = _pipeline(fake)
+    brief = await summarizer.abrief(TEMPLATED)
+    assert isinstance(brief, Brief) and fake.calls == 2
+    assert len(sleeps.delays) == 1 and 0 < sleeps.delays[0] <= 60
+
+
+async def test_an_account_without_quota_fails_at_once_and_says_so() -> None:
+    fake = FakeModel([FakeError(429, "You exceeded your current quota", code="insufficient_quota")])
+    summarizer, sleeps = _pipeline(fake, reasks=2)
+    with pytest.raises(ModelAuthError, match="no quota left"):
+        await summarizer.abrief(TEMPLATED)
+    assert fake.calls == 1 and sleeps.delays == []
+
+
 async def test_a_400_fails_fast_and_is_never_reasked() -> None:
     fake = FakeModel([FakeError(400, "Invalid schema for function 'Draft'")])
     summarizer, sleeps = _pipeline(fake, reasks=2)
