@@ -69,9 +69,19 @@ Failure = tuple[str, str]  # (reason for the report, hint for a re-ask)
 
 @cached(512)
 def _person_runs(paragraph: str) -> tuple[frozenset[str], ...]:
-    """The folded words of each run of capitalized words in a paragraph, which every claim tested against
-    one of its sentences asks about."""
-    return tuple(frozenset(fold(t) for t in m.group().split()) for m in PERSON.finditer(paragraph))
+    """The folded words of each run of capitalized words in a paragraph, and of each speaker it names by one
+    word ("...,” Kovac told reporters"), which every claim tested against one of its sentences asks about."""
+    runs = [frozenset(fold(t) for t in m.group().split()) for m in PERSON.finditer(paragraph)]
+    for m in _SPEAKER.finditer(paragraph):
+        name = fold(m.group(1) or m.group(2))
+        if name not in COMMON:
+            runs.append(frozenset({name}))
+    return tuple(runs)
+
+
+# one capitalized word that speaks: "Kovac told reporters", "said Maris" (not "He said": COMMON words are left out)
+_SPEAKER = re.compile(r"\b([A-Z][\w’'\-]+)\s+(?:said|says|told|added|asked|wrote|argued|warned|insisted)\b"
+                      r"|\b(?:said|says|told|added)\s+([A-Z][\w’'\-]+)\b(?!\s+[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -106,14 +116,14 @@ class Passages:
         """The names a claim uses, each as the words of one run of capitalized words (or a single word the
         article writes as a name)."""
         runs: list[list[str]] = []
-        last_end = -2
+        last_end: int | None = None  # where the run being read ends; None after a word that is no name
         for k, t in enumerate(TOKEN.finditer(claim)):
             word = fold(t.group()).removesuffix("’s").removesuffix("'s")
             named = word not in COMMON and len(word) > 1 and (word in self.proper or (k and t.group()[0].isupper()))
             if not named:
-                last_end = -2
+                last_end = None
                 continue
-            if runs and not claim[last_end : t.start()].strip():
+            if last_end is not None and not claim[last_end : t.start()].strip():
                 runs[-1].append(word)
             else:
                 runs.append([word])

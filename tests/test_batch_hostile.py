@@ -107,7 +107,7 @@ def test_a_run_stops_once_the_model_server_fails_article_after_article(tmp_path:
     assert report.stopped is not None and "8 articles in a row" in report.stopped
     assert "credentials" in report.stopped
     assert 8 <= report.failed <= 10 and report.left == 30 - report.failed  # the rest never sent
-    assert fake.calls == report.failed
+    assert report.failed <= fake.calls <= report.failed + 4  # and at most the calls in flight when it stopped
     # a server that fails now and then is not stopped for it
     flaky = FakeModel(lambda body: FakeError(401, "no") if flaky.calls % 3 == 0 else quoting_answer(body))
     report = run(FolderBatch(src, tmp_path / "out2", summarizer=make_summarizer(flaky), concurrency=2))

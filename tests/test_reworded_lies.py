@@ -102,3 +102,24 @@ def test_a_story_about_ai_is_not_mistaken_for_an_injection() -> None:
     g = ground(_with([{"point": "AI models should be registered before they are sold.",
                                  "evidence": ["AI rules take effect"]}]), text)
     assert len(g.background) == 1
+
+
+@pytest.mark.parametrize(("speaker", "kept"), [("Kovac", True), ("Ana Kovac", True), ("Lindqvist", False),
+                                               ("Tomas Lindqvist", False), ("Elena Maris", False)])
+def test_a_quote_is_credited_only_to_who_said_it(speaker: str, kept: bool) -> None:
+    # the quote's paragraph ends "..., Kovac told reporters"; Lindqvist speaks two paragraphs earlier
+    text = from_text((ARTICLES / "harbour_strike.txt").read_text(encoding="utf-8")).text
+    claim = f"{speaker} said: “Mediation should start this week, not next month.”"
+    g = ground(_with([{"point": claim, "evidence": ["“Mediation should start this week, not next month."]}]), text)
+    assert bool(g.background) is kept, g.dropped
+
+
+def test_every_name_of_a_claim_must_stand_by_its_passage() -> None:
+    # one run of every capitalized word of a claim once let one name of it stand for all of them
+    text = from_text((ARTICLES / "harbour_strike.txt").read_text(encoding="utf-8")).text
+    quote = "called on both sides to accept mediation by the national labour council"
+    for claim, kept in (("Ana Kovac called on both sides to accept mediation by the national labour council.", True),
+                        ("Ana Kovac and the Chamber of Commerce called on both sides to accept mediation by the "
+                         "national labour council.", False)):
+        g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
+        assert bool(g.background) is kept, (claim, g.dropped)

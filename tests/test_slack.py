@@ -625,18 +625,19 @@ def _text_objects(block: dict[str, Any]) -> list[dict[str, Any]]:
 def test_injection_in_a_real_brief_is_escaped_end_to_end(slack: FakeSlack, make: Make, article_text: str) -> None:
     draft = harbour_draft()
     # the grounding gate drops invented names, numbers and prose, so the injection uses the article's words
-    draft["headline"] = "Dock workers at the Port of Valmora began a 72-hour strike <!channel> & <http://port.valmora|the union>"
+    draft["headline"] = "Dock workers at the Port of Valmora began a 72-hour strike <!channel> & <!here>"
     draft["who"][0]["role"] = "general secretary <!channel> <!here> & <http://port.valmora|strike>"
     bot, _ = make([draft])
     dispatch(bot, command_request(article_text, hook=slack.hook("cmd")))
     assert bot.join(10)
     [update] = slack.calls_to("chat.update")
-    sent = json.dumps(update.params)
-    assert "<!channel>" not in sent.replace('"plain_text", "text": "Dock workers at the Port of Valmora began a 72-hour strike <!channel>', "")
-    assert "<!here>" not in sent and "|strike>" not in sent
+    # a plain_text header is shown as written, never parsed for mentions: the rest must be escaped
+    sent = json.dumps(update.params).replace(
+        '"plain_text", "text": "Dock workers at the Port of Valmora began a 72-hour strike <!channel> & <!here>', "")
+    assert "<!channel>" not in sent and "<!here>" not in sent and "|strike>" not in sent
     assert "general secretary &lt;!channel&gt; &lt;!here&gt; &amp; &lt;http://port.valmora|strike&gt;" in sent
     assert update.params["text"] == ("Brief: Dock workers at the Port of Valmora began a 72-hour strike &lt;!channel&gt; "
-                                     "&amp; &lt;http://port.valmora|the union&gt;")
+                                     "&amp; &lt;!here&gt;")
 
 
 def test_a_source_url_is_linked_safely() -> None:
