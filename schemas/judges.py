@@ -29,6 +29,7 @@ from .signals import (
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
 from .text import COMMON, NUMBER, WORD, canon_number, fold, numbers_in
+from .units import changed_unit
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
 
@@ -168,7 +169,7 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False
-        if any(miscounts(text, n, label) for n in numbers):
+        if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", text):
             return False
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
             return False

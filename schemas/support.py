@@ -55,6 +55,7 @@ from .text import (
     might_name,
     small_locator,
 )
+from .units import changed_unit
 
 __all__ = ["Passage", "Passages", "Failure", "QUOTED_SHARE", "LOCATED_SHARE", "CANDIDATES"]
 
@@ -243,8 +244,11 @@ class Passages:
                or subject_swap(claim, s.text)
                for s in map(without_dateline, sentences)):
             return False
-        if reversed_direction(claim, " ".join(s.text for s in sentences)):
+        said = " ".join(s.text for s in sentences)
+        if reversed_direction(claim, said):
             return False  # "cut its rate to 5.25%" over "raised its rate to 5.25%": one word, the other way
+        if changed_unit(claim, said):
+            return False  # "€15 billion a day" over "€15 million a day"
         # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
         # the claim's own, and its verb must be the passage's, though most of its other words are
         if " by" in claim.lower() and (agent := _DONE_BY.search(claim)) and not any(s.has(fold(agent.group(1))) for s in sentences):

@@ -123,3 +123,16 @@ def test_every_name_of_a_claim_must_stand_by_its_passage() -> None:
                          "national labour council.", False)):
         g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
         assert bool(g.background) is kept, (claim, g.dropped)
+
+
+def test_a_number_in_another_unit_of_the_same_kind_is_refused() -> None:
+    text = from_text((ARTICLES / "harbour_strike.txt").read_text(encoding="utf-8")).text
+    quote = "Shipping companies warned that the strike could cost the regional economy €15 million a day"
+    for amount, kept in (("€15 million", True), ("€15m", True), ("€15 billion", False), ("€15 thousand", False)):
+        claim = f"Shipping companies warned that the strike could cost the regional economy {amount} a day."
+        g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
+        assert bool(g.background) is kept, (claim, g.dropped)
+        figure = Draft.model_validate({"headline": "", "who": [], "what": None, "background": [], "proposed_responses": [],
+                                       "key_figures": [{"value": amount, "label": "cost to the regional economy a day",
+                                                        "evidence": [quote]}]})
+        assert bool(ground(figure, text).key_figures) is kept, amount

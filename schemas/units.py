@@ -1,0 +1,57 @@
+"""What a number counts in: "€15 million a day" is not "€15 billion a day", "28 micrograms" not "28 milligrams",
+"five days" not "five weeks". The number alone matches; the word after it tells them apart. Only reads text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normal import canon_number, fold
+
+__all__ = ["changed_unit"]
+
+# Each family: the words for one kind of measure, each word with its canonical unit. A claim's unit is judged
+# only against the same number in the same family in the passage: "1,100 jobs" against "1,100 workers" is
+# none of this module's business.
+_FAMILIES: list[dict[str, str]] = [
+    {"thousand": "e3", "k": "e3", "million": "e6", "m": "e6", "mn": "e6", "mln": "e6", "billion": "e9", "bn": "e9",
+     "trillion": "e12", "tn": "e12"},
+    {"second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h", "day": "d",
+     "days": "d", "week": "w", "weeks": "w", "month": "mo", "months": "mo", "year": "y", "years": "y",
+     "decade": "dec", "decades": "dec"},
+    {"microgram": "ug", "micrograms": "ug", "milligram": "mg", "milligrams": "mg", "mg": "mg", "gram": "g",
+     "grams": "g", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t", "ton": "t",
+     "tons": "t"},
+    {"millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm", "mm": "mm",
+     "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm", "cm": "cm",
+     "metre": "m", "metres": "m", "meter": "m", "meters": "m", "kilometre": "km", "kilometres": "km",
+     "kilometer": "km", "kilometers": "km", "km": "km", "mile": "mi", "miles": "mi"},
+    {"millilitre": "ml", "millilitres": "ml", "milliliter": "ml", "milliliters": "ml", "ml": "ml", "litre": "l",
+     "litres": "l", "liter": "l", "liters": "l"},
+]
+_UNIT_OF = [(word, family) for family in _FAMILIES for word in family]
+_MEASURED = re.compile(
+    r"(\d[\d,.]*)[\s-]*(?:-)?(" + "|".join(sorted({w for w, _ in _UNIT_OF}, key=len, reverse=True)) + r")\b"
+)
+
+
+def _measures(text: str) -> dict[tuple[str, int], set[str]]:
+    """(number, family) -> the units the text gives that number in."""
+    found: dict[tuple[str, int], set[str]] = {}
+    for m in _MEASURED.finditer(fold(text)):
+        number, word = canon_number(m.group(1)), m.group(2)
+        for k, family in enumerate(_FAMILIES):
+            if word in family:
+                found.setdefault((number, k), set()).add(family[word])
+    return found
+
+
+def changed_unit(claim: str, passage: str) -> bool:
+    """True if the claim gives a number of the passage in another unit of the same kind, and the passage never
+    gives it in the claim's: "15 billion" over "15 million", "five weeks" over "five days" (spelled-out
+    numbers are left to the number checks)."""
+    said = _measures(claim)
+    if not said:
+        return False
+    there = _measures(passage)
+    return any(key in there and not units & there[key] for key, units in said.items())
