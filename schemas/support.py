@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .direction import reversed_direction
+from .done import proposed_as_done
 from .normal import cached_property, respellable
 from .roles import attached_at, distinctive
 from .signals import (
@@ -249,6 +250,8 @@ class Passages:
             return False  # "cut its rate to 5.25%" over "raised its rate to 5.25%": one word, the other way
         if changed_unit(claim, said):
             return False  # "€15 billion a day" over "€15 million a day"
+        if proposed_as_done(claim, said):
+            return False  # "The court ordered an audit" over "asks the court to order an audit"
         # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
         # the claim's own, and its verb must be the passage's, though most of its other words are
         if " by" in claim.lower() and (agent := _DONE_BY.search(claim)) and not any(s.has(fold(agent.group(1))) for s in sentences):

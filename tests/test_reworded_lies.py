@@ -136,3 +136,19 @@ def test_a_number_in_another_unit_of_the_same_kind_is_refused() -> None:
                                        "key_figures": [{"value": amount, "label": "cost to the regional economy a day",
                                                         "evidence": [quote]}]})
         assert bool(ground(figure, text).key_figures) is kept, amount
+
+
+@pytest.mark.parametrize(("claim", "passage", "refused"), [
+    ("The government designated the port an essential service.",
+     "The chamber urged the government to designate the port an essential service.", True),
+    ("The court ordered an audit of the network.", "The council asks the court to order an audit of the network.", True),
+    ("The regulator imposed a fine of 4% of annual turnover on the company.",
+     "The regulator could impose fines of up to 4% of annual turnover on the company.", True),
+    ("The government sent a navy boat to the island.", "The government said it was ready to send a navy boat to the island.", True),
+    ("The council extended the ban on new wells.", "The council voted on Monday to extend the ban on new wells.", False),
+    ("The union proposed a phased plan for the cranes.", "The union proposed a phased plan for the cranes on Monday.", False),
+])
+def test_what_a_passage_asks_for_or_allows_is_not_stated_as_done(claim: str, passage: str, refused: bool) -> None:
+    text = f"Port dispute goes on\n\n{passage}\n\nTalks resume next week, officials said.\n"
+    g = ground(_with([{"point": claim, "evidence": [passage.rstrip(".")]}]), text)
+    assert bool(g.background) is not refused, g.dropped

@@ -1,0 +1,55 @@
+"""Whether a claim states as done what its passage only asks for or allows: "The court ordered an audit" over
+"asks the court to order an audit", "imposed a fine" over "could impose fines". Only reads text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normal import fold
+
+__all__ = ["proposed_as_done"]
+
+_WORD = re.compile(r"[a-z]+")
+# what puts a verb in the future or the conditional, or makes it something asked for
+_NOT_YET = frozenset({"to", "could", "would", "might", "may", "will", "can", "should", "must", "shall"})
+# "voted to extend" and "decided to close" do decide it: a claim that it was extended or closed stands
+_DECIDED = frozenset({"voted", "decided", "resolved", "moved"})
+_IRREGULAR = {"sent": "send", "made": "make", "took": "take", "gave": "give", "paid": "pay", "sold": "sell",
+              "built": "build", "held": "hold", "brought": "bring", "bought": "buy", "won": "win", "set": "set",
+              "put": "put", "shut": "shut", "began": "begin", "froze": "freeze", "withdrew": "withdraw",
+              "struck": "strike", "spent": "spend", "lent": "lend", "left": "leave", "lifted": "lift"}
+
+
+def _bases(word: str) -> set[str]:
+    """The plain forms a past tense may come from: designated -> designate, ordered -> order, banned -> ban,
+    carried -> carry."""
+    if word in _IRREGULAR:
+        return {_IRREGULAR[word]}
+    if not word.endswith("ed") or len(word) < 5:
+        return set()
+    stem = word[:-2]
+    out = {stem, word[:-1]}
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        out.add(stem[:-1])
+    if stem.endswith("i"):
+        out.add(stem[:-1] + "y")
+    return out
+
+
+def proposed_as_done(claim: str, passage: str) -> bool:
+    """True if the claim has a verb in the past that the passage never puts in the past, only after "to" or
+    "could", "would", "will" ...: the passage asks for it, plans it or allows it; the claim says it happened."""
+    said = _WORD.findall(fold(claim))
+    there = _WORD.findall(fold(passage))
+    if not said or not there:
+        return False
+    present = set(there)
+    pending = {w for k, w in enumerate(there) if k and there[k - 1] in _NOT_YET
+               and not (there[k - 1] == "to" and _DECIDED.intersection(there[max(0, k - 5) : k - 1]))}
+    for word in said:
+        if word in present:
+            continue
+        if _bases(word) & pending:
+            return True
+    return False
