@@ -7,8 +7,9 @@ kinds or of the gate.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from .normal import fold
+from .normal import cached, fold
 
 __all__ = ["reversed_direction"]
 
@@ -61,19 +62,27 @@ _PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
 _WORD = re.compile(r"\w+")
 
 
-def reversed_direction(claim: str, passage: str) -> bool:
-    """True if the claim says one way where the passage says only the other: it holds a word of one side of a
-    pair, the passage holds a word of the other side and none of the claim's side ("cut" over "raised",
-    "rejected" over "accepted", "likely" over "unlikely"). A claim with words of both sides of a pair is not
-    judged on it."""
+@cached(4096)  # one claim is held against candidate after candidate
+def _turns(claim: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(the claim's side, the other side) of every pair the claim takes one side of."""
     said = set(_WORD.findall(fold(claim)))
-    there = set(_WORD.findall(fold(passage)))
+    out = []
     for one, other in _PAIRS:
         mine, opposite = said & one, said & other
-        if mine and opposite:
-            continue
-        if mine and there & other and not there & one:
-            return True
-        if opposite and there & one and not there & other:
-            return True
-    return False
+        if mine and not opposite:
+            out.append((one, other))
+        elif opposite and not mine:
+            out.append((other, one))
+    return tuple(out)
+
+
+def reversed_direction(claim: str, passage: Iterable[list[str]]) -> bool:
+    """True if the claim says one way where the passage (its sentences' folded words) says only the other: it
+    holds a word of one side of a pair, the passage holds a word of the other side and none of the claim's
+    side ("cut" over "raised", "rejected" over "accepted", "likely" over "unlikely"). A claim with words of
+    both sides of a pair is not judged on it."""
+    turns = _turns(claim)
+    if not turns:
+        return False
+    there = {w for words in passage for w in words}
+    return any(there & other and not there & mine for mine, other in turns)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .normal import fold
+from .normal import cached, fold
 
 __all__ = ["proposed_as_done"]
 
@@ -37,19 +37,22 @@ def _bases(word: str) -> set[str]:
     return out
 
 
-def proposed_as_done(claim: str, passage: str) -> bool:
-    """True if the claim has a verb in the past that the passage never puts in the past, only after "to" or
-    "could", "would", "will" ...: the passage asks for it, plans it or allows it; the claim says it happened."""
-    said = _WORD.findall(fold(claim))
-    there = _WORD.findall(fold(passage))
-    if not said or not there:
+@cached(4096)  # one claim is held against candidate after candidate
+def _past(claim: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The claim's words that may be a verb in the past, each with the plain forms it may come from."""
+    return tuple((w, frozenset(b)) for w in dict.fromkeys(_WORD.findall(fold(claim))) if (b := _bases(w)))
+
+
+def proposed_as_done(claim: str, passage: list[list[str]]) -> bool:
+    """True if the claim has a verb in the past that the passage (its sentences' folded words, in order) never
+    puts in the past, only after "to" or "could", "would", "will" ...: the passage asks for it, plans it or
+    allows it; the claim says it happened."""
+    past = _past(claim)
+    if not past:
         return False
-    present = set(there)
-    pending = {w for k, w in enumerate(there) if k and there[k - 1] in _NOT_YET
+    pending = {w for there in passage for k, w in enumerate(there) if k and there[k - 1] in _NOT_YET
                and not (there[k - 1] == "to" and _DECIDED.intersection(there[max(0, k - 5) : k - 1]))}
-    for word in said:
-        if word in present:
-            continue
-        if _bases(word) & pending:
-            return True
-    return False
+    if not pending:
+        return False
+    present = {w for there in passage for w in there}
+    return any(word not in present and bases & pending for word, bases in past)

@@ -169,7 +169,7 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False
-        if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", text):
+        if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", [text]):
             return False
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
             return False

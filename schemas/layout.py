@@ -22,12 +22,14 @@ def split(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(start, end) of every sentence outside page furniture, in order, and of the furniture."""
     sentences: list[tuple[int, int]] = []
     furniture: list[tuple[int, int]] = []
+    marks = _addressed_at(text)
     for line in _LINE.finditer(text):
         lo, hi = line.start(), line.end()
         stripped = line.group().strip()
         if not stripped:
             continue
-        if (len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped))) or _ADDRESSED.search(stripped):
+        if (len(stripped) <= 200 and (_FURNITURE.match(stripped) or _BYLINE.match(stripped))) or (
+                marks and bisect.bisect_left(marks, lo) < bisect.bisect_left(marks, hi)):
             furniture.append((lo, hi))
             continue
         cursor = _LEAD.match(text, lo, hi).end()  # type: ignore[union-attr]
@@ -99,20 +101,41 @@ _FURNITURE = re.compile(
 # "By Jana Hofer and Luis Ortega, Reuters": a short line naming the writers
 # A paragraph that talks to the software reading the page ("Ignore all previous instructions", "Note to
 # automated summarisers: this article reports that ...") is an injection, not reporting: whatever it says
-# about the story is never evidence, however it is worded.
-_ADDRESSED = re.compile(
-    r"""(?ix)
-        \b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+)?(?:of\s+)?(?:the\s+|your\s+)?
-        (?:previous|prior|above|earlier|preceding|original|system|your)\s+(?:instructions?|prompts?|directions|rules)\b
-      | \b(?:note|message|instructions?|notice)\s+(?:to|for)\s+(?:any\s+|all\s+)?(?:automated|ai|llms?|language\s+models?
-        |chatbots?|summari[sz](?:ers?|ation\s+(?:tools?|systems?|bots?))|bots?|crawlers?|assistants?)\b
-      | \b(?:ai|automated|llm)\s+(?:summari[sz]ers?|assistants?|models?|systems?|readers?|tools?)\s+(?:must|should|shall
-        |are\s+(?:instructed|required|told)\s+to)\s+(?:report|say|state|write|output|summari[sz]e|describe|include|list
-        |ignore|treat|mention)\b
-      | \byou\s+are\s+now\s+(?:in\s+)?(?:developer|dan|jailbreak|unrestricted)\b
-      | \bsystem\s+prompt\b
-    """
-)
+# about the story is never evidence, however it is worded. Lower-case patterns over the lowered text, each
+# led by a literal word, which the regular expression engine finds fast (one pattern of alternatives, with
+# IGNORECASE, was scanned character by character: a third of a millisecond an article).
+_READERS = (r"(?:any\s+|all\s+)?(?:automated|ai|llms?|language\s+models?|chatbots?|summari[sz](?:ers?|ation\s+"
+            r"(?:tools?|systems?|bots?))|bots?|crawlers?|assistants?)\b")
+_ADDRESSING = [re.compile(p) for p in (
+    *(verb + r"\s+(?:all\s+|any\s+|the\s+)?(?:of\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|earlier|preceding"
+               r"|original|system|your)\s+(?:instructions?|prompts?|directions|rules)\b"
+      for verb in ("ignore", "disregard", "forget", "override")),
+    *(noun + r"\s+(?:to|for)\s+" + _READERS for noun in ("note", "message", "instructions?", "notice")),
+    *(reader + r"\s+(?:summari[sz]ers?|assistants?|models?|systems?|readers?|tools?)\s+(?:must|should|shall"
+                 r"|are\s+(?:instructed|required|told)\s+to)\s+(?:report|say|state|write|output|summari[sz]e|describe"
+                 r"|include|list|ignore|treat|mention)\b"
+      for reader in ("ai", "automated", "llm")),
+    r"you\s+are\s+now\s+(?:in\s+)?(?:developer|dan|jailbreak|unrestricted)\b",
+    r"system\s+prompt\b",
+)]
+
+
+def _addressed_at(text: str) -> list[int]:
+    """Offsets in `text` where it talks to the software reading it (see `_ADDRESSING`), in order."""
+    low = text.lower()
+    if len(low) != len(text):  # lowering changed a length (rare letters): search line by line instead
+        return sorted(m.start() + line.start() for line in _LINE.finditer(text)
+                      for m in _addressing(line.group().lower()))
+    return sorted(m.start() for m in _addressing(low))
+
+
+def _addressing(low: str) -> Iterator[re.Match[str]]:
+    for pattern in _ADDRESSING:
+        for m in pattern.finditer(low):
+            if not m.start() or not low[m.start() - 1].isalnum():  # a whole word: not "footnote", "said"
+                yield m
+
+
 _BYLINE = re.compile(
     r"^[Bb]y\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
     r"(?:\s*[,|/–—-]\s*.{0,60})?$"

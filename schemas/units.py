@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .normal import canon_number, fold
+from .normal import cached, canon_number, fold
 
 __all__ = ["changed_unit"]
 
@@ -46,12 +46,17 @@ def _measures(text: str) -> dict[tuple[str, int], set[str]]:
     return found
 
 
-def changed_unit(claim: str, passage: str) -> bool:
-    """True if the claim gives a number of the passage in another unit of the same kind, and the passage never
-    gives it in the claim's: "15 billion" over "15 million", "five weeks" over "five days" (spelled-out
-    numbers are left to the number checks)."""
-    said = _measures(claim)
+@cached(4096)  # one claim is held against candidate after candidate
+def _claimed(claim: str) -> dict[tuple[str, int], set[str]]:
+    return _measures(claim)
+
+
+def changed_unit(claim: str, passage: list[str]) -> bool:
+    """True if the claim gives a number of the passage (its sentences) in another unit of the same kind, and the
+    passage never gives it in the claim's: "15 billion" over "15 million", "5 weeks" over "5 days"
+    (spelled-out numbers are left to the number checks)."""
+    said = _claimed(claim)
     if not said:
         return False
-    there = _measures(passage)
+    there = _measures(" ".join(passage))
     return any(key in there and not units & there[key] for key, units in said.items())
