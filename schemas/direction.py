@@ -76,7 +76,7 @@ def _turns(claim: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     return tuple(out)
 
 
-def reversed_direction(claim: str, passage: Iterable[list[str]]) -> bool:
+def reversed_direction(claim: str, passage: Iterable[set[str]]) -> bool:
     """True if the claim says one way where the passage (its sentences' folded words) says only the other: it
     holds a word of one side of a pair, the passage holds a word of the other side and none of the claim's
     side ("cut" over "raised", "rejected" over "accepted", "likely" over "unlikely"). A claim with words of
@@ -84,5 +84,5 @@ def reversed_direction(claim: str, passage: Iterable[list[str]]) -> bool:
     turns = _turns(claim)
     if not turns:
         return False
-    there = {w for words in passage for w in words}
+    there = set().union(*passage)
     return any(there & other and not there & mine for mine, other in turns)

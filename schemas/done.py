@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .normal import cached, fold
 
-__all__ = ["proposed_as_done"]
+__all__ = ["pending", "proposed_as_done"]
 
 _WORD = re.compile(r"[a-z]+")
 # what puts a verb in the future or the conditional, or makes it something asked for
@@ -43,16 +44,19 @@ def _past(claim: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((w, frozenset(b)) for w in dict.fromkeys(_WORD.findall(fold(claim))) if (b := _bases(w)))
 
 
-def proposed_as_done(claim: str, passage: list[list[str]]) -> bool:
-    """True if the claim has a verb in the past that the passage (its sentences' folded words, in order) never
-    puts in the past, only after "to" or "could", "would", "will" ...: the passage asks for it, plans it or
-    allows it; the claim says it happened."""
+def pending(words: list[str]) -> frozenset[str]:
+    """The words of a sentence (folded, in order) that stand after "to", "could", "would", "will" ...: what
+    it asks for, plans or allows rather than reports (but "voted to extend" does extend)."""
+    return frozenset(w for k, w in enumerate(words) if k and words[k - 1] in _NOT_YET
+                     and not (words[k - 1] == "to" and _DECIDED.intersection(words[max(0, k - 5) : k - 1])))
+
+
+def proposed_as_done(claim: str, asked: frozenset[str], present: Callable[[], set[str]]) -> bool:
+    """True if the claim has a verb in the past that the passage never puts in the past, only after "to" or
+    "could", "would", "will" ... (`asked`: the passage's `pending` words; `present`: all its words, asked for
+    only when needed): the passage asks for it, plans it or allows it; the claim says it happened."""
     past = _past(claim)
-    if not past:
+    if not past or not asked or not any(bases & asked for _, bases in past):
         return False
-    pending = {w for there in passage for k, w in enumerate(there) if k and there[k - 1] in _NOT_YET
-               and not (there[k - 1] == "to" and _DECIDED.intersection(there[max(0, k - 5) : k - 1]))}
-    if not pending:
-        return False
-    present = {w for there in passage for w in there}
-    return any(word not in present and bases & pending for word, bases in past)
+    there = present()
+    return any(word not in there and bases & asked for word, bases in past)

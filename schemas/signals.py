@@ -10,6 +10,7 @@ import re
 from itertools import chain, compress
 from operator import itemgetter
 
+from .done import pending
 from .normal import cached_property, has_case_twins, led_by_letters, whole_words
 from .text import (
     COMMON,
@@ -215,6 +216,11 @@ class Sentence:
     @cached_property
     def low_set(self) -> set[str]:
         return set(self.low)
+
+    @cached_property
+    def pending(self) -> frozenset[str]:
+        """Its words that stand after "to", "could", "will" ... (see `schemas.done`)."""
+        return pending(self.low)
 
 
 # a possessive at the end of a token, as `Sentence.low` takes it off ("’s", then "'s"), in a "\0"-joined list
