@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,8 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
         report = job.scan()
     except SummarizerError as exc:
         fail(str(exc))
+    # SIGTERM (`timeout`, `docker stop`, systemd) ends the run as Ctrl-C does: the summary, the report, the lock
+    previous = signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
     try:
         with progress(report, concurrency) as on_result:
             asyncio.run(job.run(on_result))
@@ -130,6 +133,8 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
         fail(str(exc))
     except OSError as exc:  # the output folder itself failed us (disk full, permissions): nothing more can run
         fail(f"{out}: cannot write ({exc.strerror or exc})")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo(summary(job.report))
     if job.report.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)

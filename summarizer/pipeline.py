@@ -249,6 +249,7 @@ class Summarizer:
         messages = render_messages(part.text, title=article.title, language=self.language_name)
         total = CallStats()
         answers: list[Grounded] = []
+        heard = False  # some reply carried an answer (a tool call or text), readable or not
         previous: str | None = None
         for attempt in range(self.reasks + 1):
             draft, stats, raws = await self.llm.structured(
@@ -256,6 +257,7 @@ class Summarizer:
             )
             total.absorb(stats)
             raw = raws[-1] if raws else None
+            heard = heard or raw is not None
             lost: list[Dropped] = []
             if draft is None and raw is not None:
                 salvaged = salvage(raw)
@@ -280,6 +282,9 @@ class Summarizer:
             messages = [*messages, {"role": "assistant", "content": raw}, {"role": "user", "content": note}]
         if not answers:
             n = total.attempts
+            if not heard:  # replies came, but none held an answer: the server (or a proxy), not the model
+                return None, total, ("the model server's reply was not a chat completion (an error page, a cut-off "
+                                     "or empty body): is the base URL an OpenAI-compatible server?")
             return None, total, f"the model's answers did not fit the brief schema after {n} attempt{'s' if n != 1 else ''}"
         return (merge(answers, prefix="answer") if len(answers) > 1 else answers[0]), total, None
 

@@ -561,7 +561,8 @@ def test_kill_9_mid_run_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path)
 
 
 @LOCAL
-def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C; `timeout`, docker stop, systemd
+def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal.Signals) -> None:
     src, out, n = tmp_path / "in", tmp_path / "out", 24
     write_folder(src, n)
     with FakeServer(FakeModel(quoting_answer, latency=0.25)) as server:
@@ -569,7 +570,7 @@ def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path) -> None:
         try:
             _wait_for(lambda: len(briefs_under(out)) >= 4)
         finally:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sent)
             stdout, stderr = proc.communicate(timeout=20)
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stdout and "run the same command again" in stdout
@@ -579,6 +580,7 @@ def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path) -> None:
     assert len(briefs_under(out)) == done
     assert len(jsonl(out / "index.jsonl")) == done  # compacted: whole lines only
     assert "Traceback" not in stderr
+    assert not list(out.glob(".summarizer-batch.lock*"))  # released: the next run needs no cleanup
 
 
 def test_walk_is_sorted_and_skips_hidden(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from summarizer.errors import (
     ModelError,
     ModelRequestError,
     ModelUnavailableError,
+    SummarizerError,
 )
 from summarizer.llm import LLM
 from summarizer.pipeline import Summarizer
@@ -247,6 +248,14 @@ async def test_an_account_without_quota_fails_at_once_and_says_so() -> None:
     with pytest.raises(ModelAuthError, match="no quota left"):
         await summarizer.abrief(TEMPLATED)
     assert fake.calls == 1 and sleeps.delays == []
+
+
+async def test_a_reply_without_any_answer_is_blamed_on_the_server_not_the_model() -> None:
+    empty = {"id": "x", "object": "chat.completion", "created": 0, "model": "m", "choices": []}
+    summarizer, _ = _pipeline(FakeModel([empty]), reasks=1)
+    with pytest.raises(SummarizerError, match="reply was not a chat completion") as info:
+        await summarizer.abrief(TEMPLATED)
+    assert "schema" not in str(info.value)
 
 
 async def test_a_400_fails_fast_and_is_never_reasked() -> None:
