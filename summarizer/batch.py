@@ -279,7 +279,10 @@ class FolderBatch:
                 async with aclosing(_as_finished(self.inputs, self._one, running)) as results:
                     # each worker writes its outputs and its index line itself, in an I/O thread
                     async for result in results:
-                        streak = streak + 1 if _server_failed(result) else 0 if result.status != "failed" else streak
+                        if _server_failed(result):
+                            streak += 1
+                        elif result.status != "failed":
+                            streak = 0  # (an article failing on its own, e.g. empty, neither adds nor resets)
                         if streak >= max(STOP_AFTER, self.concurrency):
                             # a key without quota, a model that does not exist, a server that is down: the
                             # rest would fail the same way after their own retries; a rerun goes on from here
