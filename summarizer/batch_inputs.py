@@ -86,6 +86,10 @@ def _walk(folder: Path, exclude: Path | None, problems: list[tuple[str, str]]) -
         for d in sorted(dirs):
             if d.startswith(".") or (exclude is not None and (here / d).resolve() == exclude):
                 continue
+            if (here / d).is_symlink():
+                # not followed (a link can loop, or lead out of the folder), but said, never silently left out
+                problems.append((_rel(here / d, folder) + "/", "a link to a folder, not followed: pass that folder itself"))
+                continue
             if _is_output_folder(here / d):
                 problems.append((_rel(here / d, folder) + "/", "output folder of an earlier `summarizer batch` run"))
                 continue

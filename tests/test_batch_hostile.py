@@ -112,3 +112,13 @@ def test_a_run_stops_once_the_model_server_fails_article_after_article(tmp_path:
     flaky = FakeModel(lambda body: FakeError(401, "no") if flaky.calls % 3 == 0 else quoting_answer(body))
     report = run(FolderBatch(src, tmp_path / "out2", summarizer=make_summarizer(flaky), concurrency=2))
     assert report.stopped is None and report.failed + report.done == 30 and report.done >= 15
+
+
+def test_a_linked_folder_is_listed_as_skipped_not_left_out_silently(tmp_path: Path) -> None:
+    src, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    write_folder(src, 1, nested=False)
+    write_folder(elsewhere, 2, nested=False)
+    (src / "linked").symlink_to(elsewhere, target_is_directory=True)
+    report = run(FolderBatch(src, tmp_path / "out", summarizer=make_summarizer(FakeModel(quoting_answer))))
+    assert report.done == 1
+    assert report.skipped == [("linked/", "a link to a folder, not followed: pass that folder itself")]
