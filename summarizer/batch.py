@@ -56,6 +56,7 @@ from .errors import (
     ModelAuthError,
     ModelRequestError,
     ModelUnavailableError,
+    SourceError,
     SummarizerError,
     UnreadableSourceError,
 )
@@ -366,6 +367,11 @@ class FolderBatch:
                 written = _written_brief(item.output, None)
                 if written is not None:
                     atomic_write(item.markdown, to_markdown(written))
+            elif result.status == "failed" and isinstance(result.error, SourceError):
+                # the file is no article now (emptied, unreadable): a brief of what it held before would be
+                # taken for its brief; a model failure leaves the last good brief where it is
+                for stale in (item.output, item.markdown):
+                    stale.unlink(missing_ok=True)
         except OSError as exc:
             _failed(result, SummarizerError(f"{result.label}: cannot write {item.output} ({exc.strerror or exc})"))
         except Exception as exc:

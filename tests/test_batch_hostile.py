@@ -122,3 +122,17 @@ def test_a_linked_folder_is_listed_as_skipped_not_left_out_silently(tmp_path: Pa
     report = run(FolderBatch(src, tmp_path / "out", summarizer=make_summarizer(FakeModel(quoting_answer))))
     assert report.done == 1
     assert report.skipped == [("linked/", "a link to a folder, not followed: pass that folder itself")]
+
+
+def test_an_article_emptied_since_the_last_run_loses_its_old_brief(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 2, nested=False)
+    run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer)), markdown=True))
+    assert (out / "story0.json").exists() and (out / "story0.md").exists()
+    (src / "story0.txt").write_text("")
+    report = run(FolderBatch(src, out, summarizer=make_summarizer(FakeModel(quoting_answer)), markdown=True))
+    assert report.failed == 1 and report.unchanged == 1
+    assert not (out / "story0.json").exists() and not (out / "story0.md").exists()  # no brief of the old text
+    assert (out / "story1.json").exists()
+    statuses = {r["path"]: r["status"] for r in jsonl(out / "index.jsonl")}
+    assert statuses == {"story0.txt": "failed", "story1.txt": "unchanged"}
