@@ -81,6 +81,28 @@ def _person_runs(paragraph: str) -> tuple[frozenset[str], ...]:
     return tuple(runs)
 
 
+# a paragraph that goes on from the one before: it opens with a quotation or a pronoun
+_GOES_ON = re.compile(r"\s*(?:[“\"‘'«]|(?:He|She|They|It|His|Her|Their|Its|We|I)\b)")
+
+
+def _goes_on(own: str, before: str) -> bool:
+    """The paragraph goes on from the one before: it opens with a quotation or a pronoun, or with "The X"
+    where the paragraph before has an X ("The airline said ..." after "Irish regional airline Aerlink ...";
+    not "The researchers recommended ..." after a health department's paragraph)."""
+    if _GOES_ON.match(own):
+        return True
+    subject = _THE_NOUN.match(own)
+    return subject is not None and subject.group(1).lower() in set(WORD.findall(fold(before)))
+
+
+_THE_NOUN = re.compile(r"\s*The\s+([a-z]+)\b")
+
+
+def _names_any(text: str, tokens: list[str]) -> bool:
+    words = set(WORD.findall(fold(text)))
+    return any(t in words for t in tokens)
+
+
 # one capitalized word that speaks: "Kovac told reporters", "said Maris" (not "He said": COMMON words are left out)
 _SPEAKER = re.compile(r"\b([A-Z][\w’'\-]+)\s+(?:said|says|told|added|asked|wrote|argued|warned|insisted)\b"
                       r"|\b(?:said|says|told|added)\s+([A-Z][\w’'\-]+)\b(?!\s+[A-Z])")
@@ -344,12 +366,17 @@ class Passages:
         if not paragraph:
             return False
         # a word of the name that tells it from others ("Matulionis", "Aerlink"): "the union" alone is anyone's
+        # as written (a possessive aside), not as an inflection: "the region" is not "regional health department"
         tokens = distinctive(name)
         own, before = self.paragraph(idxs)
-        if any(small_locator(own).has_word(t) for t in tokens):
+        if _names_any(own, tokens):
             return True
-        others = _TWO_NAMES.search(own)
-        return bool(before) and not others and any(small_locator(before).has_word(t) for t in tokens)
+        # the paragraph before, when this one goes on from it ("“...,” he said", "They also called for ...")
+        # and names nobody else: a paragraph that brings in its own subject ("The researchers recommended")
+        # does not take one from before
+        if not before or _TWO_NAMES.search(own) or not _goes_on(own, before):
+            return False
+        return _names_any(before, tokens)
 
     def body(self, passage: Passage) -> bool:
         """True if the passage stands in the article's body, not only in a headline or heading."""

@@ -152,3 +152,28 @@ def test_what_a_passage_asks_for_or_allows_is_not_stated_as_done(claim: str, pas
     text = f"Port dispute goes on\n\n{passage}\n\nTalks resume next week, officials said.\n"
     g = ground(_with([{"point": claim, "evidence": [passage.rstrip(".")]}]), text)
     assert bool(g.background) is not refused, g.dropped
+
+
+HEAT = (
+    "Study links 2,300 deaths to heatwave\n\n"
+    "Andalusia's regional health department said it had received the study and would examine its findings.\n\n"
+    "The researchers recommended that the region set up a register of elderly people who live alone. They also "
+    "called for the warning system to be triggered at lower temperatures in cities where nights stay hot.\n\n"
+    "Aerlink Atlantic, the regional airline, cancelled 40 flights.\n\n"
+    "The airline said it would offer refunds to every passenger on a cancelled flight.\n"
+)
+
+
+@pytest.mark.parametrize(("proposer", "evidence", "kept"), [
+    # "They" are the researchers: "the region" they address is not "regional health department"
+    ("Andalusia's regional health department", "They also called for the warning system to be triggered", False),
+    # "The airline" goes on from the paragraph that names it
+    ("Aerlink Atlantic", "The airline said it would offer refunds to every passenger on a cancelled flight", True),
+])
+def test_a_proposal_takes_its_proposer_from_before_only_where_the_paragraph_goes_on_from_it(
+        proposer: str, evidence: str, kept: bool) -> None:
+    action = "offer refunds to every passenger" if "refunds" in evidence else "trigger the warning system at lower temperatures"
+    draft = Draft.model_validate({"headline": "", "who": [], "what": None, "background": [], "key_figures": [],
+                                  "proposed_responses": [{"proposed_by": proposer, "action": action, "kind": "other",
+                                                          "status": "proposed", "evidence": [evidence]}]})
+    assert bool(ground(draft, HEAT).proposed_responses) is kept
