@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .roles import addressed, body_role_clash
+from .roles import addressed, body_role_clash, role_elsewhere
 from .signals import (
     GENERIC,
     JOINS,
@@ -86,7 +86,7 @@ def _support_one(p: Passages, claim: str, quoted: list[Passage], near: int, stri
 def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: int
                 ) -> tuple[list[Passage], Failure | None]:
     """An actor: evidence is a sentence that names them; a role the article gives someone else is refused."""
-    if p.strict and p.role_elsewhere(name, role):
+    if p.strict and role_elsewhere(p, name, role):
         return [], ("the article gives this role to someone else",
                     f"the article gives the role {role!r} to someone else, not to {name!r}")
     if (clash := body_role_clash(name, role)) is not None:

@@ -6,12 +6,16 @@ that tell it from others, and the party a proposal is made to rather than by. `s
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from .layout import UPPER
-from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, find_cue, same_word
-from .text import COMMON, WORD, fold
+from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, content_words, find_cue, same_word
+from .text import COMMON, WORD, american, fold
 
-__all__ = ["addressed", "attached", "attached_at", "body_role_clash", "distinctive", "glued_title", "person_behind",
+if TYPE_CHECKING:
+    from .support import Passages
+
+__all__ = ["role_elsewhere", "addressed", "attached", "attached_at", "body_role_clash", "distinctive", "glued_title", "person_behind",
            "title_holder"]
 
 # a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
@@ -222,3 +226,35 @@ def body_role_clash(name: str, role: str) -> str | None:
     if head in _KIND_OF and _KIND_OF[head] != kind:
         return "a body of another kind than the article's"
     return None
+
+
+def _role_tokens(p: Passages, role: list[str]) -> set[str]:
+    """The article's tokens that are one of the role's words as `same_word` sees it: the same word, the
+    same American spelling, or the same first four letters and more."""
+    vocab, by_prefix, changed = p.low_vocab
+    found: set[str] = set()
+    for r in role:
+        us = american(r)
+        near = {r, us} & vocab | changed.get(us, set()) | by_prefix.get(r[:4], set())
+        found |= {w for w in near if same_word(w, r)}
+    return found
+
+
+def role_elsewhere(p: Passages, name: str, role: str) -> bool:
+    """True if the article gives the role to someone else: its words stand beside another name and never
+    beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
+    mine = {t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1}
+    words = [w for w in content_words(role) if w not in GENERIC and not any(same_word(w, t) for t in mine)]
+    if not words:
+        return False
+    own = other = 0
+    roles = _role_tokens(p, words)
+    enough = max(1, (len(words) + 1) // 2)
+    for s in p.sentences:
+        # most sentences hold none of the role's words: a set intersection tells, before any token loop
+        if len(s_low := s.low_set & roles) < enough:
+            continue
+        side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
+        own += side == "own"
+        other += side == "other"
+    return other > 0 and own == 0

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from .direction import reversed_direction
 from .done import proposed_as_done
 from .normal import cached_property, respellable
-from .roles import attached_at, distinctive
+from .paragraphs import goes_on, names_any, person_runs, two_names
+from .roles import distinctive
 from .signals import (
-    GENERIC,
     SPEAKS,
     TITLES,
     TOKEN,
@@ -46,7 +46,6 @@ from .signals import (
 )
 from .text import (
     COMMON,
-    PERSON,
     WORD,
     Locator,
     american,
@@ -60,52 +59,11 @@ from .units import changed_unit
 
 __all__ = ["Passage", "Passages", "Failure", "QUOTED_SHARE", "LOCATED_SHARE", "CANDIDATES"]
 
-_TWO_NAMES = re.compile(r"[A-Z][\w’'\-]+\s+[A-Z][\w’'\-]+")  # two capitalized words in a row
-
 QUOTED_SHARE = 0.5  # at least half of the claim's content words, in the sentence of a quote the model gave
 LOCATED_SHARE = 0.51  # more than half, in a sentence the tool picks itself
 CANDIDATES = 8  # best-scoring sentences tried when locating
 
 Failure = tuple[str, str]  # (reason for the report, hint for a re-ask)
-
-
-@cached(512)
-def _person_runs(paragraph: str) -> tuple[frozenset[str], ...]:
-    """The folded words of each run of capitalized words in a paragraph, and of each speaker it names by one
-    word ("...,” Kovac told reporters"), which every claim tested against one of its sentences asks about."""
-    runs = [frozenset(fold(t) for t in m.group().split()) for m in PERSON.finditer(paragraph)]
-    for m in _SPEAKER.finditer(paragraph):
-        name = fold(m.group(1) or m.group(2))
-        if name not in COMMON:
-            runs.append(frozenset({name}))
-    return tuple(runs)
-
-
-# a paragraph that goes on from the one before: it opens with a quotation or a pronoun
-_GOES_ON = re.compile(r"\s*(?:[“\"‘'«]|(?:He|She|They|It|His|Her|Their|Its|We|I)\b)")
-
-
-def _goes_on(own: str, before: str) -> bool:
-    """The paragraph goes on from the one before: it opens with a quotation or a pronoun, or with "The X"
-    where the paragraph before has an X ("The airline said ..." after "Irish regional airline Aerlink ...";
-    not "The researchers recommended ..." after a health department's paragraph)."""
-    if _GOES_ON.match(own):
-        return True
-    subject = _THE_NOUN.match(own)
-    return subject is not None and subject.group(1).lower() in set(WORD.findall(fold(before)))
-
-
-_THE_NOUN = re.compile(r"\s*The\s+([a-z]+)\b")
-
-
-def _names_any(text: str, tokens: list[str]) -> bool:
-    words = set(WORD.findall(fold(text)))
-    return any(t in words for t in tokens)
-
-
-# one capitalized word that speaks: "Kovac told reporters", "said Maris" (not "He said": COMMON words are left out)
-_SPEAKER = re.compile(r"\b([A-Z][\w’'\-]+)\s+(?:said|says|told|added|asked|wrote|argued|warned|insisted)\b"
-                      r"|\b(?:said|says|told|added)\s+([A-Z][\w’'\-]+)\b(?!\s+[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -253,7 +211,7 @@ class Passages:
         # an earlier paragraph may supply a name only when this one names nobody else: "He confirmed ..."
         # continues the last speaker, but "Tomas Lindqvist" cannot borrow what Ana Kovac's paragraph says
         mine = {w for run in runs for w in run}
-        others = any(not (run & mine) for run in _person_runs(paragraph))
+        others = any(not (run & mine) for run in person_runs(paragraph))
         around = [context] + ([small_locator(before)] if before and not others else [])
         for run in runs:
             # one word of a name suffices ("the bank" for "Czech National Bank"), but not a title alone
@@ -369,14 +327,14 @@ class Passages:
         # as written (a possessive aside), not as an inflection: "the region" is not "regional health department"
         tokens = distinctive(name)
         own, before = self.paragraph(idxs)
-        if _names_any(own, tokens):
+        if names_any(own, tokens):
             return True
         # the paragraph before, when this one goes on from it ("“...,” he said", "They also called for ...")
         # and names nobody else: a paragraph that brings in its own subject ("The researchers recommended")
         # does not take one from before
-        if not before or _TWO_NAMES.search(own) or not _goes_on(own, before):
+        if not before or two_names(own) or not goes_on(own, before):
             return False
-        return _names_any(before, tokens)
+        return names_any(before, tokens)
 
     def body(self, passage: Passage) -> bool:
         """True if the passage stands in the article's body, not only in a headline or heading."""
@@ -440,7 +398,7 @@ class Passages:
 
     # -- roles --------------------------------------------------------------------------------------
     @cached_property
-    def _low_vocab(self) -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
+    def low_vocab(self) -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
         """Every token of the article's sentences (folded, no possessive), and the same by the keys under
         which `same_word` can pair one with another word: its first four letters, and for the few words that
         British spelling changes, their American spelling (for the rest it is the word itself)."""
@@ -452,36 +410,6 @@ class Passages:
             if respellable(word) and (us := american(word)) != word:
                 changed.setdefault(us, set()).add(word)
         return vocab, by_prefix, changed
-
-    def _role_tokens(self, role: list[str]) -> set[str]:
-        """The article's tokens that are one of the role's words as `same_word` sees it: the same word, the
-        same American spelling, or the same first four letters and more."""
-        vocab, by_prefix, changed = self._low_vocab
-        found: set[str] = set()
-        for r in role:
-            us = american(r)
-            near = {r, us} & vocab | changed.get(us, set()) | by_prefix.get(r[:4], set())
-            found |= {w for w in near if same_word(w, r)}
-        return found
-
-    def role_elsewhere(self, name: str, role: str) -> bool:
-        """True if the article gives the role to someone else: its words stand beside another name and never
-        beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
-        mine = {t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1}
-        words = [w for w in content_words(role) if w not in GENERIC and not any(same_word(w, t) for t in mine)]
-        if not words:
-            return False
-        own = other = 0
-        roles = self._role_tokens(words)
-        enough = max(1, (len(words) + 1) // 2)
-        for s in self.sentences:
-            # most sentences hold none of the role's words: a set intersection tells, before any token loop
-            if len(s_low := s.low_set & roles) < enough:
-                continue
-            side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
-            own += side == "own"
-            other += side == "other"
-        return other > 0 and own == 0
 
 
 @cached(16)  # whole articles, as `locator` keeps them
