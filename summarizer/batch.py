@@ -18,11 +18,11 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .batch_counts import STOP_AFTER, BatchReport, server_failed
 from .batch_files import (
     ERRORS_NAME,
     INDEX_NAME,
@@ -53,9 +53,6 @@ from .batch_run import (
 from .batch_state import IndexState
 from .errors import (
     BatchPendingError,
-    ModelAuthError,
-    ModelRequestError,
-    ModelUnavailableError,
     SourceError,
     SummarizerError,
     UnreadableSourceError,
@@ -83,80 +80,6 @@ __all__ = [
 # A brief holds its article (at most 20 MB) plus items and provenance; larger is not one of ours.
 _BRIEF_MAX_BYTES = 100_000_000
 
-
-@dataclass
-class BatchReport:
-    """Counts and costs of one folder run, kept current while it runs (so an interrupted run still has one)."""
-
-    folder: Path
-    out: Path
-    total: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    ok: int = 0
-    cached: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    model_answers: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    unpriced: int = 0  # new briefs from a model without a known price
-    queued: int = 0  # articles whose calls wait in a Batch API job
-    wall_s: float = 0.0  # from the first article on
-    warm_s: float = 0.0  # before it: loading what the model layer loads on first use (once per process)
-    interrupted: bool = False
-    stopped: str | None = None  # why the run gave up early: the model server failed every article for a while
-
-    @property
-    def done(self) -> int:
-        return self.ok + self.cached + self.unchanged
-
-    @property
-    def finished(self) -> int:
-        return self.done + self.failed
-
-    @property
-    def left(self) -> int:
-        return self.total - self.finished - self.queued
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    @property
-    def index_path(self) -> Path:
-        return self.out / INDEX_NAME
-
-    @property
-    def errors_path(self) -> Path:
-        return self.out / ERRORS_NAME
-
-    def add(self, result: BatchResult) -> None:
-        if result.status == "queued":
-            self.queued += 1
-        elif result.status == "failed":
-            self.failed += 1
-            spent = getattr(result.error, "usage", None)
-            if spent is not None:  # the model answered, the gate kept nothing: still billed
-                self.model_answers += getattr(result.error, "attempts", 0)
-                self.prompt_tokens += spent.prompt_tokens
-                self.completion_tokens += spent.completion_tokens
-        elif result.status == "unchanged":
-            self.unchanged += 1
-        elif result.status == "cached":
-            self.cached += 1
-        else:
-            self.ok += 1
-            # only briefs made in this run cost anything now; a cached brief's provenance is its first cost
-            if result.brief is not None:
-                p = result.brief.provenance
-                self.model_answers += p.attempts
-                self.prompt_tokens += p.usage.prompt_tokens
-                self.completion_tokens += p.usage.completion_tokens
-                if p.cost_usd is None:
-                    self.unpriced += 1
-                else:
-                    self.cost_usd += p.cost_usd
 
 def _written_brief(path: Path, sha256: str | None) -> Brief | None:
     """The brief in `path` if it is a whole, valid brief (of the text with this sha256, when given)."""
@@ -280,7 +203,7 @@ class FolderBatch:
                 async with aclosing(_as_finished(self.inputs, self._one, running)) as results:
                     # each worker writes its outputs and its index line itself, in an I/O thread
                     async for result in results:
-                        if _server_failed(result):
+                        if server_failed(result):
                             streak += 1
                         elif result.status != "failed":
                             streak = 0  # (an article failing on its own, e.g. empty, neither adds nor resets)
@@ -410,15 +333,6 @@ class FolderBatch:
             record.update(error=result.reason, error_type=type(result.error).__name__)
         record.update(duration_s=result.duration_s, finished_at=_now())
         return record
-
-
-STOP_AFTER = 8  # (or the concurrency, if larger) articles in a row failed at the model server: the run stops
-
-
-def _server_failed(result: BatchResult) -> bool:
-    """The article failed at the model server (credentials, quota, no such model, down), not on its own."""
-    return result.status == "failed" and isinstance(result.error, (ModelAuthError, ModelRequestError,
-                                                                   ModelUnavailableError))
 
 
 def _run_line(report: BatchReport) -> str:
