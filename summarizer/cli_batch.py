@@ -122,6 +122,8 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
         report = job.scan()
     except SummarizerError as exc:
         fail(str(exc))
+    except KeyboardInterrupt:  # while the folder is read: nothing sent, nothing written (not click's "Aborted!")
+        fail("interrupted before any article was sent; nothing was written", EXIT_INTERRUPTED)
     # SIGTERM (`timeout`, `docker stop`, systemd) ends the run as Ctrl-C does: the summary, the report, the lock
     previous = signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
     try:

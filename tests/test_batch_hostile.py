@@ -136,3 +136,23 @@ def test_an_article_emptied_since_the_last_run_loses_its_old_brief(tmp_path: Pat
     assert (out / "story1.json").exists()
     statuses = {r["path"]: r["status"] for r in jsonl(out / "index.jsonl")}
     assert statuses == {"story0.txt": "failed", "story1.txt": "unchanged"}
+
+
+def test_ctrl_c_while_the_folder_is_read_exits_130_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from summarizer.cli import cli
+
+    src = tmp_path / "in"
+    write_folder(src, 2, nested=False)
+
+    def interrupted(self: FolderBatch, **_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FolderBatch, "scan", interrupted)
+    result = CliRunner().invoke(cli, ["batch", str(src), "--out", str(tmp_path / "out"), "--base-url",
+                                      "http://127.0.0.1:9/v1", "--model", "fake-model"],
+                                env={"OPENAI_API_KEY": "sk-test"})
+    assert result.exit_code == 130, result.output
+    assert "interrupted before any article was sent" in result.output and "Aborted" not in result.output
+    assert not (tmp_path / "out").exists()
