@@ -18,8 +18,8 @@ def _forms(*stems: str) -> frozenset[str]:
     """Each stem with its usual endings written out ("rais|e" -> raise, raises, raised, raising)."""
     out: set[str] = set()
     for stem in stems:
-        base, _, tail = stem.partition("|")
-        if not _:
+        base, sep, tail = stem.partition("|")
+        if not sep:
             out.add(base)
             continue
         for ending in tail.split(","):

@@ -231,12 +231,12 @@ def _setting(passages: Passages, value: str | None, evidence: list[Evidence]) ->
     and "Russia" may stand elsewhere in the article)."""
     if value is None or not value.strip():
         return None
+    loc = passages.loc
     first, _, rest = value.partition(",")
     words = content_words(first)
     kinds = [w for w in words if w in _PLACE_KINDS]
-    if not all(passages.loc.has_word(w) for w in [*kinds, *content_words(rest)]):
+    if not all(loc.has_word(w) for w in [*kinds, *content_words(rest)]):
         return None
-    loc = passages.loc
     for e in evidence:
         lo, hi, _ = loc.paragraph_span(e.start, e.end)
         if hi < len(loc.text):  # "..., the operator said on Sunday." and then "on Saturday"
@@ -250,7 +250,7 @@ def _setting(passages: Passages, value: str | None, evidence: list[Evidence]) ->
 _PLACE_KINDS = frozenset({
     "port", "oblast", "province", "region", "county", "city", "state", "district", "river", "island", "islands",
     "bay", "airport", "station", "street", "road", "square", "valley", "coast", "capital", "town", "village",
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "the", "of",
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
 })
 
 

@@ -9,15 +9,7 @@ import re
 from .normal import cached
 from .text import COMMON, PERSON, WORD, fold
 
-__all__ = ["person_runs", "goes_on", "names_any", "two_names"]
-
-_TWO_NAMES = re.compile(r"[A-Z][\w’'\-]+\s+[A-Z][\w’'\-]+")  # two capitalized words in a row
-
-
-def two_names(text: str) -> bool:
-    """Two capitalized words in a row stand in the text: it names someone."""
-    return _TWO_NAMES.search(text) is not None
-
+__all__ = ["person_runs", "goes_on", "names_any"]
 
 @cached(512)
 def person_runs(paragraph: str) -> tuple[frozenset[str], ...]:

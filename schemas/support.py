@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .direction import reversed_direction
 from .done import proposed_as_done
 from .normal import cached_property, respellable
-from .paragraphs import goes_on, names_any, person_runs, two_names
+from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
 from .signals import (
     SPEAKS,
@@ -332,7 +332,7 @@ class Passages:
         # the paragraph before, when this one goes on from it ("“...,” he said", "They also called for ...")
         # and names nobody else: a paragraph that brings in its own subject ("The researchers recommended")
         # does not take one from before
-        if not before or two_names(own) or not goes_on(own, before):
+        if not before or person_runs(own) or not goes_on(own, before):
             return False
         return names_any(before, tokens)
 

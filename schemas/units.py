@@ -29,9 +29,9 @@ _FAMILIES: list[dict[str, str]] = [
     {"millilitre": "ml", "millilitres": "ml", "milliliter": "ml", "milliliters": "ml", "ml": "ml", "litre": "l",
      "litres": "l", "liter": "l", "liters": "l"},
 ]
-_UNIT_OF = [(word, family) for family in _FAMILIES for word in family]
 _MEASURED = re.compile(
-    r"(\d[\d,.]*)[\s-]*(?:-)?(" + "|".join(sorted({w for w, _ in _UNIT_OF}, key=len, reverse=True)) + r")\b"
+    r"(\d[\d,.]*)[\s-]*(" + "|".join(sorted({w for family in _FAMILIES for w in family}, key=len, reverse=True))
+    + r")\b"
 )
 
 
