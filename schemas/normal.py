@@ -9,12 +9,13 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from operator import methodcaller
 from typing import Any, TypeVar
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "respellable", "led_by_letters", "whole_words"]
+           "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "respellable", "respellings", "led_by_letters", "whole_words"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -309,6 +310,18 @@ def respellable(word: str) -> bool:
     if not word.endswith(_VARIANT_ENDINGS) and "ourite" not in word and "dgement" not in word:
         return False
     return _ANY_VARIANT.search(word) is not None
+
+
+def respellings(words: list[str]) -> dict[str, set[str]]:
+    """The words that `american` changes, by what it makes of them."""
+    joined = "\n".join(words)
+    # (most words end in none of the endings: ruled out by one C call each)
+    maybe = words if "ourite" in joined or "dgement" in joined else filter(methodcaller("endswith", _VARIANT_ENDINGS), words)
+    changed: dict[str, set[str]] = {}
+    for word in maybe:
+        if respellable(word) and (us := american(word)) != word:
+            changed.setdefault(us, set()).add(word)
+    return changed
 
 
 @cached(16384)

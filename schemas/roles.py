@@ -231,11 +231,13 @@ def body_role_clash(name: str, role: str) -> str | None:
 def _role_tokens(p: Passages, role: list[str]) -> set[str]:
     """The article's tokens that are one of the role's words as `same_word` sees it: the same word, the
     same American spelling, or the same first four letters and more."""
-    vocab, by_prefix, changed = p.low_vocab
+    changed = p.low_vocab[1]
     found: set[str] = set()
     for r in role:
         us = american(r)
-        near = {r, us} & vocab | changed.get(us, set()) | by_prefix.get(r[:4], set())
+        near = {*p.low_tokens(r), *changed.get(us, ())}
+        if us != r:
+            near.update(w for w in p.low_tokens(us) if w == us)
         found |= {w for w in near if same_word(w, r)}
     return found
 

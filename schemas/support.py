@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .direction import reversed_direction
 from .done import proposed_as_done
-from .normal import cached_property, respellable
+from .normal import cached_property, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
 from .signals import (
@@ -48,7 +48,6 @@ from .text import (
     COMMON,
     WORD,
     Locator,
-    american,
     cached,
     fold,
     locator,
@@ -398,18 +397,23 @@ class Passages:
 
     # -- roles --------------------------------------------------------------------------------------
     @cached_property
-    def low_vocab(self) -> tuple[set[str], dict[str, set[str]], dict[str, set[str]]]:
-        """Every token of the article's sentences (folded, no possessive), and the same by the keys under
-        which `same_word` can pair one with another word: its first four letters, and for the few words that
-        British spelling changes, their American spelling (for the rest it is the word itself)."""
-        vocab = {w for s in self.sentences for w in s.low}
-        by_prefix: dict[str, set[str]] = defaultdict(set)
-        changed: dict[str, set[str]] = {}
-        for word in vocab:
-            by_prefix[word[:4]].add(word)
-            if respellable(word) and (us := american(word)) != word:
-                changed.setdefault(us, set()).add(word)
-        return vocab, by_prefix, changed
+    def low_vocab(self) -> tuple[list[str], dict[str, set[str]]]:
+        """Every token of the article's sentences (folded, no possessive), sorted, so that the ones `same_word`
+        can pair with a word (the same first four letters) are found by bisection; and for the few that British
+        spelling changes, the tokens by their American spelling."""
+        vocab = sorted({w for s in self.sentences for w in s.low})
+        return vocab, respellings(vocab)
+
+    def low_tokens(self, word: str) -> list[str]:
+        """The article's tokens (as in `low_vocab`) with the first four letters of `word` (the word itself
+        when it is shorter)."""
+        vocab, key = self.low_vocab[0], word[:4]
+        found, at = [], bisect_left(vocab, key)
+        while at < len(vocab) and vocab[at].startswith(key):
+            if len(key) == 4 or vocab[at] == key:
+                found.append(vocab[at])
+            at += 1
+        return found
 
 
 @cached(16)  # whole articles, as `locator` keeps them
