@@ -220,11 +220,23 @@ class FolderBatch:
                 # Let writes already started finish (milliseconds), so every brief on disk is in the index.
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 report.wall_s = round(time.monotonic() - started - report.warm_s, 3)
-                # the report follows the compacted index, also when interrupted: it shows what is on disk
-                write_report(self.out, self._state.finish(), _run_line(report))
+                self._finish(report)
                 if self._owned:
                     await _close(self.summarizer)
         return report
+
+    def _finish(self, report: BatchReport) -> None:
+        """Compact the index, rewrite errors.jsonl and the report (from the compacted index, also when
+        interrupted: it shows what is on disk).
+
+        A file that cannot be written now (a directory where index.md goes, a full disk) loses nothing already
+        written: every brief and its index line are on disk, and a rerun rewrites all three. Raised here, it
+        would take the run's counts with it (and replace a Ctrl-C on its way out), so it goes into
+        `report.unwritten`, for the summary to name."""
+        try:
+            write_report(self.out, self._state.finish(), _run_line(report))
+        except OSError as exc:
+            report.unwritten = f"{exc.filename or self.out}: cannot write ({exc.strerror or exc})"
 
     async def _one(self, item: _Input) -> BatchResult:
         assert self._pool is not None

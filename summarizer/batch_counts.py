@@ -35,6 +35,8 @@ class BatchReport:
     warm_s: float = 0.0  # before it: loading what the model layer loads on first use (once per process)
     interrupted: bool = False
     stopped: str | None = None  # why the run gave up early: the model server failed every article for a while
+    # "<file>: cannot write (<why>)" when the index, errors.jsonl or the report could not be rewritten at the end
+    unwritten: str | None = None
 
     @property
     def done(self) -> int:

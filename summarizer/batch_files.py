@@ -52,9 +52,12 @@ def atomic_write(path: Path, text: str | Iterable[str]) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            # named after the file it was for, not its temp file: the one name a user can look for
+            exc.filename, exc.filename2 = os.fspath(path), None
         raise
     _fsync_dir(path.parent)
 

@@ -4,6 +4,9 @@ Every input is read and cleaned exactly as a run would (so "would fail" is the s
 parts a run would send, and counted with the model's tokenizer plus the prompt around each part. Output
 tokens cannot be known before the model answers: they are assumed (`ASSUMED_COMPLETION_TOKENS` per call, the
 middle of what real briefs take), and re-asks are not counted, so the cost is an estimate of the least.
+
+Not foreseen: the word limit (`Summarizer.max_words`), which the pipeline checks inside the brief itself, after
+the cache lookup, with no function of its own to call from here; an article past it is counted as to brief.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .batch_files import read_index
-from .errors import SummarizerError, scrub
+from .batch_run import failure_detail
 from .llm import estimate_cost
-from .pipeline import prompt_overhead, run_sync
+from .pipeline import prompt_overhead
 from .schemas import Usage
 from .tokens import count_tokens
 
@@ -64,8 +67,11 @@ def plan(job: FolderBatch, *, batch_api: bool = False) -> Plan:
     previous = {} if job.force else read_index(job.report.index_path)
     overhead = prompt_overhead(model, s.language_name)
     for item in job.inputs:
+        label = str(item.path)  # as the run labels an input until it is read
         try:
-            article = run_sync(s.load(item.path))
+            # the run's own reader and its checks (size, type, encoding, emptiness...), not a copy of them
+            article = s.read_file(item.path)
+            label = article.label
             key = s.key(article)
             if not job.force and job._still_valid(previous.get(item.rel), key, item, article.sha256):
                 result.already_done += 1
@@ -74,8 +80,8 @@ def plan(job: FolderBatch, *, batch_api: bool = False) -> Plan:
                 result.cached += 1
                 continue
             parts = s.split(article)
-        except SummarizerError as exc:
-            result.would_fail.append((item.rel, " ".join(scrub(str(exc)).split())))
+        except Exception as exc:  # as in the run, where any error fails its input and never the batch
+            result.would_fail.append((item.rel, failure_detail(label, exc)))
             continue
         result.to_brief += 1
         result.calls += len(parts)
@@ -90,7 +96,7 @@ def describe(p: Plan, out: str) -> str:
         f"Dry run, nothing sent to the model and nothing written: {p.total} articles, "
         f"{p.to_brief} to brief, {p.already_done} already done in {out}, {p.cached} cached, "
         f"{len(p.would_fail)} would fail"
-        + (f", {len(p.skipped)} other files skipped" if p.skipped else "") + "."
+        + (f", {len(p.skipped)} other file{'s' if len(p.skipped) > 1 else ''} skipped" if p.skipped else "") + "."
     ]
     lines += [f"  would fail {rel}: {reason}" for rel, reason in p.would_fail[:10]]
     lines += [f"  skipped {rel}: {reason}" for rel, reason in p.skipped[:10]]

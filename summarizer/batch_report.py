@@ -220,6 +220,14 @@ def html_lines(records: Iterable[dict[str, Any]], run: str | None = None) -> Ite
 
 def write_report(out: Path, records: Iterable[dict[str, Any]], run: str | None = None) -> None:
     """Write OUT/index.md and OUT/index.html, each atomically (a reader sees the old report or the new), line by
-    line: `records` is iterated once per section of each, so IndexRecords never holds the folder's records."""
-    atomic_write(out / REPORT_MD, markdown_lines(records, run))
-    atomic_write(out / REPORT_HTML, html_lines(records, run))
+    line: `records` is iterated once per section of each, so IndexRecords never holds the folder's records.
+
+    One that cannot be written keeps neither the other from being written nor its error from being raised."""
+    unwritten: OSError | None = None
+    for name, lines in ((REPORT_MD, markdown_lines), (REPORT_HTML, html_lines)):
+        try:
+            atomic_write(out / name, lines(records, run))
+        except OSError as exc:
+            unwritten = unwritten or exc
+    if unwritten is not None:
+        raise unwritten

@@ -37,8 +37,8 @@ from .schemas import Brief
 from .schemas.text import clear_caches
 from .sources import Article
 
-__all__ = ["BatchResult", "asummarize_many", "summarize_many", "DEFAULT_CONCURRENCY", "DEFAULT_ARTICLE_TIMEOUT",
-           "DEFAULT_RETRIES", "SUCCESS"]
+__all__ = ["BatchResult", "failure_detail", "asummarize_many", "summarize_many", "DEFAULT_CONCURRENCY",
+           "DEFAULT_ARTICLE_TIMEOUT", "DEFAULT_RETRIES", "SUCCESS"]
 
 # the same logger as before the split: log filters and tests name "summarizer.batch"
 log = logging.getLogger("summarizer.batch")
@@ -77,15 +77,30 @@ class BatchResult:
     @property
     def reason(self) -> str | None:
         """One line naming the input and what went wrong; None on success."""
-        if self.error is None:
-            return None
-        if not isinstance(self.error, SummarizerError):
-            message = f"{self.label}: unexpected {type(self.error).__name__}: {self.error}"
-        else:
-            message = str(self.error)
-            # source errors name their input; model errors ("the server kept failing ...") do not
-            message = message if message.startswith(self.label) else f"{self.label}: {message}"
-        return " ".join(scrub(message).split())
+        return None if self.error is None else f"{_one_line(self.label)}: {failure_detail(self.label, self.error)}"
+
+    @property
+    def folder_reason(self) -> str | None:
+        """`reason` with the input named as a folder run names it everywhere else (relative to the folder, as
+        `path`); `reason` for an input of no folder."""
+        if self.error is None or self.path is None:
+            return self.reason
+        return f"{_one_line(self.path)}: {failure_detail(self.label, self.error)}"
+
+
+def failure_detail(label: str, error: BaseException) -> str:
+    """What went wrong with the input labelled `label`, on one line and without the input's name (the caller
+    names it: by its path, or relative to its folder). A run's failure lines and a dry run's "would fail"
+    lines both come from here, so they read the same."""
+    if not isinstance(error, SummarizerError):
+        return _one_line(f"unexpected {type(error).__name__}: {error}")
+    message = str(error)
+    # source errors name their input; model errors ("the server kept failing ...") do not
+    return _one_line(message[len(label) + 1:] if message.startswith(f"{label}:") else message)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(scrub(text).split())
 
 
 

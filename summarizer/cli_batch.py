@@ -13,10 +13,10 @@ import click
 from .cli_common import build_summarizer, fail, model_options
 from .cli_progress import progress, summary
 from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
-from .errors import SummarizerError
+from .errors import SummarizerError, scrub
 
 if TYPE_CHECKING:
-    pass
+    from .batch_counts import BatchReport
 
 __all__ = ["batch", "EXIT_OK", "EXIT_FATAL", "EXIT_SOME_FAILED", "EXIT_INTERRUPTED"]
 
@@ -74,7 +74,7 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
     what a run would do and cost, reading the inputs only.
 
     Exit status: 0 all briefed, 3 some inputs failed, 1 nothing could run (or the model server failed 8
-    articles in a row, and the run stopped), 130 interrupted.
+    articles in a row, and the run stopped, or the index or report could not be written), 130 interrupted.
 
     \b
     Example:
@@ -138,11 +138,24 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(summary(job.report))
+    unwritten = _say_unwritten(job.report)
     if job.report.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
-    if (job.report.failed and not job.report.done) or job.report.stopped:
-        raise SystemExit(EXIT_FATAL)  # nothing could run (no server, no key), or the server gave out midway
+    if unwritten or (job.report.failed and not job.report.done) or job.report.stopped:
+        # nothing could run (no server, no key), the server gave out midway, or the output folder failed us:
+        # its index or report is stale, so not 3, which says "the folder is right, these inputs failed"
+        raise SystemExit(EXIT_FATAL)
     raise SystemExit(EXIT_SOME_FAILED if job.report.failed else EXIT_OK)
+
+
+def _say_unwritten(report: BatchReport | None) -> bool:
+    """Name the file a run could not write at its end, after the summary (which it must not cost); whether
+    there was one."""
+    if report is None or report.unwritten is None:
+        return False
+    click.echo(f"error: {scrub(report.unwritten)}. The briefs are on disk; once that is fixed, the same command "
+               f"writes it (nothing is briefed again).", err=True)
+    return True
 
 
 def _jobs_command(status_of: Path | None, cancel_of: Path | None, options: dict[str, Any]) -> None:
@@ -176,8 +189,9 @@ def _batch_api(make_batch: Callable[[], Any], out: Path, *, wait: bool, poll_s: 
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror or exc})")
     click.echo(summary_lines(state, report, jobs, out))
+    unwritten = _say_unwritten(report)
     if state == "waiting" or report is None:
-        raise SystemExit(EXIT_OK)
-    if report.failed and not report.done:
+        raise SystemExit(EXIT_FATAL if unwritten else EXIT_OK)
+    if unwritten or (report.failed and not report.done):
         raise SystemExit(EXIT_FATAL)
     raise SystemExit(EXIT_SOME_FAILED if report.failed else EXIT_OK)

@@ -69,7 +69,7 @@ def progress(report: BatchReport, concurrency: int = 1) -> Iterator[Callable[[Ba
         clock.observe(result)
         progress.update(task, advance=1, counts=_counts(report))
         if not result.ok and result.status != "queued":
-            progress.console.print(f"[red]failed[/red] {escape(result.reason or result.label)}")
+            progress.console.print(f"[red]failed[/red] {escape(result.folder_reason or result.label)}")
 
     with progress, logs_above(progress):
         yield on_result
@@ -133,7 +133,8 @@ def _log_line(report: BatchReport, result: BatchResult) -> None:
         where = f" -> {result.output}" if result.output is not None else ""
         click.echo(f"{head} {result.status:<9} {result.path}{where}", err=True)
     else:
-        click.echo(f"{head} {'FAILED':<9} {result.reason}", err=True)
+        # named as the ok lines name theirs, relative to the folder, not by the path the folder was given as
+        click.echo(f"{head} {'FAILED':<9} {result.folder_reason}", err=True)
 
 
 def summary(report: BatchReport) -> str:

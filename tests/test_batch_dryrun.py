@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import shutil
 from pathlib import Path
 
-from summarizer.batch import FolderBatch
+import pytest
+
+from summarizer.batch import BatchResult, FolderBatch
 from summarizer.batch_plan import ASSUMED_COMPLETION_TOKENS, plan
+from summarizer.errors import UnreadableSourceError
 from summarizer.llm import estimate_cost
-from summarizer.pipeline import prompt_overhead
+from summarizer.pipeline import Summarizer, prompt_overhead
 from summarizer.schemas import Usage
-from summarizer.testing import FakeModel
+from summarizer.sources import MAX_FILE_BYTES, Article
+from summarizer.testing import FakeModel, FakeServer
 from summarizer.tokens import count_tokens
-from tests.test_batch import article, invoke, make_summarizer, quoting_answer, write_folder
+from tests.test_batch import LOCAL, article, invoke, make_summarizer, quoting_answer, run, write_folder
 
 
 def test_a_dry_run_counts_tokens_and_cost_without_a_model_call_or_a_write(tmp_path: Path) -> None:
@@ -66,3 +72,60 @@ def test_cli_dry_run_needs_no_key_and_says_unknown_price(tmp_path: Path) -> None
     shutil.rmtree(src)
     missing = invoke(str(src), "--out", str(out), "--dry-run", "--model", "gpt-4o-mini")
     assert missing.exit_code == 1 and "no such folder" in missing.stderr
+
+
+@LOCAL
+def test_a_dry_run_names_the_failures_and_skips_of_a_run_in_the_runs_own_words(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 2, nested=False)
+    (src / "sub").mkdir()
+    with (src / "sub" / "huge.txt").open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: over the limit without writing 20 MB
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    try:
+        fd = os.open(os.fsencode(src) + b"/bad\xffname.txt", os.O_WRONLY | os.O_CREAT)
+    except OSError:
+        pytest.skip("this file system only takes UTF-8 names")
+    os.write(fd, article(5).encode("utf-8"))
+    os.close(fd)
+    dry = invoke(str(src), "--out", str(out), "--dry-run", "--model", "fake-model", "--base-url",
+                 "http://127.0.0.1:9/v1")  # nothing listens there: never asked
+    assert dry.exit_code == 0 and not out.exists(), dry.output
+    with FakeServer(FakeModel(quoting_answer)) as server:
+        real = invoke(str(src), "--out", str(out), "--base-url", server.base_url, "--model", "fake-model")
+    assert real.exit_code == 3, real.output
+    failed = sorted(re.findall(r"^\[\d+/\d+\] FAILED +(.+)$", real.stderr, re.M))
+    would = sorted(re.findall(r"^  would fail (.+)$", dry.stdout, re.M))
+    assert would == failed == [
+        "binary.txt: binary data, not text",
+        "empty.txt: the input is empty",
+        f"sub/huge.txt: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+    ]
+    skipped = "  skipped bad\\xffname.txt: file name is not valid UTF-8: rename the file"
+    assert skipped in dry.stdout.splitlines() and skipped in real.stdout.splitlines()
+    assert "2 to brief, 0 already done" in dry.stdout and "3 would fail, 1 other file skipped." in dry.stdout
+    assert "2 of 5 articles briefed" in real.stdout and "3 failed, 1 other file skipped." in real.stdout
+
+
+def test_a_dry_run_reads_each_input_with_the_runs_own_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "in"
+    write_folder(src, 3, nested=False)
+    read = Summarizer.read_file
+
+    def stricter(self: Summarizer, path: Path) -> Article:  # a check the reader gains later, and a reader's bug
+        if path.name == "story1.txt":
+            raise UnreadableSourceError(f"{path}: refused by a newer check")
+        if path.name == "story2.txt":
+            raise ValueError("an extractor's bug")
+        return read(self, path)
+
+    monkeypatch.setattr(Summarizer, "read_file", stricter)
+    fake = FakeModel(quoting_answer)
+    p = plan(FolderBatch(src, tmp_path / "dry", summarizer=make_summarizer(fake)))
+    expected = ["story1.txt: refused by a newer check", "story2.txt: unexpected ValueError: an extractor's bug"]
+    assert [f"{rel}: {why}" for rel, why in p.would_fail] == expected
+    assert (p.to_brief, p.calls, fake.calls) == (1, 1, 0)
+    results: list[BatchResult] = []
+    run(FolderBatch(src, tmp_path / "out", summarizer=make_summarizer(fake)), results.append)
+    assert sorted(r.folder_reason or "" for r in results if not r.ok) == expected and fake.calls == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from summarizer.batch import FolderBatch
 from summarizer.errors import SummarizerError
 from summarizer.schemas import Brief
 from summarizer.testing import FakeError, FakeModel, FakeServer
-from tests.test_batch import LOCAL, jsonl, make_summarizer, quoting_answer, run, write_folder
+from tests.test_batch import LOCAL, invoke, jsonl, make_summarizer, quoting_answer, run, write_folder
 
 HARD_TIMEOUT = 60
 
@@ -156,3 +157,22 @@ def test_ctrl_c_while_the_folder_is_read_exits_130_with_a_message(tmp_path: Path
     assert result.exit_code == 130, result.output
     assert "interrupted before any article was sent" in result.output and "Aborted" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@LOCAL
+def test_a_failed_input_is_named_relative_to_the_folder_as_an_ok_one_is(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 1, nested=False)
+    (src / "sub").mkdir()
+    (src / "sub" / "empty.txt").write_bytes(b"")
+    with FakeServer(FakeModel(quoting_answer)) as server:
+        common = [str(src), "--out", str(out), "--base-url", server.base_url, "--model", "fake-model"]
+        plain = invoke(*common)
+        # the live bar (a rerun: story0 is already done, the empty file fails again)
+        bar = invoke(*common, env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "0", "COLUMNS": "200"})
+    assert plain.exit_code == bar.exit_code == 3, plain.output
+    assert re.search(r"^\[\d/2\] ok +story0\.txt -> ", plain.stderr, re.M), plain.stderr
+    assert re.search(r"^\[\d/2\] FAILED +sub/empty\.txt: the input is empty$", plain.stderr, re.M), plain.stderr
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", bar.stderr)  # the bar's colours
+    assert "failed sub/empty.txt: the input is empty" in shown, shown
+    assert str(src) not in plain.stderr and str(src) not in shown

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from summarizer.batch import FolderBatch
-from summarizer.testing import FakeModel
-from tests.test_batch import article, make_summarizer, quoting_answer, write_folder
+from summarizer.cli_batch import EXIT_FATAL
+from summarizer.testing import FakeModel, FakeServer
+from tests.test_batch import LOCAL, article, invoke, jsonl, make_summarizer, quoting_answer, write_folder
 
 HOSTILE = '</td></tr></table><script>alert("x")</script> | **bold** [a](http://evil.example/x.png) <img src=x>'
 
@@ -165,3 +166,46 @@ def test_the_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
                          env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}).stdout
     assert dom.count("<table") == 2 and "<script" not in dom and "Batch report" in dom
 
+
+@LOCAL
+def test_a_report_that_cannot_be_written_costs_neither_the_briefs_nor_the_summary(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 3, nested=False)
+    (out / "index.md").mkdir(parents=True)  # where the report goes: no rename can replace a folder
+    (out / "index.md" / "notes.txt").write_text("someone's", encoding="utf-8")
+    fake = FakeModel(quoting_answer)
+    with FakeServer(fake) as server:
+        common = [str(src), "--out", str(out), "--base-url", server.base_url, "--model", "fake-model"]
+        result = invoke(*common)
+        assert result.exit_code == EXIT_FATAL, result.output
+        assert "Finished in" in result.stdout and "3 of 3 articles briefed (3 new" in result.stdout
+        [line] = [x for x in result.stderr.splitlines() if "cannot write" in x]
+        assert line.startswith(f"error: {out / 'index.md'}: cannot write (Is a directory). The briefs are on disk")
+        assert "Traceback" not in result.output and ".tmp" not in line
+        assert sorted(p.name for p in out.glob("story*.json")) == ["story0.json", "story1.json", "story2.json"]
+        assert [r["status"] for r in jsonl(out / "index.jsonl")] == ["ok"] * 3
+        page = (out / "index.html").read_text()  # the other report is still written
+        assert all(f'<a href="story{i}.json">story{i}.txt</a>' in page for i in range(3))
+
+        shutil.rmtree(out / "index.md")  # fixed: the same command writes it, and briefs nothing again
+        again = invoke(*common)
+    assert again.exit_code == 0 and "(0 new, 0 cached, 3 already done)" in again.stdout, again.output
+    assert (out / "index.md").read_text().startswith("# Batch report") and fake.calls == 3
+
+
+def test_an_interrupted_run_whose_report_cannot_be_written_still_ends_as_interrupted(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    write_folder(src, 4, nested=False)
+    (out / "index.html").mkdir(parents=True)
+    slow = FakeModel(quoting_answer, latency=0.3)
+    job = FolderBatch(src, out, summarizer=make_summarizer(slow, concurrency=1), concurrency=1)
+
+    async def cancel_after_one() -> None:
+        task = asyncio.ensure_future(job.run(lambda r: task.cancel() if r.status == "ok" else None))
+        with pytest.raises(asyncio.CancelledError):  # not the write error, raised over it on the way out
+            await task
+
+    asyncio.run(cancel_after_one())
+    assert job.report.interrupted and job.report.ok == 1 and job.report.left == 3
+    assert job.report.unwritten == f"{out / 'index.html'}: cannot write (Is a directory)"
+    assert "interrupted (3 not finished)" in (out / "index.md").read_text()
