@@ -177,3 +177,35 @@ def test_a_proposal_takes_its_proposer_from_before_only_where_the_paragraph_goes
                                   "proposed_responses": [{"proposed_by": proposer, "action": action, "kind": "other",
                                                           "status": "proposed", "evidence": [evidence]}]})
     assert bool(ground(draft, HEAT).proposed_responses) is kept
+
+
+ROLES = (
+    "Water board fined over lead warning\n\n"
+    "Riverton City Council has sued Clearbrook Water Services, saying the company failed to warn residents about "
+    "lead in the water supply.\n\n"
+    "Mayor Priya Natarajan said families had been drinking the water for months without being told.\n\n"
+    "The suit, filed in the Halvern County Court, asks for damages of €12 million.\n\n"
+    "Clearbrook's chief executive, Martin Oduya, said the company had followed every rule. Its board was fined "
+    "in 2019 for late reporting.\n\n"
+    "The regional water authority said it would test every school in the city. Its director, Pavel Hruby, said "
+    "results would be published within a month.\n"
+)
+
+
+@pytest.mark.parametrize(("name", "role", "kept"), [
+    ("Priya Natarajan", "Mayor of Riverton", True),
+    ("Martin Oduya", "chief executive of Clearbrook Water Services", True),
+    ("Pavel Hruby", "director of the regional water authority", True),  # "Its director": the sentence before
+    # each role word stands in the article, but not where it names the person
+    ("Martin Oduya", "executive who sued the council", False),
+    ("Pavel Hruby", "judge of the county court", False),
+    ("Priya Natarajan", "mayor who filed the lawsuit", False),
+])
+def test_a_role_is_read_where_the_article_names_its_holder(name: str, role: str, kept: bool) -> None:
+    draft = Draft.model_validate({"headline": "", "who": [{"name": name, "role": role, "evidence": [name]}],
+                                  "what": None, "background": [], "proposed_responses": [], "key_figures": []})
+    g = ground(draft, from_text(ROLES).text)
+    assert bool(g.who) is kept, g.dropped
+    if not kept:
+        assert g.dropped[0].reasons in (["a role the article does not give them"],
+                                        ["the article gives this role to someone else"])
