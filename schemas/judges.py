@@ -94,18 +94,18 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     specific = [w for w in content_words(role) if w not in GENERIC and w not in TITLES]
     if p.strict and specific and not any(p.loc.has_word(w) for w in specific):
         return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")
-    naming = [i for i in p.order(near) if p.names(name, [i], paragraph=False)]
     # what the role says of them must be said where they are named ("mediator", "arrested"); a name in it may
     # be the story's setting, which a paragraph names once for all ("Mayor of Riverton")
-    own = {w for w in WORD.findall(fold(name))}
+    own = set(WORD.findall(fold(name)))
     described = [w for w in specific if w in _lower_words(role) and w not in own]
-    if p.strict and described and not _role_beside(p, naming, described):
+    if p.strict and described and not _role_beside(p, name, described):
         return [], ("a role the article does not give them",
                     f"the article does not call {name!r} {role!r} where it names them")
     good = [q for q in quoted if p.names(name, p.indices(q.start, q.end), paragraph=False)]
     if good:
         return good, None
     role_words = content_words(role)
+    naming = [i for i in p.order(near) if p.names(name, [i], paragraph=False)]
     if naming:
         best = max(naming, key=lambda i: (i not in p.headings, sum(1 for w in role_words if p.sentences[i].has(w)), -naming.index(i)))
         return p.passage([best]), None
@@ -118,13 +118,25 @@ def _lower_words(text: str) -> set[str]:
     return {fold(w) for w in WORD.findall(text) if w[0].islower()}
 
 
-def _role_beside(p: Passages, naming: list[int], words: list[str]) -> bool:
+def _role_beside(p: Passages, name: str, words: list[str]) -> bool:
     """True if the words of the role stand, in some form (`same_word`), in the paragraphs that name its holder:
-    one of every two (a model's role may sum up the story: "reported the first deployment")."""
-    if not naming:
-        return True  # nobody named: the caller refuses it for that
-    beside = {j for i in naming for j in range(*p.paragraph_span([i]))}
-    return sum(any(p.sentences[j].has(w) for j in beside) for w in words) >= max(1, len(words) // 2)
+    one of every two (a model's role may sum up the story: "reported the first deployment"). True also when
+    no sentence names them: the caller refuses the item for that."""
+    # from the paragraphs holding the words to whether they name the holder: few paragraphs hold a role's
+    # words, and asking every sentence of the article for the name is what costs
+    named: dict[tuple[int, int], bool] = {}
+    met = 0
+    for w in words:
+        for j in sorted(p.having(w)):
+            span = p.paragraph_span([j])
+            if span not in named:
+                named[span] = any(p.names(name, [k], paragraph=False) for k in range(*span))
+            if named[span]:
+                met += 1
+                break
+    if met >= max(1, len(words) // 2):
+        return True
+    return not any(p.names(name, [i], paragraph=False) for i in range(len(p.spans)))
 
 
 def judge_response(p: Passages, proposer: str, action: str, status: str, quoted: list[Passage], near: int, *,
