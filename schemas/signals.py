@@ -1,11 +1,10 @@
-"""What a sentence says, read off its words: content words, negations, proposal cues, speakers, names put in
-place of others, quoted opinions, headings, and whose a role is. The support rules (`schemas.support`) are
+"""What a sentence says, read off its words: content words, negations, proposal cues, speakers, headings.
+How a claim differs from its sentence is `schemas.edits`. The support rules (`schemas.support`) are
 built from these; nothing here knows of drafts or briefs.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from itertools import chain, compress
 from operator import itemgetter
@@ -18,7 +17,6 @@ from .text import (
     LETTERS4,
     NEGATIONS,
     TOKEN,
-    WORD,
     WORDS2,
     american,
     cached,
@@ -27,11 +25,9 @@ from .text import (
 )
 
 __all__ = [
-    "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
+    "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NEG_WORDS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
-    "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "negation_edit", "quoted_opinion", "repeats", "same_word", "Sentence",
-    "sentence_of",
-    "speaker_swap", "subject_swap", "swapped_name", "without_dateline",
+    "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "same_word", "Sentence", "sentence_of", "without_dateline",
 ]
 
 
@@ -70,13 +66,11 @@ CLAUSE = re.compile(f"[{re.escape(_CUTS)}]|\\b(?:{'|'.join(_JOINS)})\\b", re.IGN
 # the same, for a lowered text, each mark a literal of its own so the search skips to the next of them
 _CUE_CLAUSE_LOW = re.compile("|".join(map(re.escape, _CUE_CUTS)) + "|" + whole_words(_CUE_JOINS))
 _CLAUSE_LOW = re.compile("|".join(map(re.escape, _CUTS)) + "|" + whole_words(_JOINS))
-_NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
-_NEG_OR_T = _NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
-# one of _NEG_WORDS as a whole run of \w: what `_NEG_WORDS & set(WORD.findall(text))` asks, in one C search
-_NEG_WORD = re.compile(whole_words(_NEG_WORDS))
+NEG_WORDS = NEGATIONS | {"neither", "cannot", "nobody", "nothing"}
+# one of NEG_WORDS as a whole run of \w: what `NEG_WORDS & set(WORD.findall(text))` asks, in one C search
+_NEG_WORD = re.compile(whole_words(NEG_WORDS))
 # both in one search of the lowered text ("n't" has no other case twins than N and T)
 _NEG_ANY = re.compile(r"n[’']t\b|" + _NEG_WORD.pattern)
-_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 _DIGITS = re.compile(r"\d[\d,.]*")
 _NON_DIGIT = re.compile(r"\D")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -268,110 +262,6 @@ def sentence_of(text: str) -> Sentence:
     return Sentence(text)
 
 
-@cached(2048)
-def _matcher(a: tuple[str, ...], b: tuple[str, ...]) -> difflib.SequenceMatcher[str]:
-    """One matcher per pair of token sequences: several tests compare the same claim with the same sentence,
-    often in the same words, and a matcher keeps what it has worked out."""
-    return difflib.SequenceMatcher(None, a, b, autojunk=False)
-
-
-def _similar(matcher: difflib.SequenceMatcher[str], bound: float) -> bool:
-    """`matcher.ratio() >= bound`, trying its cheap upper bounds first (most pairs fail those)."""
-    return matcher.real_quick_ratio() >= bound and matcher.quick_ratio() >= bound and matcher.ratio() >= bound
-
-
-def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool:
-    """True if the claim is the sentence with one name put in place of another ("Kessel mayor Helen Marsh
-    called for ..." where the article has "Kessel mayor Ingrid Solheim called for ..."): how a true passage is
-    handed to the wrong person. (Given a `Sentence`, its tokens are read off it.)"""
-    mine, theirs = sentence_of(claim), sentence if isinstance(sentence, Sentence) else Sentence(sentence)
-    a, b, la, lb = mine.raw, theirs.raw, mine.folded, theirs.folded
-    matcher = _matcher(tuple(la), tuple(lb))
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
-            continue
-        # a claim's first word is capitalized anyway ("Calls for sanctions"): a name only if the article's
-        mine = _named(a[i1:i2], la[i1:i2], proper if i1 == 0 else None)
-        theirs = _named(b[j1:j2], lb[j1:j2], proper if j1 == 0 else None)
-        if mine and theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs) and (
-                # in another order the names meet elsewhere ("The town of Tarn will close its Main Street ... on
-                # Monday" for "Main Street in the town of Tarn will close on Monday"): nobody is put in their place
-                not mine <= set(lb) or not theirs <= set(la)):
-            return True
-    return False
-
-
-def speaker_swap(claim: str, sentence: str) -> bool:
-    """True if the claim gives a verb of the sentence another subject: "Health Minister warned that ..." where
-    the article has "..., while WHO country representative Dr. Severin Kamau warned that ..."."""
-    for verb in VERB.finditer(claim):
-        mine = _subject(claim, verb.start())
-        if not mine:
-            continue
-        for there in re.finditer(r"\b" + re.escape(verb.group()) + r"\b", sentence):
-            theirs = _subject(sentence, there.start())
-            if theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs):
-                return True
-    return False
-
-
-def _subject(text: str, at: int) -> set[str]:
-    """The capitalized words right before offset `at` (the run of a name or title), folded."""
-    words = [t for t in TOKEN.finditer(text[:at])][-6:]
-    run: list[str] = []
-    edge = at
-    for t in reversed(words):
-        if text[t.end() : edge].strip(" .") or not t.group()[0].isupper():
-            break
-        run.append(fold(t.group()).removesuffix("’s").removesuffix("'s"))
-        edge = t.start()
-    return {w for w in run if w not in COMMON}
-
-
-def _named(tokens: list[str], low: list[str], proper: set[str] | None = None) -> set[str]:
-    """The capitalized words of a stretch of text; titles only when there is nothing else. With `proper`, the
-    stretch opens a sentence, and its first word counts only if the article writes it as a name."""
-    caps = {w for k, (t, w) in enumerate(zip(tokens, low, strict=True))
-            if t[0].isupper() and w not in COMMON and (k or proper is None or w in proper)}
-    return (caps - TITLES) or caps
-
-
-def quoted_opinion(words: list[str], sentence: str) -> bool:
-    """True if most of the claim's words that the sentence holds stand inside its quotation marks."""
-    inside = " ".join(_QUOTED.findall(sentence))
-    if not inside:
-        return False
-    whole, quoted = sentence_of(sentence), sentence_of(inside)
-    there = [w for w in words if whole.has(w)]
-    return len(there) >= 2 and sum(quoted.has(w) for w in there) >= 0.6 * len(there)
-
-
-def repeats(claim: str, sentences: list[Sentence]) -> bool:
-    """True if the claim is, give or take a few words, the passage itself."""
-    a = tuple(WORD.findall(fold(claim)))
-    return any(_similar(_matcher(a, tuple(WORD.findall(fold(s.text)))), 0.8) for s in sentences)
-
-
-def negation_edit(claim: str, sentence: str) -> bool:
-    """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
-    a = [t.lower() for t in WORD.findall(claim)]
-    b = [t.lower() for t in WORD.findall(sentence)]
-    if _NEG_OR_T.isdisjoint(a) and _NEG_OR_T.isdisjoint(b):
-        return False  # no negation on either side: no edit of the two can differ in one
-    matcher = _matcher(tuple(a), tuple(b))
-    if not _similar(matcher, 0.5):
-        return False  # not the same sentence: polarity is judged by clauses instead
-    ops = matcher.get_opcodes()
-    for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        if op == "delete" and k in (0, len(ops) - 1):
-            continue  # the sentence goes on before or after the part the claim repeats
-        if op != "equal" and sum(w in _NEG_WORDS or w == "t" for w in a[i1:i2]) != sum(
-            w in _NEG_WORDS or w == "t" for w in b[j1:j2]
-        ):
-            return True
-    return False
-
-
 def heading(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
@@ -382,23 +272,6 @@ def heading(text: str, start: int, end: int) -> bool:
     before = text[max(0, line_start - 2) : line_start]
     after = text[line_end : line_end + 2]
     return (line_start == 0 or before.endswith("\n\n") or not before.strip()) and (after in ("", "\n") or after == "\n\n")
-
-
-def subject_swap(claim: str, sentence: str) -> bool:
-    """True if the claim is the sentence with its subject put in place of another ("The airline last struck
-    in 2019, ..." where the article has "Cabin crew last struck in 2019, ...")."""
-    a, b = WORD.findall(fold(claim)), WORD.findall(fold(sentence))
-    if a and b and a[0] == b[0]:
-        return False  # the same first word: the matcher pairs them, so the opcodes cannot open with a replace
-    matcher = _matcher(tuple(a), tuple(b))
-    if not _similar(matcher, 0.6):
-        return False
-    op, i1, i2, j1, j2 = matcher.get_opcodes()[0]
-    if op != "replace" or i1 or j1 or i2 > 4 or j2 > 4:
-        return False
-    mine = {w for w in a[i1:i2] if len(w) > 2 and w not in COMMON}
-    theirs = {w for w in b[j1:j2] if len(w) > 2 and w not in COMMON}
-    return bool(mine and theirs) and not any(same_word(x, y) for x in mine for y in theirs)
 
 
 _VERBS_OF_BEING = {"is", "are", "was", "were", "had", "has", "have", "will", "would", "could", "may", "might"}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .direction import reversed_direction
 from .done import proposed_as_done
+from .edits import negation_edit, quoted_opinion, repeats, speaker_swap, subject_swap, swapped_name
 from .normal import cached_property, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
@@ -34,14 +35,8 @@ from .signals import (
     has_speech,
     heading,
     negated,
-    negation_edit,
-    quoted_opinion,
-    repeats,
     same_word,
     sentence_of,
-    speaker_swap,
-    subject_swap,
-    swapped_name,
     without_dateline,
 )
 from .text import (

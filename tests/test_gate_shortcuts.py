@@ -94,11 +94,11 @@ def test_a_name_whose_first_word_a_text_lacks_is_not_in_it_the_long_way_either()
 
 
 def test_the_negation_tests_answer_as_their_long_forms() -> None:
-    from summarizer.schemas import signals
-    from summarizer.schemas.signals import _NEG_WORDS, negated, negation_edit
+    from summarizer.schemas.edits import negation_edit, subject_swap
+    from summarizer.schemas.signals import NEG_WORDS, negated
 
     def long_negated(t: str) -> bool:  # how `negated` read before: two searches, one case-blind
-        return bool(re.search(r"n[’']t\b", t, re.IGNORECASE)) or not _NEG_WORDS.isdisjoint(re.findall(r"\w+", t.lower()))
+        return bool(re.search(r"n[’']t\b", t, re.IGNORECASE)) or not NEG_WORDS.isdisjoint(re.findall(r"\w+", t.lower()))
 
     sentences = [s for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)]
     odd = ["Notably, nobody came.", "Nothing; nor", "НЕ так", "He isn't", "None-the-less", "kein Streik", "nonetheless",
@@ -111,9 +111,9 @@ def test_the_negation_tests_answer_as_their_long_forms() -> None:
         if not negated(claim) and not negated(sentence):
             assert negation_edit(claim, sentence) is False
     assert negation_edit("The port will stay closed.", "The port will not stay closed.")
-    assert signals.subject_swap("The airline last struck in 2019, the union said.",
-                                "Cabin crew last struck in 2019, the union said.")
-    assert not signals.subject_swap("Cabin crew last struck in 2019.", "Cabin staff last struck in 2019.")
+    assert subject_swap("The airline last struck in 2019, the union said.",
+                        "Cabin crew last struck in 2019, the union said.")
+    assert not subject_swap("Cabin crew last struck in 2019.", "Cabin staff last struck in 2019.")
 
 
 def test_a_text_without_a_credit_word_has_no_sentence_with_one() -> None:
@@ -197,13 +197,13 @@ def test_word_lists_searched_by_first_letter_match_where_their_plain_patterns_do
 
     plain = {  # the patterns as first written: each tried at every position of the text
         normal._SPELLED_LOW: r"\b(?:" + "|".join(normal.SPELLED) + r")\b",
-        signals._NEG_ANY: r"n[’']t\b|(?<!\w)(?:" + "|".join(sorted(signals._NEG_WORDS, key=len, reverse=True)) + r")(?!\w)",
+        signals._NEG_ANY: r"n[’']t\b|(?<!\w)(?:" + "|".join(sorted(signals.NEG_WORDS, key=len, reverse=True)) + r")(?!\w)",
         signals.VERB: r"\b" + signals.SPEECH_VERBS + r"\b",
         signals._CUES_LOW: r"\b(?:" + "|".join(signals._CUE_WORDS) + ")",
         signals._SPEECH_LOW: signals.SPEECH.pattern,
         normal.NUMBER: r"\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?",
     }
-    words = [*normal.SPELLED, *signals._NEG_WORDS, *signals._SPEECH_WORDS, "proposal", "calls for", "the need",
+    words = [*normal.SPELLED, *signals.NEG_WORDS, *signals._SPEECH_WORDS, "proposal", "calls for", "the need",
              "were set to", "back the", "according to", "n't", "n’t", "asks them to", "4,500", "1.5", "12 000"]
     rng = random.Random(11)
     noise = ["".join(rng.choice(words) if rng.random() < 0.6 else rng.choice(" ,.;\n_-'’1x") for _ in range(rng.randrange(1, 7)))

@@ -327,7 +327,8 @@ def test_names_put_in_another_order_are_no_swap() -> None:
     """road_repair: the local model's "The town of Tarn will close its Main Street for road repairs starting
     Monday" says what "Main Street in the town of Tarn will close on Monday for road repairs" does; its names
     stand in another order, and nobody is put in anyone's place. A name put in another's place still is."""
-    from summarizer.schemas.signals import Sentence, swapped_name
+    from summarizer.schemas.edits import swapped_name
+    from summarizer.schemas.signals import Sentence
 
     sentence = Sentence("Main Street in the town of Tarn will close on Monday for road repairs.")
     proper = {"main", "street", "tarn", "monday"}
