@@ -1,24 +1,13 @@
-"""Finding text in an article: quotes (verbatim, normalized, or by a bounded fuzzy match), words, names,
-numbers, sentences, paragraphs, and the page furniture (bylines, credits, "Source:" lines) that is never
-evidence. Nothing here judges whether a claim is true; `schemas.grounding` does that with these answers.
-
-A quote is found verbatim, then after normalizing typography (curly quotes, dashes, whitespace, case,
-ellipses), then by a bounded fuzzy match whose differences may only be British/American spellings of the
-same words: never a changed number, another word, an added or removed "not". User text is never compiled
-into a regex.
-"""
+"""Finding text in an article: quotes (`schemas.quotes`), words, names, numbers, sentences, paragraphs, and the
+page furniture (bylines, credits, "Source:" lines) that is never evidence. Nothing here judges whether a claim
+is true; `schemas.grounding` does that with these answers."""
 
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from array import array
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from itertools import islice
-
-from rapidfuzz import fuzz
+from collections.abc import Iterator
 
 from .layout import UPPER, split
 from .normal import (
@@ -35,18 +24,15 @@ from .normal import (
     has_cyrillic,
     normalize,
     numbers_in,
-    same_words,
 )
+from .quotes import EDGE as _EDGE
+from .quotes import WORD, QuoteSearch, Span, at_least_words
 
 __all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN"]
 
-FUZZY_THRESHOLD = 90.0
-FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
-MIN_QUOTE_WORDS = 2
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
-WORD = re.compile(r"\w+")
 # the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
 WORDS2 = re.compile(r"\w{2,}")
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
@@ -55,8 +41,6 @@ _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
 TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes
 _WORD_JOINS = re.compile(r"[-'’]")
 _POSSESSIVE = re.compile(r"['’]s\b")
-_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
-_EDGE = " \"'.,;:!?-()[]"
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 # two or more capitalized words in a row: somebody named (a person, a body, a state)
@@ -67,14 +51,7 @@ COMMON = set(
 )
 
 
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    match: str
-
-
-class Locator:
+class Locator(QuoteSearch):
     """Answers, for one article, where a quote stands and whether a name or number appears in it."""
 
     def __init__(self, text: str, *, _norm: str | None = None):
@@ -109,92 +86,6 @@ class Locator:
         if self._latin is None:
             self._latin = Locator(self.text, _norm=self.norm.translate(TRANSLIT)) if has_cyrillic(self.norm) else False
         return self._latin or None
-
-    # -- quotes -------------------------------------------------------------------------------------
-    def find_quote(self, quote: str, near: int = 0) -> Span | None:
-        """Locate a quote (possibly with ellipses for omissions) in the article; None if it is not there.
-
-        `near` is where to look first (the start of the part the model saw); the whole text is the fallback.
-        """
-        return (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
-
-    def _find_from(self, quote: str, cursor: int) -> Span | None:
-        # (every omission mark holds one of the two: without them the split is the quote, found faster)
-        pieces = _ELLIPSIS.split(quote) if "..." in quote or "…" in quote else [quote]
-        fragments = [f for f in pieces if f.strip(_EDGE + " ")]
-        if not fragments:
-            return None
-        if not at_least_words(fragments, MIN_QUOTE_WORDS):
-            return None
-        spans: list[Span] = []
-        for fragment in fragments:
-            span = self._find_fragment(fragment, cursor)
-            if span is None:
-                return None
-            spans.append(span)
-            cursor = span.end
-        worst = max(spans, key=lambda s: ("exact", "normalized", "fuzzy").index(s.match)).match
-        return Span(spans[0].start, spans[-1].end, worst)
-
-    def _to_source(self, start: int, end: int, match: str) -> Span:
-        return Span(self._index[start], self._index[end - 1] + 1, match)
-
-    def _find_fragment(self, fragment: str, cursor: int) -> Span | None:
-        raw = fragment.strip().strip(_EDGE)
-        if raw:
-            at = self.text.find(raw, cursor)
-            if at >= 0:
-                return Span(at, at + len(raw), "exact")
-        folded = fold(fragment).strip(_EDGE)
-        if not folded:
-            return None
-        norm_cursor = self._norm_offset(cursor)
-        at = self.norm.find(folded, norm_cursor)
-        if at >= 0:
-            return self._to_source(at, at + len(folded), "normalized")
-        if len(folded) > FUZZY_MAX_CHARS or len(WORD.findall(folded)) < 3:
-            return None
-        return self._fuzzy(folded, norm_cursor)
-
-    def _norm_offset(self, source_offset: int) -> int:
-        if source_offset == 0:
-            return 0
-        # first normalized position whose source offset is at or past the cursor
-        lo, hi = 0, len(self._index)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._index[mid] < source_offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    def _fuzzy(self, folded: str, norm_cursor: int) -> Span | None:
-        haystack = self.norm[norm_cursor:]
-        hit = fuzz.partial_ratio_alignment(folded, haystack, score_cutoff=FUZZY_THRESHOLD)
-        if hit is None:
-            return None
-        # widen to whole words, then demand the same words in the same order, up to near-spellings
-        start = norm_cursor + hit.dest_start
-        end = norm_cursor + hit.dest_end
-        lo = max(norm_cursor, start - 40)
-        hi = min(len(self.norm), end + 40)
-        q_tokens = WORD.findall(folded)
-        window = [(m.group(), lo + m.start(), lo + m.end()) for m in WORD.finditer(self.norm[lo:hi])]
-        w_tokens = [t for t, _, _ in window]
-        matcher = difflib.SequenceMatcher(None, q_tokens, w_tokens, autojunk=False)
-        blocks = [b for b in matcher.get_matching_blocks() if b.size]
-        if not blocks:
-            return None
-        first, last = blocks[0], blocks[-1]
-        # a differing first or last word sits outside the matching blocks: extend by the same count
-        b_lo = first.b - first.a
-        b_hi = last.b + last.size + (len(q_tokens) - last.a - last.size)
-        if b_lo < 0 or b_hi > len(w_tokens):
-            return None
-        if not same_words(q_tokens, w_tokens[b_lo:b_hi]):
-            return None
-        return self._to_source(window[b_lo][1], window[b_hi - 1][2], "fuzzy")
 
     # -- names and numbers --------------------------------------------------------------------------
     def _word_prefix_positions(self, needle: str) -> Iterator[int]:
@@ -424,11 +315,6 @@ def _same_stem(word: str, token: str) -> bool:
     stem = token[: max(4, len(token) - 3)]
     return word.startswith(stem) and abs(len(word) - len(token)) <= 3
 
-
-
-def at_least_words(texts: Iterable[str], n: int) -> bool:
-    """The texts hold `n` words (runs of \\w) or more: counted up to `n`, not to the end."""
-    return sum(1 for _ in islice((w for t in texts for w in WORD.finditer(t)), n)) >= n
 
 
 @cached(512)
