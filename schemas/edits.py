@@ -114,8 +114,20 @@ def negation_edit(claim: str, sentence: str) -> bool:
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "delete" and k in (0, len(ops) - 1):
             continue  # the sentence goes on before or after the part the claim repeats
+        # where the claim begins (or ends) within the sentence, only the sentence's words that stand in for the
+        # claim's, and two more, are its edit: "... could not afford it and proposed spending the money" is not
+        # "spend the money" with its "not" taken out, but "did not confirm the deal" is "confirmed the deal"
+        if k == 0 and len(ops) > 1:
+            j1 = max(j1, j2 - (i2 - i1) - 2)
+        elif k == len(ops) - 1 and k:
+            j2 = min(j2, j1 + (i2 - i1) + 2)
+        theirs = b[j1:j2]
+        if op == "insert" and len(theirs) > 4:
+            # a clause of the sentence the claim leaves out, "not" and all, edits none of the claim's words: only
+            # the words either side of the claim's count ("will not stay", "... and")
+            theirs = theirs[:2] + theirs[-2:]
         if op != "equal" and sum(w in NEG_WORDS or w == "t" for w in a[i1:i2]) != sum(
-            w in NEG_WORDS or w == "t" for w in b[j1:j2]
+            w in NEG_WORDS or w == "t" for w in theirs
         ):
             return True
     return False

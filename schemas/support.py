@@ -22,6 +22,7 @@ from .normal import cached_property, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
 from .signals import (
+    JOINS,
     SPEAKS,
     TITLES,
     TOKEN,
@@ -268,7 +269,9 @@ class Passages:
     def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
         """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
         "the bridge would not stay closed" is not "would stay closed"."""
-        denials = [sentence_of(c) for c in clauses(text) if c and negated(c)]
+        # (a clause cut again where "and" joins a second verb: "could not afford it and proposed spending ...")
+        denials = [sentence_of(piece) for c in clauses(text) if c and negated(c)
+                   for piece in JOINS.split(c) if piece and negated(piece)]
         claimed = [c for c in cue_clauses(claim) if c and negated(c)]
         if claimed:
             # what the claim denies, the passage must deny too
@@ -347,7 +350,8 @@ class Passages:
                 continue
             for clause in cue_clauses(text):
                 inside = sentence_of(clause)
-                if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words):
+                if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words) and not _acted_on(
+                        clause, inside, words):
                     return True
             first_cue = find_cue(text)
             if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
@@ -409,6 +413,23 @@ class Passages:
                 found.append(vocab[at])
             at += 1
         return found
+
+
+# a proposal named as a thing ("the plan", "an offer"), which the clause's other words may act upon
+_CUE_NOUN = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:plans?|propos(?:al|als)|offers?|demands?|pledges?|"
+                       r"promises?|appeals?|recommendations?|suggestions?)\b", re.IGNORECASE)
+
+
+def _acted_on(clause: str, sentence: Sentence, words: Sequence[str]) -> bool:
+    """True if the clause's first cue is a proposal named as a thing, after the words: "voted against the plan"
+    proposes no vote, "rejected the offer" no rejection (but "the plan to close the line" is a plan)."""
+    cue = find_cue(clause)
+    noun = _CUE_NOUN.search(clause)
+    if cue is None or noun is None or not noun.start() <= cue.start() < noun.end():
+        return False
+    first = next((t.start() for t, f in zip(TOKEN.finditer(clause), sentence.folded, strict=True)
+                  if any(same_word(f, w) for w in words)), None)
+    return first is not None and first < cue.start()
 
 
 @cached(16)  # whole articles, as `locator` keeps them

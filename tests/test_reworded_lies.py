@@ -209,3 +209,43 @@ def test_a_role_is_read_where_the_article_names_its_holder(name: str, role: str,
     if not kept:
         assert g.dropped[0].reasons in (["a role the article does not give them"],
                                         ["the article gives this role to someone else"])
+
+
+TRAM = (
+    "Council approves tram line\n\n"
+    "The city council voted 27 to 14 on Thursday to build a tram line to the Kelby Hill estate.\n\n"
+    "The opposition leader, Councillor Rhys Pemberton, voted against the plan. He said the city could not afford "
+    "it and proposed spending the money on electric buses instead.\n\n"
+    "The union rejected the offer of a pay rise. Its chair, Colm Brady, announced a plan to hold a strike ballot.\n"
+)
+
+
+@pytest.mark.parametrize(("proposer", "action", "kept"), [
+    ("Councillor Rhys Pemberton", "spend the money on electric buses instead", True),
+    ("Colm Brady", "hold a strike ballot", True),  # "a plan to hold ...": the plan is the proposal
+    # the proposal is what they acted on, not what they proposed
+    ("Councillor Rhys Pemberton", "vote against", False),
+    ("Colm Brady", "reject the pay rise", False),
+])
+def test_acting_on_a_plan_or_offer_is_not_proposing_the_act(proposer: str, action: str, kept: bool) -> None:
+    draft = Draft.model_validate({"headline": "", "who": [], "what": None, "background": [], "key_figures": [],
+                                  "proposed_responses": [{"proposed_by": proposer, "action": action, "kind": "other",
+                                                          "status": "proposed", "evidence": [action]}]})
+    g = ground(draft, from_text(TRAM).text)
+    assert bool(g.proposed_responses) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("claim", "kept"), [
+    # the "not" belongs to the first half of the sentence, not to what the claim repeats
+    ("Rhys Pemberton proposed spending the money on electric buses instead.", True),
+    ("The council could afford the tram line.", False),
+    ("The council confirmed the deal.", False),
+    ("The council did not confirm the deal.", True),
+])
+def test_a_negation_counts_only_for_the_words_it_stands_by(claim: str, kept: bool) -> None:
+    text = ("Budget row at the council\n\n"
+            "The council did not confirm the deal on Monday. Its leader, Rhys Pemberton, said the city could not afford "
+            "the tram line "
+            "and proposed spending the money on electric buses instead.\n")
+    g = ground(_with([{"point": claim, "evidence": ["The council"]}]), from_text(text).text)
+    assert bool(g.background) is kept, g.dropped
