@@ -4,9 +4,6 @@ Every input is read and cleaned exactly as a run would (so "would fail" is the s
 parts a run would send, and counted with the model's tokenizer plus the prompt around each part. Output
 tokens cannot be known before the model answers: they are assumed (`ASSUMED_COMPLETION_TOKENS` per call, the
 middle of what real briefs take), and re-asks are not counted, so the cost is an estimate of the least.
-
-Not foreseen: the word limit (`Summarizer.max_words`), which the pipeline checks inside the brief itself, after
-the cache lookup, with no function of its own to call from here; an article past it is counted as to brief.
 """
 
 from __future__ import annotations
@@ -79,6 +76,7 @@ def plan(job: FolderBatch, *, batch_api: bool = False) -> Plan:
             if not job.force and s.cache is not None and s.cache.has(key):
                 result.cached += 1
                 continue
+            s.check_length(article)
             parts = s.split(article)
         except Exception as exc:  # as in the run, where any error fails its input and never the batch
             result.would_fail.append((item.rel, failure_detail(label, exc)))

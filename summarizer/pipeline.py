@@ -141,11 +141,7 @@ class Summarizer:
                 log.info("%s: cache hit in %s, no model call", article.label, self.cache.path)
                 return _relabel(hit, article)
             log.info("%s: cache miss", article.label)
-        if article.words > self.max_words:
-            raise ArticleTooLongError(
-                f"{article.label}: {article.words:,} words is past the {self.max_words:,}-word limit; "
-                "brief a part of it instead"
-            )
+        self.check_length(article)
         article_language = article.language
         names_in_prose = self.language == "en" and article_language in (None, "en")
         parts = self.split(article)
@@ -228,6 +224,14 @@ class Summarizer:
         if self.cache is not None:
             self.cache.put(key, brief)
         return brief
+
+    def check_length(self, article: Article) -> None:
+        """Raise ArticleTooLongError for an article past the word limit (what a dry run foresees too)."""
+        if article.words > self.max_words:
+            raise ArticleTooLongError(
+                f"{article.label}: {article.words:,} words is past the {self.max_words:,}-word limit; "
+                "brief a part of it instead"
+            )
 
     def split(self, article: Article) -> list[Part]:
         """The article in parts that each fit the input budget with the prompt around them."""

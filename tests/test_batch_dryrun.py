@@ -129,3 +129,22 @@ def test_a_dry_run_reads_each_input_with_the_runs_own_reader(tmp_path: Path, mon
     results: list[BatchResult] = []
     run(FolderBatch(src, tmp_path / "out", summarizer=make_summarizer(fake)), results.append)
     assert sorted(r.folder_reason or "" for r in results if not r.ok) == expected and fake.calls == 1
+
+
+def test_a_dry_run_foresees_the_word_limit_as_the_run_meets_it(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    write_folder(src, 2, nested=False)
+    (src / "long.txt").write_text(article(7) + "\n\n" + " ".join(["word"] * 400) + ".", encoding="utf-8")
+    fake = FakeModel(quoting_answer)
+
+    def limited() -> Summarizer:
+        s = make_summarizer(fake)
+        s.max_words = 300  # the two stories are shorter, long.txt is not
+        return s
+
+    p = plan(FolderBatch(src, tmp_path / "dry", summarizer=limited()))
+    assert [rel for rel, _ in p.would_fail] == ["long.txt"] and "-word limit" in p.would_fail[0][1]
+    assert (p.to_brief, fake.calls) == (2, 0)
+    results: list[BatchResult] = []
+    run(FolderBatch(src, tmp_path / "out", summarizer=limited()), results.append)
+    assert [r.folder_reason for r in results if not r.ok] == [f"long.txt: {p.would_fail[0][1]}"] and fake.calls == 2
