@@ -11,7 +11,7 @@ import re
 from .signals import NEG_WORDS, TITLES, VERB, Sentence, same_word, sentence_of
 from .text import COMMON, TOKEN, WORD, cached, fold
 
-__all__ = ["negation_edit", "quoted_opinion", "repeats", "speaker_swap", "subject_swap", "swapped_name"]
+__all__ = ["negation_edit", "quoted_opinion", "repeats", "roles_swapped", "speaker_swap", "subject_swap", "swapped_name"]
 
 _NEG_OR_T = NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
@@ -148,3 +148,73 @@ def subject_swap(claim: str, sentence: str) -> bool:
     mine = {w for w in a[i1:i2] if len(w) > 2 and w not in COMMON}
     theirs = {w for w in b[j1:j2] if len(w) > 2 and w not in COMMON}
     return bool(mine and theirs) and not any(same_word(x, y) for x in mine for y in theirs)
+
+
+# verbs whose doer and other party may trade places without changing what happened
+_SYMMETRIC = {"meet", "meets", "met", "meeting", "talk", "talks", "talked", "speak", "spoke", "negotiate",
+              "negotiated", "negotiating", "clash", "clashed", "merge", "merged", "marry", "married", "agree", "agreed",
+              "sign", "signed", "play", "played", "draw", "drew", "tie", "tied", "fight", "fought", "discuss",
+              "discussed", "join", "joined", "border", "borders", "bordered", "share", "shared", "shares"}
+_BE = {"is", "are", "was", "were", "be", "been", "being"}
+_REACH = 6  # tokens either side of the verb in which its parties are looked for
+
+
+def roles_swapped(claim: str, sentence: Sentence) -> bool:
+    """True if the claim has a verb of the sentence with who does it and to whom the other way round:
+    "Clearbrook sued the council" where the article has "Riverton City Council has sued Clearbrook" (a passive
+    on either side, "was sued by", is read the other way)."""
+    mine = sentence_of(claim)
+    verbs = _verbs(mine)
+    if not verbs:
+        return False
+    # the parties: words either side writes as a name ("the council" is the sentence's "City Council")
+    names = _capitalized(sentence, 0) | _capitalized(mine, 1)
+    # the claim's verbs with a party on each side, worked out once for every place the sentence may have them
+    sides = [(i, verb, parties) for i, verb in verbs if verb not in names
+             if all(parties := _parties(mine.low, i, names))]
+    if not sides:
+        return False  # (most claims and candidate passages)
+    low = sentence.low
+    at = _by_prefix(sentence)
+    for _, verb, (before, after) in sides:
+        for j in at.get(verb[:4], ()):
+            if low[j] in names or not same_word(verb, low[j]):
+                continue
+            their_before, their_after = _parties(low, j, names)
+            if before & their_after and after & their_before and not before & their_before and not after & their_after:
+                return True
+    return False
+
+
+@cached(4096)
+def _capitalized(sentence: Sentence, skip: int) -> frozenset[str]:
+    """The sentence's words written capitalized (after its first `skip`), but for titles and function words."""
+    return frozenset(w for raw, w in zip(sentence.raw[skip:], sentence.low[skip:], strict=True)
+                     if raw[0].isupper()) - COMMON - TITLES
+
+
+@cached(4096)
+def _verbs(sentence: Sentence) -> list[tuple[int, str]]:
+    """The claim's words that may be its verb: in lower case, four letters or more, not one of `_SYMMETRIC`."""
+    return [(i, w) for i, (raw, w) in enumerate(zip(sentence.raw, sentence.low, strict=True))
+            if not raw[0].isupper() and len(w) >= 4 and w not in _SYMMETRIC]
+
+
+@cached(4096)
+def _by_prefix(sentence: Sentence) -> dict[str, list[int]]:
+    """The positions of the sentence's lower-case tokens by their first four letters (where `same_word` can
+    pair a word of four letters or more with them)."""
+    at: dict[str, list[int]] = {}
+    for j, (raw, w) in enumerate(zip(sentence.raw, sentence.low, strict=True)):
+        if not raw[0].isupper() and len(w) >= 4:
+            at.setdefault(w[:4], []).append(j)
+    return at
+
+
+def _parties(low: list[str], at: int, names: set[str]) -> tuple[set[str], set[str]]:
+    """(the name words before the verb at `at`, those after it), the doer first: "X was sued by Y" gives
+    ({Y}, {X})."""
+    before = {w for w in low[max(0, at - _REACH) : at] if w in names}
+    after = {w for w in low[at + 1 : at + 1 + _REACH] if w in names}
+    passive = at + 1 < len(low) and low[at + 1] == "by" and any(w in _BE for w in low[max(0, at - 2) : at])
+    return (after, before) if passive else (before, after)

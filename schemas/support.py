@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from .direction import reversed_direction
 from .done import proposed_as_done
-from .edits import negation_edit, quoted_opinion, repeats, speaker_swap, subject_swap, swapped_name
+from .edits import (
+    negation_edit,
+    quoted_opinion,
+    repeats,
+    roles_swapped,
+    speaker_swap,
+    subject_swap,
+    swapped_name,
+)
 from .normal import cached_property, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
@@ -217,7 +225,7 @@ class Passages:
             return True
         sentences = [self.sentences[i] for i in idxs]
         if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
-               or subject_swap(claim, s.text)
+               or subject_swap(claim, s.text) or roles_swapped(claim, s)
                for s in map(without_dateline, sentences)):
             return False
         if reversed_direction(claim, [s.low_set for s in sentences]):

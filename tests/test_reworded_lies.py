@@ -249,3 +249,17 @@ def test_a_negation_counts_only_for_the_words_it_stands_by(claim: str, kept: boo
             "and proposed spending the money on electric buses instead.\n")
     g = ground(_with([{"point": claim, "evidence": ["The council"]}]), from_text(text).text)
     assert bool(g.background) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("claim", "kept"), [
+    ("Riverton City Council sued Clearbrook over the lead warnings.", True),
+    ("Clearbrook was sued by the council.", True),  # the same, passive
+    ("Clearbrook sued Riverton City Council over the lead warnings.", False),
+    ("The council was sued by Clearbrook.", False),
+    # talks have no doer: either way round is true
+    ("Clearbrook negotiated with Riverton City Council on Friday.", True),
+])
+def test_who_does_it_and_to_whom_may_not_trade_places(claim: str, kept: bool) -> None:
+    g = ground(_with([{"point": claim, "evidence": ["Riverton City Council"]}]), from_text(ROLES).text + (
+        "\nRiverton City Council negotiated with Clearbrook on Friday.\n"))
+    assert bool(g.background) is kept, g.dropped
