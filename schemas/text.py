@@ -31,6 +31,14 @@ from .quotes import WORD, QuoteSearch, Span, at_least_words
 __all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN"]
 
+# nationalities that do not begin with their country's name (as Korean does with Korea): in a name, one
+# stands for its country ("Spanish government" for "Spain's government"); not the other way, since a country
+# is not named by every noun its adjective stands before ("Finnish airspace" is no Finland doing anything)
+SAME_PLACE = {"spanish": ["spain"], "french": ["france"], "dutch": ["netherlands", "holland"], "swiss": ["switzerland"],
+              "welsh": ["wales"], "irish": ["ireland"], "danish": ["denmark"], "polish": ["poland"],
+              "finnish": ["finland"], "norwegian": ["norway"], "british": ["britain"], "scottish": ["scotland"],
+              "english": ["england"], "thai": ["thailand"], "filipino": ["philippines"], "cypriot": ["cyprus"],
+              "peruvian": ["peru"]}
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 # the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
@@ -122,6 +130,8 @@ class Locator(QuoteSearch):
             return True
         if any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3)):
             return True
+        if any(self._starts_word(alt, 0) for alt in SAME_PLACE.get(w, ())):
+            return True  # "Spanish" where the article writes "Spain"
         latin = self._latin_view()
         return latin is not None and not has_cyrillic(w) and latin.has_word(w)
 
@@ -150,7 +160,7 @@ class Locator(QuoteSearch):
             return cased_word(self.text, bare)  # an acronym: "WHO" is not the word "who"
         if next(self._word_prefix_positions(n), None) is not None:
             return True
-        tokens = [t for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
+        tokens = [self._as_here(t) for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
         if not tokens or not all(self.has_word(t) for t in tokens):
             return False
         # all its words within a few words of each other: "President Biden" in "US President Joe Biden", but
@@ -164,6 +174,13 @@ class Locator(QuoteSearch):
                 if all(any(abs(j - i) <= reach for j in others) for others in hits[1:]):
                     return True
         return False
+
+    def _as_here(self, token: str) -> str:
+        """The token, or the country or nationality the text writes for it ("spain" for "spanish" where the
+        text has "Spain's government" and no "Spanish")."""
+        if token in SAME_PLACE and not self._stem_positions(token):
+            return next((alt for alt in SAME_PLACE[token] if self._stem_positions(alt)), token)
+        return token
 
     def _words(self) -> list[str]:
         if self._word_cache is None:
@@ -293,7 +310,7 @@ def name_key(name: str) -> str | None:
     if n.startswith("the "):
         n = n[4:]
     tokens = [t for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
-    return tokens[0][:4] if tokens else None
+    return tokens[0][:4] if tokens and tokens[0] not in SAME_PLACE else None
 
 
 def might_name(text: str, name: str) -> bool:

@@ -263,3 +263,19 @@ def test_who_does_it_and_to_whom_may_not_trade_places(claim: str, kept: bool) ->
     g = ground(_with([{"point": claim, "evidence": ["Riverton City Council"]}]), from_text(ROLES).text + (
         "\nRiverton City Council negotiated with Clearbrook on Friday.\n"))
     assert bool(g.background) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("Spanish government", True),  # "Spain's government": the nationality for its country
+    ("Spain", True),
+    ("Finland", False),  # a country is not named by its adjective: "Finnish airspace" is no Finland
+    ("French government", False),
+    ("Spanish farmers' union", False),  # no union in the article: the nationality does not carry the rest
+])
+def test_a_nationality_names_its_country(name: str, kept: bool) -> None:
+    text = ("Rationing ordered\n\nSpain's government on Monday ordered water rationing in three southern "
+            "provinces after reservoirs fell to 19% of capacity. Finnish engineers will advise.\n")
+    draft = Draft.model_validate({"headline": "", "what": None, "background": [], "key_figures": [],
+                                  "proposed_responses": [], "who": [{"name": name, "role": "government",
+                                                                     "evidence": ["ordered water rationing"]}]})
+    assert bool(ground(draft, from_text(text).text).who) is kept
