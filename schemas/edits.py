@@ -8,10 +8,22 @@ from __future__ import annotations
 import difflib
 import re
 
-from .signals import NEG_WORDS, TITLES, VERB, Sentence, same_word, sentence_of
+from .signals import (
+    JOINS,
+    NEG_WORDS,
+    TITLES,
+    VERB,
+    Sentence,
+    clauses,
+    content_words,
+    cue_clauses,
+    negated,
+    same_word,
+    sentence_of,
+)
 from .text import COMMON, TOKEN, WORD, cached, fold
 
-__all__ = ["negation_edit", "quoted_opinion", "repeats", "roles_swapped", "speaker_swap", "subject_swap", "swapped_name"]
+__all__ = ["negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "speaker_swap", "subject_swap", "swapped_name"]
 
 _NEG_OR_T = NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
@@ -218,3 +230,27 @@ def _parties(low: list[str], at: int, names: set[str]) -> tuple[set[str], set[st
     after = {w for w in low[at + 1 : at + 1 + _REACH] if w in names}
     passive = at + 1 < len(low) and low[at + 1] == "by" and any(w in _BE for w in low[max(0, at - 2) : at])
     return (after, before) if passive else (before, after)
+
+
+def same_polarity(claim: str, text: str, shared: list[str]) -> bool:
+    """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
+    "the bridge would not stay closed" is not "would stay closed"."""
+    # (a clause cut again where "and" joins a second verb: "could not afford it and proposed spending ...")
+    denials = [sentence_of(piece) for c in clauses(text) if c and negated(c)
+               for piece in JOINS.split(c) if piece and negated(piece)]
+    claimed = [c for c in cue_clauses(claim) if c and negated(c)]
+    if claimed:
+        # what the claim denies, the passage must deny too
+        for clause in claimed:
+            words = content_words(clause)
+            if words and not any(sum(n.has(w) for w in words) * 2 >= len(words) for n in denials):
+                return False
+        return True
+    for inside in denials:
+        overlap = [w for w in shared if inside.has(w)]
+        if len(overlap) >= 2 and len(overlap) >= 0.5 * len(shared):
+            return False  # the article says it is not so
+        own = content_words(inside.text)
+        if own and sum(sentence_of(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
+            return False  # the claim repeats a denied clause without its denial
+    return True

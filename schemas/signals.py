@@ -6,6 +6,7 @@ built from these; nothing here knows of drafts or briefs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import chain, compress
 from operator import itemgetter
 
@@ -27,7 +28,7 @@ from .text import (
 __all__ = [
     "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NEG_WORDS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
-    "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "same_word", "Sentence", "sentence_of", "without_dateline",
+    "acted_on", "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "same_word", "Sentence", "sentence_of", "without_dateline",
 ]
 
 
@@ -309,3 +310,20 @@ def looks_like_name(name: str) -> bool:
     if len(low) != len(set(low)):
         return False
     return sum(w.isupper() and len(w) >= 5 for w in words) < 2
+
+
+# a proposal named as a thing ("the plan", "an offer"), which the clause's other words may act upon
+_CUE_NOUN = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:plans?|propos(?:al|als)|offers?|demands?|pledges?|"
+                       r"promises?|appeals?|recommendations?|suggestions?)\b", re.IGNORECASE)
+
+
+def acted_on(clause: str, sentence: Sentence, words: Sequence[str]) -> bool:
+    """True if the clause's first cue is a proposal named as a thing, after the words: "voted against the plan"
+    proposes no vote, "rejected the offer" no rejection (but "the plan to close the line" is a plan)."""
+    cue = find_cue(clause)
+    noun = _CUE_NOUN.search(clause)
+    if cue is None or noun is None or not noun.start() <= cue.start() < noun.end():
+        return False
+    first = next((t.start() for t, f in zip(TOKEN.finditer(clause), sentence.folded, strict=True)
+                  if any(same_word(f, w) for w in words)), None)
+    return first is not None and first < cue.start()

@@ -22,6 +22,7 @@ from .edits import (
     quoted_opinion,
     repeats,
     roles_swapped,
+    same_polarity,
     speaker_swap,
     subject_swap,
     swapped_name,
@@ -30,13 +31,12 @@ from .normal import cached_property, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
 from .signals import (
-    JOINS,
     SPEAKS,
     TITLES,
     TOKEN,
     Sentence,
+    acted_on,
     capitalized_inside,
-    clauses,
     content_words,
     cue_clauses,
     fill_low,
@@ -247,7 +247,7 @@ class Passages:
         if not negated(claim) and self.denies(claim) and not repeats(claim, sentences):
             return False
         shared = [w for w in words if not self.having(w).isdisjoint(idxs)]
-        return self._same_polarity(claim, " ".join(s.text for s in sentences), shared)
+        return same_polarity(claim, " ".join(s.text for s in sentences), shared)
 
     def _claim_words(self, claim: str) -> tuple[list[list[str]], list[str]]:
         """(the claim's names, its content words that are not names), asked of every candidate passage."""
@@ -272,30 +272,6 @@ class Passages:
             return True
         shared = sum(1 for w in words if not self.having(w).isdisjoint(idxs))
         return not (shared < min(2, len(words)) or shared < share * len(words))
-
-    @staticmethod
-    def _same_polarity(claim: str, text: str, shared: list[str]) -> bool:
-        """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
-        "the bridge would not stay closed" is not "would stay closed"."""
-        # (a clause cut again where "and" joins a second verb: "could not afford it and proposed spending ...")
-        denials = [sentence_of(piece) for c in clauses(text) if c and negated(c)
-                   for piece in JOINS.split(c) if piece and negated(piece)]
-        claimed = [c for c in cue_clauses(claim) if c and negated(c)]
-        if claimed:
-            # what the claim denies, the passage must deny too
-            for clause in claimed:
-                words = content_words(clause)
-                if words and not any(sum(n.has(w) for w in words) * 2 >= len(words) for n in denials):
-                    return False
-            return True
-        for inside in denials:
-            overlap = [w for w in shared if inside.has(w)]
-            if len(overlap) >= 2 and len(overlap) >= 0.5 * len(shared):
-                return False  # the article says it is not so
-            own = content_words(inside.text)
-            if own and sum(sentence_of(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
-                return False  # the claim repeats a denied clause without its denial
-        return True
 
     @cached_property
     def _denied(self) -> list[tuple[frozenset[str], float]]:
@@ -358,7 +334,7 @@ class Passages:
                 continue
             for clause in cue_clauses(text):
                 inside = sentence_of(clause)
-                if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words) and not _acted_on(
+                if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words) and not acted_on(
                         clause, inside, words):
                     return True
             first_cue = find_cue(text)
@@ -421,23 +397,6 @@ class Passages:
                 found.append(vocab[at])
             at += 1
         return found
-
-
-# a proposal named as a thing ("the plan", "an offer"), which the clause's other words may act upon
-_CUE_NOUN = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that)\s+(?:plans?|propos(?:al|als)|offers?|demands?|pledges?|"
-                       r"promises?|appeals?|recommendations?|suggestions?)\b", re.IGNORECASE)
-
-
-def _acted_on(clause: str, sentence: Sentence, words: Sequence[str]) -> bool:
-    """True if the clause's first cue is a proposal named as a thing, after the words: "voted against the plan"
-    proposes no vote, "rejected the offer" no rejection (but "the plan to close the line" is a plan)."""
-    cue = find_cue(clause)
-    noun = _CUE_NOUN.search(clause)
-    if cue is None or noun is None or not noun.start() <= cue.start() < noun.end():
-        return False
-    first = next((t.start() for t, f in zip(TOKEN.finditer(clause), sentence.folded, strict=True)
-                  if any(same_word(f, w) for w in words)), None)
-    return first is not None and first < cue.start()
 
 
 @cached(16)  # whole articles, as `locator` keeps them
