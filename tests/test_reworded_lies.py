@@ -18,9 +18,15 @@ def _bank() -> str:
     return from_text((ARTICLES / "news_central_bank.txt").read_text(encoding="utf-8")).text
 
 
-def _with(background: list[dict] | None = None, what: dict | None = None) -> Draft:
-    return Draft.model_validate({"headline": "", "who": [], "what": what, "background": background or [],
-                                 "proposed_responses": [], "key_figures": []})
+def _with(background: list[dict] | None = None, what: dict | None = None, *, who: list[dict] | None = None,
+          proposed: list[dict] | None = None, figures: list[dict] | None = None) -> Draft:
+    return Draft.model_validate({"headline": "", "who": who or [], "what": what, "background": background or [],
+                                 "proposed_responses": proposed or [], "key_figures": figures or []})
+
+
+def _proposal(proposer: str, action: str, evidence: str) -> Draft:
+    return _with(proposed=[{"proposed_by": proposer, "action": action, "kind": "other", "status": "proposed",
+                            "evidence": [evidence]}])
 
 
 @pytest.mark.parametrize(("lie", "truth", "quote"), [
@@ -132,9 +138,7 @@ def test_a_number_in_another_unit_of_the_same_kind_is_refused() -> None:
         claim = f"Shipping companies warned that the strike could cost the regional economy {amount} a day."
         g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
         assert bool(g.background) is kept, (claim, g.dropped)
-        figure = Draft.model_validate({"headline": "", "who": [], "what": None, "background": [], "proposed_responses": [],
-                                       "key_figures": [{"value": amount, "label": "cost to the regional economy a day",
-                                                        "evidence": [quote]}]})
+        figure = _with(figures=[{"value": amount, "label": "cost to the regional economy a day", "evidence": [quote]}])
         assert bool(ground(figure, text).key_figures) is kept, amount
 
 
@@ -173,9 +177,7 @@ HEAT = (
 def test_a_proposal_takes_its_proposer_from_before_only_where_the_paragraph_goes_on_from_it(
         proposer: str, evidence: str, kept: bool) -> None:
     action = "offer refunds to every passenger" if "refunds" in evidence else "trigger the warning system at lower temperatures"
-    draft = Draft.model_validate({"headline": "", "who": [], "what": None, "background": [], "key_figures": [],
-                                  "proposed_responses": [{"proposed_by": proposer, "action": action, "kind": "other",
-                                                          "status": "proposed", "evidence": [evidence]}]})
+    draft = _proposal(proposer, action, evidence)
     assert bool(ground(draft, HEAT).proposed_responses) is kept
 
 
@@ -202,8 +204,7 @@ ROLES = (
     ("Priya Natarajan", "mayor who filed the lawsuit", False),
 ])
 def test_a_role_is_read_where_the_article_names_its_holder(name: str, role: str, kept: bool) -> None:
-    draft = Draft.model_validate({"headline": "", "who": [{"name": name, "role": role, "evidence": [name]}],
-                                  "what": None, "background": [], "proposed_responses": [], "key_figures": []})
+    draft = _with(who=[{"name": name, "role": role, "evidence": [name]}])
     g = ground(draft, from_text(ROLES).text)
     assert bool(g.who) is kept, g.dropped
     if not kept:
@@ -228,9 +229,7 @@ TRAM = (
     ("Colm Brady", "reject the pay rise", False),
 ])
 def test_acting_on_a_plan_or_offer_is_not_proposing_the_act(proposer: str, action: str, kept: bool) -> None:
-    draft = Draft.model_validate({"headline": "", "who": [], "what": None, "background": [], "key_figures": [],
-                                  "proposed_responses": [{"proposed_by": proposer, "action": action, "kind": "other",
-                                                          "status": "proposed", "evidence": [action]}]})
+    draft = _proposal(proposer, action, action)
     g = ground(draft, from_text(TRAM).text)
     assert bool(g.proposed_responses) is kept, g.dropped
 
@@ -275,7 +274,5 @@ def test_who_does_it_and_to_whom_may_not_trade_places(claim: str, kept: bool) ->
 def test_a_nationality_names_its_country(name: str, kept: bool) -> None:
     text = ("Rationing ordered\n\nSpain's government on Monday ordered water rationing in three southern "
             "provinces after reservoirs fell to 19% of capacity. Finnish engineers will advise.\n")
-    draft = Draft.model_validate({"headline": "", "what": None, "background": [], "key_figures": [],
-                                  "proposed_responses": [], "who": [{"name": name, "role": "government",
-                                                                     "evidence": ["ordered water rationing"]}]})
+    draft = _with(who=[{"name": name, "role": "government", "evidence": ["ordered water rationing"]}])
     assert bool(ground(draft, from_text(text).text).who) is kept
