@@ -21,7 +21,7 @@ from .signals import (
     same_word,
     sentence_of,
 )
-from .text import COMMON, TOKEN, WORD, cached, fold
+from .text import COMMON, FUNCTION_WORDS, TOKEN, WORD, cached, fold
 
 __all__ = ["negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "speaker_swap", "subject_swap", "swapped_name"]
 
@@ -238,11 +238,15 @@ def same_polarity(claim: str, text: str, shared: list[str]) -> bool:
     # (a clause cut again where "and" joins a second verb: "could not afford it and proposed spending ...")
     denials = [sentence_of(piece) for c in clauses(text) if c and negated(c)
                for piece in JOINS.split(c) if piece and negated(piece)]
+    if any(_undenied(claim, inside.text) for inside in denials):
+        return False  # "the union is against machines" over "We are not against machines"
     claimed = [c for c in cue_clauses(claim) if c and negated(c)]
     if claimed:
         # what the claim denies, the passage must deny too
         for clause in claimed:
-            words = content_words(clause)
+            # what was said, not who said it: "Maris said the union is not against machines"
+            speech = [m.end() for m in VERB.finditer(clause.lower())]
+            words = (content_words(clause[speech[-1]:]) if speech else ()) or content_words(clause)
             if words and not any(sum(n.has(w) for w in words) * 2 >= len(words) for n in denials):
                 return False
         return True
@@ -254,3 +258,22 @@ def same_polarity(claim: str, text: str, shared: list[str]) -> bool:
         if own and sum(sentence_of(claim).has(w) for w in own) >= max(2, 0.6 * len(own)):
             return False  # the claim repeats a denied clause without its denial
     return True
+
+
+# a negation and the two words after it, one of which carries meaning ("not against machines")
+_DENIED_PAIR = re.compile(r"(?:\bnot|\bnever|n[’']t)\s+(\w+)\s+(\w+)")
+
+
+def _undenied(claim: str, denial: str) -> bool:
+    """True if the claim has the two words that follow a "not" or "never" of the denial, with no negation just
+    before them: a short denied clause ("We are not against machines") holds too few words for the overlap
+    tests to weigh."""
+    said = WORD.findall(fold(claim))
+    for m in _DENIED_PAIR.finditer(fold(denial)):
+        pair = list(m.group(1, 2))
+        if pair[0] == "only" or not any(len(w) >= 4 and w not in FUNCTION_WORDS for w in pair):
+            continue
+        for k in range(len(said) - 1):
+            if said[k : k + 2] == pair and _NEG_OR_T.isdisjoint(said[max(0, k - 2) : k]):
+                return True
+    return False

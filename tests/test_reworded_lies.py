@@ -276,3 +276,15 @@ def test_a_nationality_names_its_country(name: str, kept: bool) -> None:
             "provinces after reservoirs fell to 19% of capacity. Finnish engineers will advise.\n")
     draft = _with(who=[{"name": name, "role": "government", "evidence": ["ordered water rationing"]}])
     assert bool(ground(draft, from_text(text).text).who) is kept
+
+
+@pytest.mark.parametrize(("claim", "kept"), [
+    ("Maris said the union is against machines.", False),
+    ("Maris said the union is against machines and wants no retraining.", False),
+    ("Maris said the union is not against machines but against being told on a Friday that 1,200 jobs will go.",
+     True),
+])
+def test_a_short_denial_is_not_repeated_without_its_not(claim: str, kept: bool) -> None:
+    text = from_text((ARTICLES / "harbour_strike.txt").read_text(encoding="utf-8")).text
+    g = ground(_with([{"point": claim, "evidence": ["We are against being told on a Friday"]}]), text)
+    assert bool(g.background) is kept, g.dropped
