@@ -268,12 +268,23 @@ def _undenied(claim: str, denial: str) -> bool:
     """True if the claim has the two words that follow a "not" or "never" of the denial, with no negation just
     before them: a short denied clause ("We are not against machines") holds too few words for the overlap
     tests to weigh."""
-    said = WORD.findall(fold(claim))
-    for m in _DENIED_PAIR.finditer(fold(denial)):
-        pair = list(m.group(1, 2))
-        if pair[0] == "only" or not any(len(w) >= 4 and w not in FUNCTION_WORDS for w in pair):
-            continue
-        for k in range(len(said) - 1):
-            if said[k : k + 2] == pair and _NEG_OR_T.isdisjoint(said[max(0, k - 2) : k]):
-                return True
+    pairs = _denied_pairs(denial)
+    if not pairs:
+        return False
+    said = _words(claim)
+    for k in range(len(said) - 1):
+        if (said[k], said[k + 1]) in pairs and _NEG_OR_T.isdisjoint(said[max(0, k - 2) : k]):
+            return True
     return False
+
+
+@cached(4096)
+def _denied_pairs(denial: str) -> frozenset[tuple[str, str]]:
+    """The pairs of words right after each "not" or "never" of the text that carry meaning (not "only ...")."""
+    return frozenset(pair for m in _DENIED_PAIR.finditer(fold(denial)) if (pair := m.group(1, 2))[0] != "only"
+                     and any(len(w) >= 4 and w not in FUNCTION_WORDS for w in pair))
+
+
+@cached(4096)
+def _words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
