@@ -26,6 +26,7 @@ from .edits import (
     speaker_swap,
     subject_swap,
     swapped_name,
+    undenied,
 )
 from .normal import cached_property, respellings
 from .paragraphs import goes_on, names_any, person_runs
@@ -246,6 +247,8 @@ class Passages:
         # (denies before repeats: the same test, with the cheap half first)
         if not negated(claim) and self.denies(claim) and not repeats(claim, sentences):
             return False
+        if undenied(claim, paragraph):
+            return False  # "the union is against machines" where the paragraph has "We are not against machines"
         shared = [w for w in words if not self.having(w).isdisjoint(idxs)]
         return same_polarity(claim, " ".join(s.text for s in sentences), shared)
 
