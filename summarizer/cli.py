@@ -123,7 +123,7 @@ def extract(source: str, fmt: str | None, output: Path | None) -> None:
         summarizer extract https://example.com/story --format json
         summarizer extract page.html -o page.json      # JSON, from the suffix
     """
-    from .pipeline import source_record
+    from .brief_record import source_record
     from .sources import load
 
     _quiet_dependencies(0)

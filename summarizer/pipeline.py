@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -17,13 +16,14 @@ import openai
 
 from .aio import ARTICLE, LANGUAGES, PART, run_sync
 from .aio import language as language_of
+from .brief_record import headline_of, relabel, source_record
 from .cache import Cache, cache_key
 from .errors import ArticleTooLongError, BatchPendingError, GroundingError, ModelOutputError, scrub
 from .fetch import Fetcher
 from .llm import LLM, CallStats
 from .longdoc import Part, merge, split_text
 from .prompts import PROMPT_VERSION, render_messages
-from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Source, Usage, feedback, ground
+from .schemas import Brief, Draft, Dropped, Grounded, Provenance, Usage, feedback, ground
 from .schemas.draft import salvage
 from .sources import Article, aload, read_path
 from .story import by_reason, evidence_of, log_gate
@@ -139,7 +139,7 @@ class Summarizer:
             hit = self.cache.get(key)
             if hit is not None:
                 log.info("%s: cache hit in %s, no model call", article.label, self.cache.path)
-                return _relabel(hit, article)
+                return relabel(hit, article)
             log.info("%s: cache miss", article.label)
         self.check_length(article)
         article_language = article.language
@@ -198,7 +198,7 @@ class Summarizer:
         log_gate(article.label, grounded)
         dropped = grounded.dropped if self.show_dropped else [d.model_copy(update={"text": None}) for d in grounded.dropped]
         brief = Brief(
-            headline=_headline(grounded, article),
+            headline=headline_of(grounded, article),
             who=grounded.who,
             what=grounded.what,
             background=grounded.background,
@@ -346,42 +346,6 @@ def _canonical(raw: str | None) -> str | None:
         return json.dumps(json.loads(raw, strict=False), sort_keys=True)
     except ValueError:
         return " ".join(raw.split())
-
-
-def _headline(g: Grounded, article: Article) -> str:
-    """The model's headline when it passed the gate; else the page's title; else the first sentence of what
-    happened, never a paragraph."""
-    if g.headline:
-        return g.headline
-    if article.title and article.title.strip():
-        return article.title.strip()
-    if g.what is not None:
-        first = re.split(r"(?<=[.!?])\s", g.what.summary.strip(), maxsplit=1)[0]
-        return first if len(first) <= 140 else first[:140].rsplit(" ", 1)[0] + "…"
-    return "Untitled brief"
-
-
-def source_record(article: Article) -> Source:
-    """Where the article came from, as a brief's `source` holds it (`summarizer extract -f json` prints it)."""
-    return Source(
-        label=article.label,
-        url=article.url,
-        title=article.title,
-        outlet=article.outlet,
-        author=article.author,
-        date=article.date,
-        language=article.language,
-        words=article.words,
-        text=article.text,
-        sha256=article.sha256,
-    )
-
-
-def _relabel(brief: Brief, article: Article) -> Brief:
-    """A cached brief, presented as the answer for this input (same text, maybe another path or URL)."""
-    source = brief.source.model_copy(update={"label": article.label, "url": article.url or brief.source.url})
-    provenance = brief.provenance.model_copy(update={"cached": True})
-    return brief.model_copy(update={"source": source, "provenance": provenance})
 
 
 async def asummarize(
