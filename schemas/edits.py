@@ -47,8 +47,16 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
     handed to the wrong person. (Given a `Sentence`, its tokens are read off it.)"""
     mine, theirs = sentence_of(claim), sentence if isinstance(sentence, Sentence) else Sentence(sentence)
     a, b, la, lb = mine.raw, theirs.raw, mine.folded, theirs.folded
-    matcher = _matcher(tuple(la), tuple(lb))
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    ops = _matcher(tuple(la), tuple(lb)).get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        # where the claim leaves out a long stretch of the sentence, only the sentence's words beside what it
+        # repeats stand in for the claim's: "La Ronge, vice-president ..." over "... road, while Marc Dufresne,
+        # vice-president ..." (those after the stretch; at the claim's end, those before it)
+        if op == "replace" and j2 - j1 > max(20, i2 - i1 + 2):
+            if k == len(ops) - 1:
+                j2 = j1 + (i2 - i1) + 2
+            else:
+                j1 = j2 - (i2 - i1) - 2
         if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
             continue
         # a claim's first word is capitalized anyway ("Calls for sanctions"): a name only if the article's
