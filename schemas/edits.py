@@ -53,10 +53,7 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
         # repeats stand in for the claim's: "La Ronge, vice-president ..." over "... road, while Marc Dufresne,
         # vice-president ..." (those after the stretch; at the claim's end, those before it)
         if op == "replace" and j2 - j1 > max(20, i2 - i1 + 2):
-            if k == len(ops) - 1:
-                j2 = j1 + (i2 - i1) + 2
-            else:
-                j1 = j2 - (i2 - i1) - 2
+            j1, j2 = _standing_in(j1, j2, i2 - i1, at_end=k == len(ops) - 1)
         if op != "replace" or i2 - i1 > 6 or j2 - j1 > 20:
             continue
         # a claim's first word is capitalized anyway ("Calls for sanctions"): a name only if the article's
@@ -137,10 +134,8 @@ def negation_edit(claim: str, sentence: str) -> bool:
         # where the claim begins (or ends) within the sentence, only the sentence's words that stand in for the
         # claim's, and two more, are its edit: "... could not afford it and proposed spending the money" is not
         # "spend the money" with its "not" taken out, but "did not confirm the deal" is "confirmed the deal"
-        if k == 0 and len(ops) > 1:
-            j1 = max(j1, j2 - (i2 - i1) - 2)
-        elif k == len(ops) - 1 and k:
-            j2 = min(j2, j1 + (i2 - i1) + 2)
+        if (k == 0 and len(ops) > 1) or (k == len(ops) - 1 and k):
+            j1, j2 = _standing_in(j1, j2, i2 - i1, at_end=k > 0)
         theirs = b[j1:j2]
         if op == "insert" and len(theirs) > 4:
             # a clause of the sentence the claim leaves out, "not" and all, edits none of the claim's words: only
@@ -151,6 +146,13 @@ def negation_edit(claim: str, sentence: str) -> bool:
         ):
             return True
     return False
+
+
+def _standing_in(j1: int, j2: int, size: int, *, at_end: bool) -> tuple[int, int]:
+    """Of the sentence's words j1:j2, those that stand in for `size` words of the claim, and two more: the
+    last of them, right before what the claim goes on to repeat, or with `at_end` (the claim's last edit) the
+    first, right after what it repeated."""
+    return (j1, min(j2, j1 + size + 2)) if at_end else (max(j1, j2 - size - 2), j2)
 
 
 def subject_swap(claim: str, sentence: str) -> bool:
