@@ -6,10 +6,9 @@ kinds or of the gate.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from .normal import cached, fold
+from .normal import cached, folded_words
 
 __all__ = ["reversed_direction"]
 
@@ -59,13 +58,12 @@ _PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     (_forms("convicted", "guilty"), _forms("acquitted", "innocent")),
 ]
 
-_WORD = re.compile(r"\w+")
 
 
 @cached(4096)  # one claim is held against candidate after candidate
 def _turns(claim: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """(the claim's side, the other side) of every pair the claim takes one side of."""
-    said = set(_WORD.findall(fold(claim)))
+    said = set(folded_words(claim))
     out = []
     for one, other in _PAIRS:
         mine, opposite = said & one, said & other

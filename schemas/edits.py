@@ -8,6 +8,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from .normal import folded_words
+from .runs import lowered_words
 from .signals import (
     JOINS,
     NEG_WORDS,
@@ -21,7 +23,7 @@ from .signals import (
     same_word,
     sentence_of,
 )
-from .text import COMMON, FUNCTION_WORDS, TOKEN, WORD, cached, fold
+from .text import COMMON, FUNCTION_WORDS, TOKEN, cached, fold
 
 __all__ = ["negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
 
@@ -114,14 +116,13 @@ def quoted_opinion(words: list[str], sentence: str) -> bool:
 
 def repeats(claim: str, sentences: list[Sentence]) -> bool:
     """True if the claim is, give or take a few words, the passage itself."""
-    a = tuple(WORD.findall(fold(claim)))
-    return any(_similar(_matcher(a, tuple(WORD.findall(fold(s.text)))), 0.8) for s in sentences)
+    a = tuple(folded_words(claim))
+    return any(_similar(_matcher(a, tuple(folded_words(s.text))), 0.8) for s in sentences)
 
 
 def negation_edit(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
-    a = [t.lower() for t in WORD.findall(claim)]
-    b = [t.lower() for t in WORD.findall(sentence)]
+    a, b = lowered_words(claim), lowered_words(sentence)
     if _NEG_OR_T.isdisjoint(a) and _NEG_OR_T.isdisjoint(b):
         return False  # no negation on either side: no edit of the two can differ in one
     matcher = _matcher(tuple(a), tuple(b))
@@ -158,7 +159,7 @@ def _standing_in(j1: int, j2: int, size: int, *, at_end: bool) -> tuple[int, int
 def subject_swap(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with its subject put in place of another ("The airline last struck
     in 2019, ..." where the article has "Cabin crew last struck in 2019, ...")."""
-    a, b = WORD.findall(fold(claim)), WORD.findall(fold(sentence))
+    a, b = folded_words(claim), folded_words(sentence)
     if a and b and a[0] == b[0]:
         return False  # the same first word: the matcher pairs them, so the opcodes cannot open with a replace
     matcher = _matcher(tuple(a), tuple(b))
@@ -297,4 +298,4 @@ def _denied_pairs(denial: str) -> frozenset[tuple[str, str]]:
 
 @cached(4096)
 def _words(text: str) -> list[str]:
-    return WORD.findall(fold(text))
+    return folded_words(text)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import judge_actor, judge_claim, judge_figure, judge_response
+from .runs import letter_words
 from .shown import Shown
 from .signals import content_words, looks_like_name
 from .support import Passage, Passages
@@ -134,7 +135,7 @@ def check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool,
             problems.append(Problem(path, name, "a name that is not in the article", True,
                                     f"{name!r} is not in the article"))
         unknown = loc.unsupported_words(text)
-        content = [w for w in LETTERS4.findall(text.lower()) if w not in FUNCTION_WORDS]
+        content = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS]
         if len(unknown) >= PROSE_UNSUPPORTED_MIN and len(unknown) >= PROSE_UNSUPPORTED_SHARE * len(set(content)):
             problems.append(Problem(path, text, "words the article does not use", True,
                                     f"the article does not say this (not in it: {', '.join(unknown[:4])})"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .normal import folded_words
 from .roles import addressed, body_role_clash, role_elsewhere
 from .signals import (
     GENERIC,
@@ -96,7 +97,7 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
         return [], ("a role the article does not give", f"the article does not call {name!r} {role!r}")
     # what the role says of them must be said where they are named ("mediator", "arrested"); a name in it may
     # be the story's setting, which a paragraph names once for all ("Mayor of Riverton")
-    own = set(WORD.findall(fold(name)))
+    own = set(folded_words(name))
     described = [w for w in specific if w in _lower_words(role) and w not in own]
     if p.strict and described and not _role_beside(p, name, described):
         return [], ("a role the article does not give them",
@@ -143,7 +144,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
                    strict_words: bool = True) -> tuple[list[Passage], Failure | None]:
     """A proposed response: a passage that proposes it (urges, calls for, plans ...) and names who did."""
 
-    first = WORD.findall(fold(action))[:1]
+    first = folded_words(action)[:1]
     if first and REFUSAL.match(first[0]):
         return [], ("a refusal, not a proposal",
                     "list under proposed_responses only what someone proposed, not what they rejected")
@@ -193,7 +194,7 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
 
     # "5% offered by union": who did it is part of the figure ("9% offered by union" where the union seeks 9%)
     agent = _AGENT.search(f"{value} {label}")
-    done_by = (fold(agent.group(1)), [w for w in WORD.findall(fold(agent.group(2))) if w not in COMMON]) if agent else None
+    done_by = (fold(agent.group(1)), [w for w in folded_words(agent.group(2)) if w not in COMMON]) if agent else None
 
     def ok(idxs: list[int]) -> bool:
         text = " ".join(p.sentences[i].text for i in idxs)

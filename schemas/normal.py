@@ -12,10 +12,12 @@ from functools import lru_cache
 from operator import methodcaller
 from typing import Any, TypeVar
 
+from .runs import lowered_words
+
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
 __all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
-           "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "respellable", "respellings", "led_by_letters", "whole_words"]
+           "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "folded_words", "respellable", "respellings", "led_by_letters", "whole_words"]
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])
@@ -168,6 +170,11 @@ def fold(text: str) -> str:
     return _fold(text)
 
 
+def folded_words(text: str) -> list[str]:
+    """`re.findall(r"\\w+", fold(text))`: the words of the folded text (found in C: see `schemas.runs`)."""
+    return lowered_words(fold(text))
+
+
 def _fold(text: str) -> str:
     if text.isascii() and "`" not in text:
         return " ".join(text.split()).lower()
@@ -256,10 +263,10 @@ def numbers_in(text: str) -> set[str]:
     found = set(map(canon_number, NUMBER.findall(text)))  # (NUMBER has no groups: findall gives the matches)
     # matched in the lowered text: case-blind matching would also take "fıve" (dotless ı) for five, and fail
     # to look it up
-    return found | {SPELLED[m.group()] for m in _SPELLED_LOW.finditer(text.lower())}
+    return found | {SPELLED[w] for w in _SPELLED_KEYS.intersection(lowered_words(text))}
 
 
-_SPELLED_LOW = re.compile(whole_words(SPELLED))  # (case-sensitive: lowered text only)
+_SPELLED_KEYS = frozenset(SPELLED)
 
 # Characters that case-insensitive matching pairs with ASCII letters but lower() does not make them (and İ,
 # the one character whose lower case is two): a text without them may be lowered and matched case-sensitively,

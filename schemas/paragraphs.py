@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .normal import cached
-from .text import COMMON, PERSON, WORD, fold
+from .normal import cached, folded_words
+from .text import COMMON, PERSON, fold
 
 __all__ = ["person_runs", "goes_on", "names_any"]
 
@@ -34,14 +34,14 @@ def goes_on(own: str, before: str) -> bool:
     if _GOES_ON.match(own):
         return True
     subject = _THE_NOUN.match(own)
-    return subject is not None and subject.group(1).lower() in set(WORD.findall(fold(before)))
+    return subject is not None and subject.group(1).lower() in set(folded_words(before))
 
 
 _THE_NOUN = re.compile(r"\s*The\s+([a-z]+)\b")
 
 
 def names_any(text: str, tokens: list[str]) -> bool:
-    words = set(WORD.findall(fold(text)))
+    words = set(folded_words(text))
     return any(t in words for t in tokens)
 
 

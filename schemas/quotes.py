@@ -17,6 +17,7 @@ from itertools import islice
 from rapidfuzz import fuzz
 
 from .normal import fold, same_words
+from .runs import lowered_words
 
 __all__ = ["EDGE", "FUZZY_MAX_CHARS", "FUZZY_THRESHOLD", "MIN_QUOTE_WORDS", "QuoteSearch", "Span", "WORD",
            "at_least_words"]
@@ -84,7 +85,7 @@ class QuoteSearch:
         at = self.norm.find(folded, norm_cursor)
         if at >= 0:
             return self._to_source(at, at + len(folded), "normalized")
-        if len(folded) > FUZZY_MAX_CHARS or len(WORD.findall(folded)) < 3:
+        if len(folded) > FUZZY_MAX_CHARS or len(lowered_words(folded)) < 3:
             return None
         return self._fuzzy(folded, norm_cursor)
 
@@ -111,7 +112,7 @@ class QuoteSearch:
         end = norm_cursor + hit.dest_end
         lo = max(norm_cursor, start - 40)
         hi = min(len(self.norm), end + 40)
-        q_tokens = WORD.findall(folded)
+        q_tokens = lowered_words(folded)
         window = [(m.group(), lo + m.start(), lo + m.end()) for m in WORD.finditer(self.norm[lo:hi])]
         w_tokens = [t for t, _, _ in window]
         matcher = difflib.SequenceMatcher(None, q_tokens, w_tokens, autojunk=False)

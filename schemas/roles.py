@@ -9,8 +9,9 @@ import re
 from typing import TYPE_CHECKING
 
 from .layout import UPPER
+from .normal import folded_words
 from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, content_words, find_cue, same_word
-from .text import COMMON, WORD, american, fold
+from .text import COMMON, american
 
 if TYPE_CHECKING:
     from .support import Passages
@@ -84,7 +85,7 @@ def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) ->
 
 def distinctive(name: str) -> list[str]:
     """The words of a name that tell it from others: not "the", not a title, not "union" or "council"."""
-    tokens = [t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1]
+    tokens = [t for t in folded_words(name) if t not in COMMON and len(t) > 1]
     return [t for t in tokens if t not in GENERIC and t not in TITLES] or tokens
 
 
@@ -245,7 +246,7 @@ def _role_tokens(p: Passages, role: list[str]) -> set[str]:
 def role_elsewhere(p: Passages, name: str, role: str) -> bool:
     """True if the article gives the role to someone else: its words stand beside another name and never
     beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
-    mine = {t for t in WORD.findall(fold(name)) if t not in COMMON and len(t) > 1}
+    mine = {t for t in folded_words(name) if t not in COMMON and len(t) > 1}
     words = [w for w in content_words(role) if w not in GENERIC and not any(same_word(w, t) for t in mine)]
     if not words:
         return False

@@ -11,14 +11,13 @@ from itertools import chain, compress
 from operator import itemgetter
 
 from .done import pending
-from .normal import cached_property, has_case_twins, led_by_letters, whole_words
+from .normal import cached_property, folded_words, has_case_twins, led_by_letters, whole_words
+from .runs import letter_words
 from .text import (
     COMMON,
     FUNCTION_WORDS,
-    LETTERS4,
     NEGATIONS,
     TOKEN,
-    WORDS2,
     american,
     cached,
     fold,
@@ -137,7 +136,7 @@ def has_speech(text: str) -> bool:
 @cached(4096)  # the same claims, clauses and roles are asked about candidate after candidate
 def content_words(text: str) -> tuple[str, ...]:
     """The words that carry a claim, each once, in order: four letters or more, not function words, folded."""
-    return tuple(dict.fromkeys(w for w in LETTERS4.findall(fold(text)) if w not in FUNCTION_WORDS))
+    return tuple(dict.fromkeys(w for w in letter_words(fold(text), 4) if w not in FUNCTION_WORDS))
 
 
 @cached(8192)
@@ -163,7 +162,7 @@ class Sentence:
 
     def __init__(self, text: str):
         self.text = text
-        self.words = set(WORDS2.findall(fold(text)))
+        self.words = {w for w in folded_words(text) if len(w) > 1}
         # the same claim words are asked of the same sentences item after item
         self._has: dict[str, bool] = {}
 

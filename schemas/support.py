@@ -28,7 +28,7 @@ from .edits import (
     swapped_name,
     undenied,
 )
-from .normal import cached_property, respellings
+from .normal import cached_property, folded_words, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
 from .signals import (
@@ -51,7 +51,6 @@ from .signals import (
 )
 from .text import (
     COMMON,
-    WORD,
     Locator,
     cached,
     fold,
@@ -296,7 +295,7 @@ class Passages:
         denied = self._denied
         if not denied:
             return False
-        said = set(WORD.findall(fold(claim)))
+        said = set(folded_words(claim))
         return any(len(said & words) >= enough for words, enough in denied)
 
     def names(self, name: str, idxs: list[int], *, paragraph: bool) -> bool:
@@ -366,7 +365,7 @@ class Passages:
 
     def locate(self, claim: str, near: int, ok: callable, *, cue: bool = False) -> list[Passage] | None:  # type: ignore[valid-type]
         """The best sentence (or two adjacent ones in a paragraph) for which `ok` holds."""
-        ranked = self.rank(content_words(claim) or [w for w in WORD.findall(fold(claim)) if len(w) > 1], near, cue=cue)
+        ranked = self.rank(content_words(claim) or [w for w in folded_words(claim) if len(w) > 1], near, cue=cue)
         ranked = [i for i in ranked if i not in self.headings]
         for i in ranked[:CANDIDATES]:
             if ok([i]):

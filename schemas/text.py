@@ -27,9 +27,10 @@ from .normal import (
 )
 from .quotes import EDGE as _EDGE
 from .quotes import WORD, QuoteSearch, Span, at_least_words
+from .runs import letter_words, lowered_words
 
 __all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN"]
+           "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "WORD"]
 
 # nationalities that do not begin with their country's name (as Korean does with Korea): in a name, one
 # stands for its country ("Spanish government" for "Spain's government"); not the other way, since a country
@@ -41,8 +42,6 @@ SAME_PLACE = {"spanish": ["spain"], "french": ["france"], "dutch": ["netherlands
               "peruvian": ["peru"]}
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
-# the runs of WORD that are two characters or longer, found in C (the same runs `len(w) > 1` keeps)
-WORDS2 = re.compile(r"\w{2,}")
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
@@ -160,7 +159,7 @@ class Locator(QuoteSearch):
             return cased_word(self.text, bare)  # an acronym: "WHO" is not the word "who"
         if next(self._word_prefix_positions(n), None) is not None:
             return True
-        tokens = [self._as_here(t) for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
+        tokens = [self._as_here(t) for t in lowered_words(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
         if not tokens or not all(self.has_word(t) for t in tokens):
             return False
         # all its words within a few words of each other: "President Biden" in "US President Joe Biden", but
@@ -184,7 +183,7 @@ class Locator(QuoteSearch):
 
     def _words(self) -> list[str]:
         if self._word_cache is None:
-            self._word_cache = [w for w in WORDS2.findall(self.norm) if w not in COMMON]
+            self._word_cache = [w for w in lowered_words(self.norm) if len(w) > 1 and w not in COMMON]
         return self._word_cache
 
     def _stem_positions(self, token: str) -> list[int]:
@@ -236,7 +235,7 @@ class Locator(QuoteSearch):
 
     def unsupported_words(self, text: str) -> list[str]:
         """Content words of model prose that the article never uses, in any inflection."""
-        words = [w for w in LETTERS4.findall(text.lower()) if w not in FUNCTION_WORDS]
+        words = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS]
         return [w for w in dict.fromkeys(words) if not self.has_word(w)]
 
     def unknown_numbers(self, text: str) -> list[str]:
@@ -309,7 +308,7 @@ def name_key(name: str) -> str | None:
     n = fold(name).strip(_EDGE)
     if n.startswith("the "):
         n = n[4:]
-    tokens = [t for t in WORD.findall(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
+    tokens = [t for t in lowered_words(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
     return tokens[0][:4] if tokens and tokens[0] not in SAME_PLACE else None
 
 
