@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .normal import folded_words
+from .normal import digit_numbers, folded_words, spelled_numbers
 from .roles import addressed, body_role_clash, role_elsewhere
 from .signals import (
     GENERIC,
@@ -29,7 +29,7 @@ from .signals import (
     same_word,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
-from .text import COMMON, NUMBER, WORD, canon_number, fold, numbers_in
+from .text import COMMON, NUMBER, WORD, canon_number, fold
 from .units import changed_unit
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
@@ -198,8 +198,9 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
 
     def ok(idxs: list[int]) -> bool:
         text = " ".join(p.sentences[i].text for i in idxs)
-        there = numbers_in(fold(text))
-        if not numbers <= there:
+        folded = fold(text)
+        digits = digit_numbers(folded)
+        if not numbers <= digits and not numbers <= digits | spelled_numbers(folded):
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False

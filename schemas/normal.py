@@ -16,7 +16,7 @@ from .runs import lowered_words
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
-__all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "canon_number", "american",
+__all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "digit_numbers", "spelled_numbers", "canon_number", "american",
            "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "folded_words", "respellable", "respellings", "led_by_letters", "whole_words"]
 
 _CACHES: list[Any] = []
@@ -260,10 +260,18 @@ SPELLED.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "se
 
 def numbers_in(text: str) -> set[str]:
     """The numbers a text states, in digits or spelled out ("eight daily sailings" states 8)."""
-    found = set(map(canon_number, NUMBER.findall(text)))  # (NUMBER has no groups: findall gives the matches)
-    # matched in the lowered text: case-blind matching would also take "fıve" (dotless ı) for five, and fail
-    # to look it up
-    return found | {SPELLED[w] for w in _SPELLED_KEYS.intersection(lowered_words(text))}
+    return digit_numbers(text) | spelled_numbers(text)
+
+
+def digit_numbers(text: str) -> set[str]:
+    """The numbers a text writes in digits, canonical."""
+    return set(map(canon_number, NUMBER.findall(text)))  # (NUMBER has no groups: findall gives the matches)
+
+
+def spelled_numbers(text: str) -> set[str]:
+    """The numbers a text spells out, as digits: asked only of a text whose digits lack a number sought."""
+    # the words of the lowered text: case-blind matching would also take "fıve" (dotless ı) for five
+    return {SPELLED[w] for w in _SPELLED_KEYS.intersection(lowered_words(text))}
 
 
 _SPELLED_KEYS = frozenset(SPELLED)

@@ -19,11 +19,13 @@ from .normal import (
     cached_property,
     canon_number,
     clear_caches,
+    digit_numbers,
     fold,
     fold_words,
     has_cyrillic,
     normalize,
     numbers_in,
+    spelled_numbers,
 )
 from .quotes import EDGE as _EDGE
 from .quotes import WORD, QuoteSearch, Span, at_least_words
@@ -80,7 +82,15 @@ class Locator(QuoteSearch):
     @cached_property
     def numbers(self) -> set[str]:
         """Every number the text states, canonical (see `numbers_in`)."""
-        return numbers_in(self.norm)
+        return self._digits | self._spelled
+
+    @cached_property
+    def _digits(self) -> set[str]:
+        return digit_numbers(self.norm)
+
+    @cached_property
+    def _spelled(self) -> set[str]:
+        return spelled_numbers(self.norm)
 
     @property
     def _index(self) -> array[int]:
@@ -239,7 +249,9 @@ class Locator(QuoteSearch):
         return [w for w in dict.fromkeys(words) if not self.has_word(w)]
 
     def unknown_numbers(self, text: str) -> list[str]:
-        return [m.group() for m in NUMBER.finditer(fold(text)) if canon_number(m.group()) not in self.numbers]
+        # most numbers of a claim stand in digits where they stand at all: the spelled ones are sought after
+        return [m.group() for m in NUMBER.finditer(fold(text))
+                if (n := canon_number(m.group())) not in self._digits and n not in self._spelled]
 
     def unknown_names(self, text: str, runs: bool = True) -> list[str]:
         """Capitalized words in model prose that the article never uses (invented people, places, bodies).
