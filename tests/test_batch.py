@@ -565,7 +565,9 @@ def test_kill_9_mid_run_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path)
 def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal.Signals) -> None:
     src, out, n = tmp_path / "in", tmp_path / "out", 24
     write_folder(src, n)
-    with FakeServer(FakeModel(quoting_answer, latency=0.25)) as server:
+    # (0.5 s a call: the 20 articles left after the first four take seconds more, so a loaded machine that
+    # looks late still finds the batch running when the signal comes)
+    with FakeServer(FakeModel(quoting_answer, latency=0.5)) as server:
         proc = _spawn(src, out, server.base_url)
         try:
             _wait_for(lambda: len(briefs_under(out)) >= 4)

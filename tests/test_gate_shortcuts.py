@@ -196,7 +196,6 @@ def test_word_lists_searched_by_first_letter_match_where_their_plain_patterns_do
     from summarizer.schemas import normal, signals
 
     plain = {  # the patterns as first written: each tried at every position of the text
-        normal._SPELLED_LOW: r"\b(?:" + "|".join(normal.SPELLED) + r")\b",
         signals._NEG_ANY: r"n[’']t\b|(?<!\w)(?:" + "|".join(sorted(signals.NEG_WORDS, key=len, reverse=True)) + r")(?!\w)",
         signals.VERB: r"\b" + signals.SPEECH_VERBS + r"\b",
         signals._CUES_LOW: r"\b(?:" + "|".join(signals._CUE_WORDS) + ")",
@@ -214,8 +213,9 @@ def test_word_lists_searched_by_first_letter_match_where_their_plain_patterns_do
         assert fast.pattern != pattern
         for text in sentences + noise:
             assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)], (pattern[:30], text)
-    # the left edge is checked: no match inside a word ("cannot" holds "no", "seventeen" holds "seven")
-    assert not normal._SPELLED_LOW.search("seventeenth someone") and not signals._NEG_ANY.search("knot, cannon")
+    # the left edge is checked: no match inside a word ("cannot" holds "no")
+    assert not signals._NEG_ANY.search("knot, cannon")
+    assert normal.spelled_numbers("seventeenth someone") == set()
 
 
 def test_a_mostly_ascii_text_folds_as_each_of_its_characters_does() -> None:
@@ -292,6 +292,28 @@ def test_sentence_cuts_found_from_the_stop_are_where_the_lookbehind_found_them()
             assert mine == theirs, (text, lo, hi)
 
 
+def test_words_split_in_c_are_the_words_the_regex_finds() -> None:
+    """`schemas.runs` splits words with rapidfuzz where it agrees with `re` on every character of the text;
+    whatever the text, the words must be the regex's: articles, and noise made of the characters where the two
+    disagree ("_", İ, Σ, letters newer than rapidfuzz's tables) among letters, digits and punctuation."""
+    import random
+
+    from summarizer.schemas.runs import _agreeing, letter_words, lowered_words
+
+    agreeing = set(_agreeing())
+    assert len(agreeing) > 10_000  # (else nothing would be split in C but ASCII: correct, and slow)
+    disagreeing = [chr(c) for c in range(0x80, 0x3000) if c not in agreeing and not 0xD800 <= c <= 0xDFFF]
+    assert "\u0130" in disagreeing and "\u03a3" in disagreeing
+    rng = random.Random(5)
+    alphabet = [*"abcXYZ019 _-'’.,\n\t", "é", "Ü", "ß", "ς", "σ", "€", "°", "½", "²", "\u00a0", "\u2009", "中", "😀", "ı",
+                *disagreeing[:40], *rng.sample(range(0x80, 0x3000), 60)]
+    alphabet = [chr(c) if isinstance(c, int) else c for c in alphabet]
+    noise = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 14))) for _ in range(30_000)]
+    for text in _article_texts() + [t.upper() for t in _article_texts()] + noise:
+        assert lowered_words(text) == re.findall(r"\w+", text.lower()), text
+        assert letter_words(text, 4) == re.findall(r"[^\W\d_]{4,}", text.lower()), text
+
+
 def test_words_counted_up_to_the_least_that_will_do_answer_as_counting_them_all() -> None:
     from summarizer.schemas.text import WORD, at_least_words
 
@@ -313,7 +335,7 @@ def test_the_hot_patterns_start_where_the_search_can_skip_ahead() -> None:
     parser = getattr(re, "_parser", None)
     if compiler is None or parser is None or not hasattr(compiler, "_get_charset_prefix"):
         pytest.skip("this Python's regex compiler has other internals")
-    hot = [normal.NUMBER, normal._SPELLED_LOW, normal._SPACES, signals._NEG_ANY, signals._NEG_WORD, signals.VERB,
+    hot = [normal.NUMBER, normal._SPACES, signals._NEG_ANY, signals._NEG_WORD, signals.VERB,
            signals._CUES_LOW, signals._SPEECH_LOW, signals._CUE_CLAUSE_LOW, signals._CLAUSE_LOW, layout._SENTENCE_END]
     for pattern in hot:
         parsed = parser.parse(pattern.pattern, pattern.flags)
