@@ -55,7 +55,7 @@ from summarizer.schemas.text import clear_caches  # noqa: E402
 from summarizer.sources import Article, from_text  # noqa: E402
 from summarizer.testing import FakeModel, fake_async_client  # noqa: E402
 
-RECORDS = [*sorted((ROOT / "tests" / "real_answers").glob("*.json")), ROOT / "bench" / "articles" / "rail_landslide.draft.json"]
+RECORDS = [*sorted((ROOT / "tests" / "real_answers").glob("*.json")), *sorted((ROOT / "bench" / "articles").glob("*.draft.json"))]
 
 
 def _cases() -> list[tuple[str, str, str]]:

@@ -197,10 +197,10 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     done_by = (fold(agent.group(1)), [w for w in folded_words(agent.group(2)) if w not in COMMON]) if agent else None
 
     def ok(idxs: list[int]) -> bool:
+        # (a figure without a quote is sought sentence by sentence: each keeps its numbers)
         text = " ".join(p.sentences[i].text for i in idxs)
-        folded = fold(text)
-        digits = digit_numbers(folded)
-        if not numbers <= digits and not numbers <= digits | spelled_numbers(folded):
+        digits = p.sentences[idxs[0]].digits if len(idxs) == 1 else digit_numbers(fold(text))
+        if not numbers <= digits and not numbers <= digits | spelled_numbers(fold(text)):
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False

@@ -11,7 +11,7 @@ from itertools import chain, compress
 from operator import itemgetter
 
 from .done import pending
-from .normal import cached_property, folded_words, has_case_twins, led_by_letters, whole_words
+from .normal import cached_property, digit_numbers, folded_words, has_case_twins, led_by_letters, whole_words
 from .runs import letter_words
 from .text import (
     COMMON,
@@ -181,6 +181,11 @@ class Sentence:
         for w in self.words:
             by_prefix.setdefault(w[:4], []).append(w)
         return by_prefix
+
+    @cached_property
+    def digits(self) -> set[str]:
+        """The numbers it writes in digits, canonical."""
+        return digit_numbers(fold(self.text))
 
     @cached_property
     def cue(self) -> bool:
