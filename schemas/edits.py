@@ -246,6 +246,10 @@ def _parties(low: list[str], at: int, names: set[str]) -> tuple[set[str], set[st
 def same_polarity(claim: str, text: str, shared: list[str]) -> bool:
     """A negation on one side is a negation on the other: "did not confirm" is not "confirmed", and
     "the bridge would not stay closed" is not "would stay closed"."""
+    if not negated(text) and not negated(claim):
+        # (most passages: a negated clause or piece is a negated stretch of the whole, whose cuts stand
+        # between words, so the whole's search finds it too; with none on either side there is nothing to match)
+        return True
     # (a clause cut again where "and" joins a second verb: "could not afford it and proposed spending ...")
     denials = [sentence_of(piece) for c in clauses(text) if c and negated(c)
                for piece in JOINS.split(c) if piece and negated(piece)]

@@ -102,8 +102,9 @@ class Passages:
         article writes as a name)."""
         runs: list[list[str]] = []
         last_end: int | None = None  # where the run being read ends; None after a word that is no name
-        for k, t in enumerate(TOKEN.finditer(claim)):
-            word = fold(t.group()).removesuffix("’s").removesuffix("'s")
+        # (the claim's tokens, folded without a possessive, as its Sentence has them: other tests read it too)
+        parsed = sentence_of(claim)
+        for k, (t, word) in enumerate(zip(parsed.tokens, parsed.low, strict=True)):
             named = word not in COMMON and len(word) > 1 and (word in self.proper or (k and t.group()[0].isupper()))
             if not named:
                 last_end = None

@@ -358,3 +358,27 @@ def test_sentences_found_by_bisection_are_those_a_scan_of_every_sentence_finds()
             lo, hi, _ = passages.loc.paragraph_span(spans[i][0], spans[i][1])
             inside = [k for k, (s, e) in enumerate(spans) if lo <= s and e <= hi]
             assert passages.paragraph_span([i]) == ((inside[0], inside[-1] + 1) if inside else (i, i + 1))
+
+
+def test_a_passage_without_a_negation_has_no_negated_clause_or_piece() -> None:
+    """`same_polarity` answers at once when neither the claim nor the passage holds a negation: what it would
+    otherwise look at, the clauses of each and the pieces "and" cuts them into, are stretches of them, cut
+    between words, so a negation in any would be found in the whole. Articles, and noise made of negations
+    and the words and marks that cut clauses, set hard against each other."""
+    import random
+
+    from summarizer.schemas.signals import JOINS, NEG_WORDS, clauses, cue_clauses, negated
+
+    rng = random.Random(3)
+    pieces = [*NEG_WORDS, "n't", "n’t", "don't", "can’t", "knot", "cannon", "and", "but", "although", "while",
+              "whereas", "then", "so", "said", "that", "to", ",", ";", ":", ".", "–", "—", "!", "?", " ", "\n", "Σ", "İ"]
+    noise = ["".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randrange(1, 9))) for _ in range(30_000)]
+    sentences = [s for t in _article_texts() for s in re.split(r"(?<=[.!?])\s+", t)]
+    checked = 0
+    for text in sentences + noise:
+        if negated(text):
+            continue
+        checked += 1
+        parts = [c for c in clauses(text) if c] + [c for c in cue_clauses(text) if c]
+        assert not any(negated(p) for c in parts for p in [c, *JOINS.split(c)] if p), text
+    assert checked > 10_000  # (the noise is not all negated)
