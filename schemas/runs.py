@@ -16,11 +16,12 @@ import re
 
 from rapidfuzz.utils import default_process
 
-__all__ = ["lowered_words", "letter_words"]
+__all__ = ["alnum_words", "lowered_words", "letter_words"]
 
 WORD = re.compile(r"\w+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _NON_WORD = re.compile(r"\W")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 _CHECKED = range(0x80, 0x3000)  # Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts, punctuation, symbols
 _untested: re.Pattern[str] | None = None
 
@@ -49,8 +50,11 @@ def _ranges(codes: list[int]) -> str:
 
 def _split_in_c(text: str) -> bool:
     """`default_process(text).split()` gives the regex's words: every character is one both agree on."""
-    if text.isascii():
-        return "_" not in text
+    return "_" not in text if text.isascii() else _agrees(text)
+
+
+def _agrees(text: str) -> bool:
+    """Every non-ASCII character of the text is one both were checked to agree on."""
     global _untested
     if _untested is None:
         # ASCII but "_", and what was checked; built on first use (a few milliseconds), not at import
@@ -63,6 +67,14 @@ def lowered_words(text: str) -> list[str]:
     if _split_in_c(text):
         return default_process(text).split()
     return WORD.findall(text.lower())
+
+
+def alnum_words(text: str) -> list[str]:
+    """`re.findall(r"[^\\W_]+", text.lower())`: runs of what `str.isalnum` calls a letter or digit ("_" parts
+    them, as `default_process` has it)."""
+    if text.isascii() or _agrees(text):
+        return default_process(text).split()
+    return _ALNUM_RUN.findall(text.lower())
 
 
 def letter_words(text: str, at_least: int) -> list[str]:

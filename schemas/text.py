@@ -29,7 +29,7 @@ from .normal import (
 )
 from .quotes import EDGE as _EDGE
 from .quotes import WORD, QuoteSearch, Span, at_least_words
-from .runs import letter_words, lowered_words
+from .runs import alnum_words, letter_words, lowered_words
 
 __all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "WORD"]
@@ -42,6 +42,7 @@ SAME_PLACE = {"spanish": ["spain"], "french": ["france"], "dutch": ["netherlands
               "finnish": ["finland"], "norwegian": ["norway"], "british": ["britain"], "scottish": ["scotland"],
               "english": ["england"], "thai": ["thailand"], "filipino": ["philippines"], "cypriot": ["cyprus"],
               "peruvian": ["peru"]}
+_WORD_SET_FROM = 2000  # characters of folded text from which `has_word` first looks in a set of its words
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
@@ -120,6 +121,12 @@ class Locator(QuoteSearch):
                 return True
         return False
 
+    @cached_property
+    def _word_set(self) -> frozenset[str]:
+        """The folded text's words (its runs of letters and digits: each starts a word, as `_starts_word`
+        has it)."""
+        return frozenset(alnum_words(self.norm))
+
     def has_word(self, word: str) -> bool:
         """True if the article uses the word, or the same stem with another short ending (Korea/Korean)."""
         known = self._has_word.get(word)
@@ -135,6 +142,8 @@ class Locator(QuoteSearch):
             w = w[:-2]
         if not w:
             return True
+        if len(self.norm) > _WORD_SET_FROM and w in self._word_set:
+            return True  # (a word of the text itself: most words asked of an article are)
         if self._starts_word(w, 3 if len(w) >= 4 else 0):
             return True
         if any(len(w) - cut >= 4 and self._starts_word(w[:-cut], 3) for cut in (1, 2, 3)):
