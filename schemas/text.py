@@ -252,15 +252,15 @@ class Locator(QuoteSearch):
         hi = next((b for b in breaks if b >= end), len(self.text))
         return breaks[first], hi, breaks[max(0, first - back)]
 
-    def unsupported_words(self, text: str) -> list[str]:
-        """Content words of model prose that the article never uses, in any inflection."""
-        words = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS]
+    def unsupported_words(self, text: str, content: list[str] | None = None) -> list[str]:
+        """Content words of model prose that the article never uses, in any inflection (`content`: the
+        prose's words of four letters or more but function words, when the caller has them)."""
+        words = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS] if content is None else content
         return [w for w in dict.fromkeys(words) if not self.has_word(w)]
 
     def unknown_numbers(self, text: str) -> list[str]:
         # most numbers of a claim stand in digits where they stand at all: the spelled ones are sought after
-        return [m.group() for m in NUMBER.finditer(fold(text))
-                if (n := canon_number(m.group())) not in self._digits and n not in self._spelled]
+        return [number for number, n in _numbers_written(text) if n not in self._digits and n not in self._spelled]
 
     def unknown_names(self, text: str, runs: bool = True) -> list[str]:
         """Capitalized words in model prose that the article never uses (invented people, places, bodies).
@@ -297,6 +297,12 @@ class Locator(QuoteSearch):
                     if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run), slack=1):
                         missing.append(" ".join(words_in_run))
         return missing
+
+
+@cached(4096)  # a claim is held against the paragraph of candidate after candidate
+def _numbers_written(text: str) -> tuple[tuple[str, str], ...]:
+    """Each number the text writes in digits, as written and canonical."""
+    return tuple((m.group(), canon_number(m.group())) for m in NUMBER.finditer(fold(text)))
 
 
 # Words of four letters or more that carry no claim; everything else in model prose must be the article's.
