@@ -272,15 +272,10 @@ def warm_up(summarizer: Summarizer) -> float:
     # few dozen briefs: 3-4 ms a brief on average (timed with gc.callbacks), a fifth of the client's CPU.
     gc.collect()
     gc.freeze()
-    # A brief makes and drops some hundred thousand objects; at the default 700 allocations a pass, the
-    # young generation was collected a few hundred times a brief, 2% of the client's instructions (counted
-    # with valgrind). Every tenth pass still runs the older generations, so nothing waits long.
-    gc.set_threshold(_YOUNG_PASS, *gc.get_threshold()[1:])
     release_free_memory()
     return time.monotonic() - started
 
 
-_YOUNG_PASS = 10_000
 _SAMPLE = "The council approved the new tram line on Monday after a long debate about its cost."
 
 
