@@ -81,16 +81,13 @@ class Locator(QuoteSearch):
         self._has_name: dict[tuple[str, int], bool] = {}
 
     @cached_property
-    def numbers(self) -> set[str]:
-        """Every number the text states, canonical (see `numbers_in`)."""
-        return self._digits | self._spelled
-
-    @cached_property
     def _digits(self) -> set[str]:
+        """The numbers the text writes in digits, canonical (see `numbers_in`)."""
         return digit_numbers(self.norm)
 
     @cached_property
     def _spelled(self) -> set[str]:
+        """The numbers it spells out: sought only for a number its digits lack."""
         return spelled_numbers(self.norm)
 
     @property
