@@ -17,7 +17,7 @@ from itertools import islice
 from rapidfuzz import fuzz
 
 from .normal import fold, same_words
-from .runs import lowered_words
+from .runs import WORD, lowered_words
 
 __all__ = ["EDGE", "FUZZY_MAX_CHARS", "FUZZY_THRESHOLD", "MIN_QUOTE_WORDS", "QuoteSearch", "Span", "WORD",
            "at_least_words"]
@@ -25,7 +25,6 @@ __all__ = ["EDGE", "FUZZY_MAX_CHARS", "FUZZY_THRESHOLD", "MIN_QUOTE_WORDS", "Quo
 FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
 MIN_QUOTE_WORDS = 2
-WORD = re.compile(r"\w+")
 EDGE = " \"'.,;:!?-()[]"  # what a quote or word may carry at its ends that is not part of it
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 

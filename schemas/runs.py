@@ -16,7 +16,7 @@ import re
 
 from rapidfuzz.utils import default_process
 
-__all__ = ["alnum_words", "lowered_words", "letter_words"]
+__all__ = ["WORD", "alnum_words", "lowered_words", "letter_words"]
 
 WORD = re.compile(r"\w+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
@@ -28,7 +28,8 @@ _untested: re.Pattern[str] | None = None
 
 def _agreeing() -> list[int]:
     """The code points in `_CHECKED` on which `default_process` and Python agree, each between two letters."""
-    # (İ first: its lower case is two characters, which would shift every position after it)
+    # (not İ, whose lower case is two characters and would shift every position after it, nor Σ, which Python
+    # lowers by the letters around it: both are left to the regex)
     chars = [chr(c) for c in _CHECKED if c not in (0x130, 0x3A3)]
     probe = "a" + "a".join(chars) + "a"
     theirs, ours = default_process(probe), _NON_WORD.sub(" ", probe.lower())
