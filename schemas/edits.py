@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left, bisect_right
 
 from .normal import folded_words
 from .runs import lowered_words
@@ -193,8 +194,12 @@ def roles_swapped(claim: str, sentence: Sentence) -> bool:
     # the parties: words either side writes as a name ("the council" is the sentence's "City Council")
     names = _capitalized(sentence, 0) | _capitalized(mine, 1)
     # the claim's verbs with a party on each side, worked out once for every place the sentence may have them
-    sides = [(i, verb, parties) for i, verb in verbs if verb not in names
-             if all(parties := _parties(mine.low, i, names))]
+    # (where its names stand, first: most verbs have none within reach on one side or the other)
+    at_names = [k for k, w in enumerate(mine.low) if w in names]
+    if len(at_names) < 2:
+        return False
+    sides = [(i, verb, _parties(mine.low, i, names)) for i, verb in verbs
+             if verb not in names and _flanked(at_names, i)]
     if not sides:
         return False  # (most claims and candidate passages)
     low = sentence.low
@@ -232,6 +237,14 @@ def _by_prefix(sentence: Sentence) -> dict[str, list[int]]:
         if not raw[0].isupper() and len(w) >= 4:
             at.setdefault(w[:4], []).append(j)
     return at
+
+
+def _flanked(at_names: list[int], at: int) -> bool:
+    """True if `_parties` finds a name on both sides of position `at`, given the (ascending) positions of the
+    names and that `at` holds none."""
+    first = bisect_left(at_names, at - _REACH)  # the first name in reach before it, if it is before it
+    after = bisect_right(at_names, at)
+    return first < len(at_names) and at_names[first] < at and after < len(at_names) and at_names[after] <= at + _REACH
 
 
 def _parties(low: list[str], at: int, names: set[str]) -> tuple[set[str], set[str]]:

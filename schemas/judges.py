@@ -199,8 +199,9 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     def ok(idxs: list[int]) -> bool:
         # (a figure without a quote is sought sentence by sentence: each keeps its numbers)
         text = " ".join(p.sentences[i].text for i in idxs)
-        digits = p.sentences[idxs[0]].digits if len(idxs) == 1 else digit_numbers(fold(text))
-        if not numbers <= digits and not numbers <= digits | spelled_numbers(fold(text)):
+        one = p.sentences[idxs[0]] if len(idxs) == 1 else None
+        digits = one.digits if one is not None else digit_numbers(fold(text))
+        if not numbers <= digits and not numbers <= digits | (one.spelled if one is not None else spelled_numbers(fold(text))):
             return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False

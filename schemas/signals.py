@@ -11,7 +11,15 @@ from itertools import chain, compress
 from operator import itemgetter
 
 from .done import pending
-from .normal import cached_property, digit_numbers, folded_words, has_case_twins, led_by_letters, whole_words
+from .normal import (
+    cached_property,
+    digit_numbers,
+    folded_words,
+    has_case_twins,
+    led_by_letters,
+    spelled_numbers,
+    whole_words,
+)
 from .runs import letter_words
 from .text import (
     COMMON,
@@ -186,6 +194,11 @@ class Sentence:
     def digits(self) -> set[str]:
         """The numbers it writes in digits, canonical."""
         return digit_numbers(fold(self.text))
+
+    @cached_property
+    def spelled(self) -> set[str]:
+        """The numbers it spells out, as digits (asked when its digits lack a figure sought)."""
+        return spelled_numbers(fold(self.text))
 
     @cached_property
     def cue(self) -> bool:
