@@ -73,15 +73,18 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
 def speaker_swap(claim: str, sentence: str) -> bool:
     """True if the claim gives a verb of the sentence another subject: "Health Minister warned that ..." where
     the article has "..., while WHO country representative Dr. Severin Kamau warned that ..."."""
-    for verb in VERB.finditer(claim):
-        mine = _subject(claim, verb.start())
-        if not mine:
-            continue
-        for there in re.finditer(r"\b" + re.escape(verb.group()) + r"\b", sentence):
+    for verb, mine in _speakers(claim):
+        for there in re.finditer(r"\b" + re.escape(verb) + r"\b", sentence):
             theirs = _subject(sentence, there.start())
             if theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs):
                 return True
     return False
+
+
+@cached(4096)  # one claim is held against candidate after candidate
+def _speakers(claim: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The claim's speech verbs that have a subject, each with its subject (see `_subject`)."""
+    return tuple((verb.group(), frozenset(mine)) for verb in VERB.finditer(claim) if (mine := _subject(claim, verb.start())))
 
 
 def _subject(text: str, at: int) -> set[str]:
@@ -123,10 +126,10 @@ def repeats(claim: str, sentences: list[Sentence]) -> bool:
 
 def negation_edit(claim: str, sentence: str) -> bool:
     """True if the claim is the sentence with a "not" (or "no", "never" ...) put in or taken out."""
-    a, b = lowered_words(claim), lowered_words(sentence)
-    if _NEG_OR_T.isdisjoint(a) and _NEG_OR_T.isdisjoint(b):
+    (a, negates), (b, denied) = _lowered(claim), _lowered(sentence)
+    if not negates and not denied:
         return False  # no negation on either side: no edit of the two can differ in one
-    matcher = _matcher(tuple(a), tuple(b))
+    matcher = _matcher(a, b)
     if not _similar(matcher, 0.5):
         return False  # not the same sentence: polarity is judged by clauses instead
     ops = matcher.get_opcodes()
@@ -148,6 +151,13 @@ def negation_edit(claim: str, sentence: str) -> bool:
         ):
             return True
     return False
+
+
+@cached(4096)  # a claim is held against candidate after candidate, a sentence against claim after claim
+def _lowered(text: str) -> tuple[tuple[str, ...], bool]:
+    """(the words of the lowered text, whether one of them is a negation or the "t" of "n't")."""
+    words = tuple(lowered_words(text))
+    return words, not _NEG_OR_T.isdisjoint(words)
 
 
 def _standing_in(j1: int, j2: int, size: int, *, at_end: bool) -> tuple[int, int]:

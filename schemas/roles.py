@@ -250,7 +250,7 @@ def role_elsewhere(p: Passages, name: str, role: str) -> bool:
     words = [w for w in content_words(role) if w not in GENERIC and not any(same_word(w, t) for t in mine)]
     if not words:
         return False
-    own = other = 0
+    other = 0
     roles = _role_tokens(p, words)
     enough = max(1, (len(words) + 1) // 2)
     for s in p.sentences:
@@ -258,6 +258,7 @@ def role_elsewhere(p: Passages, name: str, role: str) -> bool:
         if len(s_low := s.low_set & roles) < enough:
             continue
         side = attached_at(s, {i for i, w in enumerate(s.low) if w in s_low}, len(words), mine)
-        own += side == "own"
+        if side == "own":
+            return False  # the article gives it to them once: no other sentence can change that
         other += side == "other"
-    return other > 0 and own == 0
+    return other > 0

@@ -89,6 +89,7 @@ class Passages:
         self.spans = loc.sentences
         self._claims: dict[str, tuple[list[list[str]], list[str]]] = {}
         self._having: dict[str, set[int]] = {}
+        self._verdicts: dict[tuple[str, tuple[int, ...], bool], bool] = {}
         self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
         fill_low(self.sentences)
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
@@ -205,6 +206,18 @@ class Passages:
         # names may stand a little earlier: the speaker of a quote, the place a story opened with
         if not self.shares(claim, idxs, share):
             return False  # the cheapest test that fails most candidates, first: every test must pass
+        # the rest does not depend on the share: a candidate tried again with a higher one (a quote, then
+        # the same sentence located) is judged once
+        key = (claim, tuple(idxs), attributed)
+        known = self._verdicts.get(key)
+        if known is None:
+            if len(self._verdicts) >= 4096:
+                self._verdicts.clear()
+            known = self._verdicts[key] = self._supports(claim, idxs, attributed)
+        return known
+
+    def _supports(self, claim: str, idxs: list[int], attributed: bool) -> bool:
+        """`supports` past its share test."""
         paragraph, before = self.paragraph(idxs, back=2)
         context = small_locator(paragraph)
         if context.unknown_numbers(claim):
