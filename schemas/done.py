@@ -51,12 +51,15 @@ def pending(words: list[str]) -> frozenset[str]:
                      and not (words[k - 1] == "to" and _DECIDED.intersection(words[max(0, k - 5) : k - 1])))
 
 
-def proposed_as_done(claim: str, asked: frozenset[str], present: Callable[[], set[str]]) -> bool:
+def proposed_as_done(claim: str, asked: Callable[[], frozenset[str]], present: Callable[[], set[str]]) -> bool:
     """True if the claim has a verb in the past that the passage never puts in the past, only after "to" or
-    "could", "would", "will" ... (`asked`: the passage's `pending` words; `present`: all its words, asked for
-    only when needed): the passage asks for it, plans it or allows it; the claim says it happened."""
+    "could", "would", "will" ... (`asked`: the passage's `pending` words; `present`: all its words; each
+    asked for only when needed): the passage asks for it, plans it or allows it; the claim says it happened."""
     past = _past(claim)
-    if not past or not asked or not any(bases & asked for _, bases in past):
+    if not past:
+        return False
+    asked_for = asked()
+    if not asked_for or not any(bases & asked_for for _, bases in past):
         return False
     there = present()
-    return any(word not in there and bases & asked for word, bases in past)
+    return any(word not in there and bases & asked_for for word, bases in past)

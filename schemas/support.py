@@ -246,7 +246,7 @@ class Passages:
             return False  # "cut its rate to 5.25%" over "raised its rate to 5.25%": one word, the other way
         if changed_unit(claim, [s.text for s in sentences]):
             return False  # "€15 billion a day" over "€15 million a day"
-        if proposed_as_done(claim, frozenset().union(*(s.pending for s in sentences)),
+        if proposed_as_done(claim, lambda: frozenset().union(*(s.pending for s in sentences)),
                             lambda: set().union(*(s.low_set for s in sentences))):
             return False  # "The court ordered an audit" over "asks the court to order an audit"
         # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
