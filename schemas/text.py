@@ -8,6 +8,8 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterator
+from itertools import compress, count
+from operator import itemgetter
 
 from .layout import UPPER, split
 from .normal import (
@@ -49,6 +51,7 @@ LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the one
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
 TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes
+_GROUP = re.Match.group
 _WORD_JOINS = re.compile(r"[-'’]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
@@ -134,7 +137,8 @@ class Locator(QuoteSearch):
         return known
 
     def _uses_word(self, word: str) -> bool:
-        w = fold(word).strip(_EDGE)
+        # (an ASCII word of letters and digits folds to its lower case: no call to the folding cache)
+        w = (word.lower() if word.isascii() and word.isalnum() else fold(word)).strip(_EDGE)
         if w.endswith("'s"):
             w = w[:-2]
         if not w:
@@ -266,9 +270,11 @@ class Locator(QuoteSearch):
         in title case, are checked word by word only."""
         missing: list[str] = []
         words = list(TOKEN.finditer(text))
-        for i, m in enumerate(words):
+        # (the capitalized tokens' positions, found in C: most tokens of prose are not)
+        for i in compress(count(), map(str.isupper, map(itemgetter(0), map(_GROUP, words)))):
+            m = words[i]
             word = m.group()
-            if not word[0].isupper() or word.lower().strip("'’") in COMMON:
+            if word.lower().strip("'’") in COMMON:
                 continue
             # what stands before it, as far back as the last character that is no whitespace (a long
             # prose would otherwise be copied once per capitalized word)
