@@ -43,12 +43,20 @@ class QuoteSearch:
     text: str
     norm: str
     _index: array[int]
+    _found: dict[tuple[str, int], Span | None]  # quotes already sought (a small model gives one for several items)
+
     def find_quote(self, quote: str, near: int = 0) -> Span | None:
         """Locate a quote (possibly with ellipses for omissions) in the article; None if it is not there.
 
         `near` is where to look first (the start of the part the model saw); the whole text is the fallback.
         """
-        return (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
+        key = (quote, near)
+        if key in self._found:
+            return self._found[key]
+        if len(self._found) >= 4096:
+            self._found.clear()
+        span = self._found[key] = (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
+        return span
 
     def _find_from(self, quote: str, cursor: int) -> Span | None:
         # (every omission mark holds one of the two: without them the split is the quote, found faster)

@@ -82,6 +82,7 @@ class Locator(QuoteSearch):
         # the same words and names are asked of the same article item after item, draft after draft
         self._has_word: dict[str, bool] = {}
         self._has_name: dict[tuple[str, int], bool] = {}
+        self._found = {}
 
     @cached_property
     def _digits(self) -> set[str]:
