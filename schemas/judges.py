@@ -198,11 +198,16 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
 
     def ok(idxs: list[int]) -> bool:
         # (a figure without a quote is sought sentence by sentence: each keeps its numbers)
-        text = " ".join(p.sentences[i].text for i in idxs)
-        one = p.sentences[idxs[0]] if len(idxs) == 1 else None
-        digits = one.digits if one is not None else digit_numbers(fold(text))
-        if not numbers <= digits and not numbers <= digits | (one.spelled if one is not None else spelled_numbers(fold(text))):
-            return False
+        if len(idxs) == 1:  # (most: every sentence of the article, for a figure without a quote)
+            one = p.sentences[idxs[0]]
+            text, digits = one.text, one.digits
+            if not numbers <= digits and not numbers <= digits | one.spelled:
+                return False
+        else:
+            text = " ".join(p.sentences[i].text for i in idxs)
+            digits = digit_numbers(fold(text))
+            if not numbers <= digits and not numbers <= digits | spelled_numbers(fold(text)):
+                return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False
         if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", [text]):

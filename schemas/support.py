@@ -90,6 +90,7 @@ class Passages:
         self._claims: dict[str, tuple[list[list[str]], list[str]]] = {}
         self._having: dict[str, set[int]] = {}
         self._verdicts: dict[tuple[str, tuple[int, ...], bool], bool] = {}
+        self._counts: dict[str, dict[int, int]] = {}
         self.sentences = [Sentence(loc.text[s:e]) for s, e in self.spans]
         fill_low(self.sentences)
         # headlines and section headings ("Pressure at home", "Background"): they name things but state
@@ -286,8 +287,24 @@ class Passages:
         words = self._claim_words(claim)[1]
         if not words:
             return True
-        shared = sum(1 for w in words if not self.having(w).isdisjoint(idxs))
+        if len(idxs) == 1:
+            shared = self._shared(claim, words).get(idxs[0], 0)
+        else:
+            shared = sum(1 for w in words if not self.having(w).isdisjoint(idxs))
         return not (shared < min(2, len(words)) or shared < share * len(words))
+
+    def _shared(self, claim: str, words: list[str]) -> dict[int, int]:
+        """How many of the claim's `words` each sentence holds (those that hold any): one pass over the
+        index for a claim tried against candidate after candidate."""
+        known = self._counts.get(claim)
+        if known is None:
+            if len(self._counts) >= 4096:
+                self._counts.clear()
+            known = self._counts[claim] = {}
+            for w in words:
+                for i in self.having(w):
+                    known[i] = known.get(i, 0) + 1
+        return known
 
     @cached_property
     def _denied(self) -> list[tuple[frozenset[str], float]]:
