@@ -382,3 +382,40 @@ def test_a_passage_without_a_negation_has_no_negated_clause_or_piece() -> None:
         parts = [c for c in clauses(text) if c] + [c for c in cue_clauses(text) if c]
         assert not any(negated(p) for c in parts for p in [c, *JOINS.split(c)] if p), text
     assert checked > 10_000  # (the noise is not all negated)
+
+
+def test_a_verb_is_flanked_by_names_exactly_when_its_parties_are_both_there() -> None:
+    """`roles_swapped` bisects the positions of the names for a name within reach on each side of a verb
+    before it builds the parties' sets: the same verbs pass as when every verb's sets were built."""
+    import random
+
+    from summarizer.schemas.edits import _flanked, _parties
+
+    rng = random.Random(5)
+    vocabulary = ["a", "b", "c", "d", "by", "was", "is", "the", "sued"]
+    for _ in range(20_000):
+        low = [rng.choice(vocabulary) for _ in range(rng.randrange(1, 25))]
+        names = set(rng.sample(["a", "b", "c", "d", "the"], rng.randrange(0, 4)))
+        at_names = [k for k, w in enumerate(low) if w in names]
+        for i, w in enumerate(low):
+            if w not in names:
+                assert _flanked(at_names, i) == all(_parties(low, i, names)), (low, names, i)
+
+
+def test_a_claims_words_counted_per_sentence_once_are_what_each_candidate_holds() -> None:
+    """The share test counts a claim's words per sentence in one pass over the word index; for every sentence
+    the count is what asking the index word by word for that sentence gives, and a candidate judged once
+    (the verdict kept for a second share) is judged as a fresh article's passages judge it."""
+    for path in sorted(ARTICLES.glob("*.txt"))[:6]:
+        text = from_text(path.read_text(encoding="utf-8")).text
+        passages = Passages(Locator(text), True)
+        claims = [s.text for s in passages.sentences[::4]] + ["The union rejected the offer on Monday and called a strike."]
+        for claim in claims:
+            words = passages._claim_words(claim)[1]
+            counts = passages._shared(claim, words)
+            for i in range(len(passages.sentences)):
+                assert counts.get(i, 0) == sum(1 for w in words if i in passages.having(w)), (claim, i)
+            for i in range(0, len(passages.sentences), 3):
+                first = passages.supports(claim, [i], 0.5)
+                assert passages.supports(claim, [i], 0.51) == Passages(Locator(text), True).supports(claim, [i], 0.51)
+                assert first == Passages(Locator(text), True).supports(claim, [i], 0.5)
