@@ -160,6 +160,7 @@ def same_word(a: str, b: str) -> bool:
     return a[:need] == b[:need]
 
 
+@cached(8192)  # claims, clauses and sentences are asked again check after check
 def negated(text: str) -> bool:
     """A negation stands in the text: "n't", or a negating word (a whole \\w+ run of the lowered text)."""
     return _NEG_ANY.search(text.lower()) is not None
