@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -565,15 +566,25 @@ def test_kill_9_mid_run_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path)
 def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal.Signals) -> None:
     src, out, n = tmp_path / "in", tmp_path / "out", 24
     write_folder(src, n)
-    # (0.5 s a call: the 20 articles left after the first four take seconds more, so a loaded machine that
-    # looks late still finds the batch running when the signal comes)
-    with FakeServer(FakeModel(quoting_answer, latency=0.5)) as server:
+    # the first four calls are answered, the rest held until the test is over: however late a loaded machine
+    # sends the signal, the batch is still waiting for answers when it comes
+    released, answered = threading.Event(), itertools.count()
+
+    def answer(body: dict) -> dict:
+        if next(answered) >= 4:
+            released.wait(60)
+        return quoting_answer(body)
+
+    with FakeServer(FakeModel(answer)) as server:
         proc = _spawn(src, out, server.base_url)
         try:
             _wait_for(lambda: len(briefs_under(out)) >= 4)
         finally:
             proc.send_signal(sent)
-            stdout, stderr = proc.communicate(timeout=20)
+            try:
+                stdout, stderr = proc.communicate(timeout=20)
+            finally:
+                released.set()
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stdout and "run the same command again" in stdout
     done = int(re.search(r"(\d+) of 24 articles briefed", stdout).group(1))
