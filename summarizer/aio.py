@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import threading
 from collections.abc import Coroutine
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-__all__ = ["run_sync", "LANGUAGES", "language", "ARTICLE", "PART"]
+__all__ = ["run_sync", "run_stoppable", "LANGUAGES", "language", "ARTICLE", "PART"]
 
 # The article being briefed, for log lines: tasks copy the context, so each article of a batch has its own.
 ARTICLE: ContextVar[str | None] = ContextVar("summarizer_article", default=None)
@@ -66,3 +68,43 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+def run_stoppable(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, which SIGTERM (`timeout`, `kill`, docker stop, systemd) stops as Ctrl-C does: the running
+    task is cancelled, so it winds down as it would for Ctrl-C, and KeyboardInterrupt is raised here. SIGTERM
+    gets its own handler because a shell starts a script's background job with SIGINT ignored: a SIGTERM
+    passed on as a SIGINT would be ignored too, and the run could not be stopped but by SIGKILL."""
+    stopped = False
+
+    async def main() -> T:
+        nonlocal stopped
+        task, loop = asyncio.current_task(), asyncio.get_running_loop()
+
+        def stop() -> None:
+            nonlocal stopped
+            stopped = True
+            if task is not None:
+                task.cancel()
+
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # (Windows; not the main thread)
+            loop.add_signal_handler(signal.SIGTERM, stop)
+        try:
+            return await coro
+        except asyncio.CancelledError:
+            if not stopped:
+                raise
+            raise KeyboardInterrupt from None
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signal.SIGTERM)
+
+    previous = signal.getsignal(signal.SIGTERM)  # (the local model's server may have one: stop it at exit)
+    try:
+        result = asyncio.run(main())
+    finally:
+        if previous is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
+    if stopped:  # the task wound down and returned: stopped all the same
+        raise KeyboardInterrupt
+    return result

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from .aio import run_stoppable
 from .cli_common import build_summarizer, fail, model_options
 from .cli_progress import progress, summary
 from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
@@ -125,18 +124,15 @@ def batch(folder: Path | None, out: Path | None, concurrency: int | None, markdo
     except KeyboardInterrupt:  # while the folder is read: nothing sent, nothing written (not click's "Aborted!")
         fail("interrupted before any article was sent; nothing was written", EXIT_INTERRUPTED)
     # SIGTERM (`timeout`, `docker stop`, systemd) ends the run as Ctrl-C does: the summary, the report, the lock
-    previous = signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
     try:
         with progress(report, concurrency) as on_result:
-            asyncio.run(job.run(on_result))
+            run_stoppable(job.run(on_result))
     except KeyboardInterrupt:
         job.report.interrupted = True
     except SummarizerError as exc:
         fail(str(exc))
     except OSError as exc:  # the output folder itself failed us (disk full, permissions): nothing more can run
         fail(f"{out}: cannot write ({exc.strerror or exc})")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     click.echo(summary(job.report))
     unwritten = _say_unwritten(job.report)
     if job.report.interrupted:

@@ -514,10 +514,14 @@ def test_cli_help_has_an_example() -> None:
 # --- real processes: kill -9 and Ctrl-C ------------------------------------------------------------------------
 
 
-def _spawn(src: Path, out: Path, base_url: str) -> subprocess.Popen[str]:
+def _spawn(src: Path, out: Path, base_url: str, *, sigint: Any = signal.SIG_DFL) -> subprocess.Popen[str]:
+    """The batch command in a process of its own. `sigint`: how it starts out treating SIGINT: as a command
+    run from a terminal (SIG_DFL, whatever this test process was given), or ignored (SIG_IGN), as a shell
+    starts a script's background job."""
     command = [sys.executable, "-c", "from summarizer.cli import main; main()", "batch", str(src), "--out", str(out),
                "--concurrency", "4", "--base-url", base_url, "--model", "fake-model"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
@@ -531,7 +535,15 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 20) -> None:
 def test_kill_9_mid_run_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path) -> None:
     src, out, n = tmp_path / "in", tmp_path / "out", 32
     write_folder(src, n)
-    fake = FakeModel(quoting_answer, latency=0.25)
+    # calls after the sixteenth are held until the kill: a loaded machine that kills late still kills mid-run
+    released, answered = threading.Event(), itertools.count()
+
+    def answer(body: dict) -> dict:
+        if next(answered) >= 16:
+            released.wait(60)
+        return quoting_answer(body)
+
+    fake = FakeModel(answer, latency=0.25)
     with FakeServer(fake) as server:
         proc = _spawn(src, out, server.base_url)
         try:
@@ -540,6 +552,7 @@ def test_kill_9_mid_run_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path)
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.communicate(timeout=10)
+            released.set()
         assert proc.returncode == -signal.SIGKILL
         first_calls, kept = fake.calls, briefs_under(out)
         assert 6 <= len(kept) < n
@@ -562,8 +575,12 @@ def test_kill_9_mid_run_leaves_no_torn_file_and_a_rerun_finishes(tmp_path: Path)
 
 
 @LOCAL
-@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM])  # Ctrl-C; `timeout`, docker stop, systemd
-def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal.Signals) -> None:
+@pytest.mark.parametrize(("sent", "sigint"), [
+    (signal.SIGINT, signal.SIG_DFL),  # Ctrl-C
+    (signal.SIGTERM, signal.SIG_DFL),  # `timeout`, docker stop, systemd
+    (signal.SIGTERM, signal.SIG_IGN),  # `kill` of a batch a script started in the background (SIGINT ignored)
+])
+def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal.Signals, sigint: Any) -> None:
     src, out, n = tmp_path / "in", tmp_path / "out", 24
     write_folder(src, n)
     # the first four calls are answered, the rest held until the test is over: however late a loaded machine
@@ -576,7 +593,7 @@ def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal
         return quoting_answer(body)
 
     with FakeServer(FakeModel(answer)) as server:
-        proc = _spawn(src, out, server.base_url)
+        proc = _spawn(src, out, server.base_url, sigint=sigint)
         try:
             _wait_for(lambda: len(briefs_under(out)) >= 4)
         finally:
