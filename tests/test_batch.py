@@ -602,6 +602,9 @@ def test_ctrl_c_stops_cleanly_and_says_what_is_left(tmp_path: Path, sent: signal
                 stdout, stderr = proc.communicate(timeout=20)
             finally:
                 released.set()
+                if proc.poll() is None:  # (it did not stop: fail without leaving it behind)
+                    proc.kill()
+                    proc.communicate()
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stdout and "run the same command again" in stdout
     done = int(re.search(r"(\d+) of 24 articles briefed", stdout).group(1))
