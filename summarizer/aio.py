@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import signal
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-__all__ = ["run_sync", "run_stoppable", "LANGUAGES", "language", "ARTICLE", "PART"]
+__all__ = ["run_sync", "run_stoppable", "sigterm_interrupts", "LANGUAGES", "language", "ARTICLE", "PART"]
 
 # The article being briefed, for log lines: tasks copy the context, so each article of a batch has its own.
 ARTICLE: ContextVar[str | None] = ContextVar("summarizer_article", default=None)
@@ -108,3 +108,21 @@ def run_stoppable(coro: Coroutine[Any, Any, T]) -> T:
     if stopped:  # the task wound down and returned: stopped all the same
         raise KeyboardInterrupt
     return result
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While inside, SIGTERM raises KeyboardInterrupt as Ctrl-C does, for sync code that waits (the Batch API's
+    polling); `run_stoppable` inside it still stops its loop its own way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

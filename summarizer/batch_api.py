@@ -14,13 +14,13 @@ picks the jobs up where they are and never submits an input twice.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .aio import run_stoppable
 from .batch_files import exclusive
 from .batch_jobs import Jobs, client_for
 from .batch_ledger import AnswerBook, Ledger
@@ -132,7 +132,7 @@ class BatchApiRun:
         # the brief's whole cost at batch prices: with --reask-live its live re-asks are under-priced by half
         llm.batch_answers, llm.price_factor = book, BATCH_PRICE
         try:
-            return asyncio.run(go())
+            return run_stoppable(go())  # SIGTERM stops the polling as Ctrl-C does
         finally:
             llm.batch_answers, llm.price_factor = None, 1.0
 

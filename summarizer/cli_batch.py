@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .aio import run_stoppable
+from .aio import run_stoppable, sigterm_interrupts
 from .cli_common import build_summarizer, fail, model_options
 from .cli_progress import progress, summary
 from .defaults import DEFAULT_ARTICLE_TIMEOUT, DEFAULT_CONCURRENCY, DEFAULT_RETRIES
@@ -174,8 +174,9 @@ def _batch_api(make_batch: Callable[[], Any], out: Path, *, wait: bool, poll_s: 
     from .cli_batch_api import run_api, summary_lines
 
     try:
-        state, report, jobs = run_api(make_batch, wait=wait, poll_s=poll_s, live_reasks=live_reasks,
-                                      concurrency=concurrency)
+        with sigterm_interrupts():  # SIGTERM while polling stops as Ctrl-C does, not with no word said
+            state, report, jobs = run_api(make_batch, wait=wait, poll_s=poll_s, live_reasks=live_reasks,
+                                          concurrency=concurrency)
     except KeyboardInterrupt:
         click.echo(f"Interrupted. Submitted jobs keep running; rerun the same command to resume, or "
                    f"`summarizer batch --status {out}`.", err=True)

@@ -156,6 +156,39 @@ def test_forty_articles_killed_between_submission_and_completion_resume_without_
     assert "40 of 40 articles briefed (40 new" in done.stdout and "batch prices" in done.stdout
 
 
+def test_sigterm_while_polling_says_the_jobs_keep_running_and_a_rerun_resumes(tmp_path: Path) -> None:
+    folder = folder_of(tmp_path, 4)
+    out = tmp_path / "out"
+    model = FakeModel(quoting_answer)
+    with FakeBatchServer(model, hold=True) as server:
+        env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test-not-a-key",
+               "HOME": str(tmp_path), "SUMMARIZER_MODEL": MODEL}
+        proc = subprocess.Popen([sys.executable, "-m", "summarizer", "batch", str(folder), "--out", str(out),
+                                 "--batch-api", "--poll", "0.05", "--no-cache"], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        jobs_file = out / ".batch-api" / "jobs.json"
+        try:
+            _wait_for(lambda: jobs_file.exists() and json.loads(jobs_file.read_text())["jobs"][0]["batch_id"])
+        finally:
+            proc.send_signal(signal.SIGTERM)  # `timeout`, `kill`, docker stop: as Ctrl-C
+            try:
+                _, stderr = proc.communicate(timeout=20)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.communicate()
+        assert proc.returncode == 130, stderr
+        assert "Submitted jobs keep running" in stderr and "Traceback" not in stderr
+        server.release()
+        done = cli(str(folder), "--out", str(out), "--batch-api", "--poll", "0.05", "--no-cache",
+                   base_url=server.base_url, home=tmp_path)
+        assert done.returncode == 0, done.stderr
+        custom_ids = [line["custom_id"] for b in server.batches for line in server.lines(b)]
+    assert len(custom_ids) == len(set(custom_ids))  # resumed: nothing submitted twice
+    assert len(server.lines(next(iter(server.batches)))) == 4
+    assert len(comparable_briefs(out)) == 4
+
+
 def test_a_batch_created_whose_answer_was_lost_is_found_not_created_again(tmp_path: Path) -> None:
     folder = folder_of(tmp_path, 3)
     with FakeBatchServer(FakeModel(quoting_answer), lose_creates=1) as server:
