@@ -1,4 +1,5 @@
-"""Running the async pipeline from sync code, and the language table: small seams kept out of pipeline.py."""
+"""Running the async pipeline from sync code (and stopping it on SIGTERM as on Ctrl-C), and the language table:
+small seams kept out of pipeline.py."""
 
 from __future__ import annotations
 
