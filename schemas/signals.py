@@ -30,6 +30,7 @@ from .text import (
     cached,
     fold,
     fold_words,
+    tokens_of,
 )
 
 __all__ = [
@@ -209,7 +210,7 @@ class Sentence:
     @cached_property
     def tokens(self) -> list[re.Match[str]]:
         """Its words as `TOKEN` finds them (offsets into `text`)."""
-        return list(TOKEN.finditer(self.text))
+        return tokens_of(self.text)
 
     @cached_property
     def raw(self) -> list[str]:

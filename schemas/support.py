@@ -34,7 +34,6 @@ from .roles import distinctive
 from .signals import (
     SPEAKS,
     TITLES,
-    TOKEN,
     Sentence,
     acted_on,
     capitalized_inside,
@@ -374,7 +373,7 @@ class Passages:
             if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
                 continue
             # the first token that is one of the words (tokens come in order: the first is the least)
-            first = next((t.start() for t, f in zip(TOKEN.finditer(text), sentence.folded, strict=True)
+            first = next((t.start() for t, f in zip(sentence.tokens, sentence.folded, strict=True)
                           if any(same_word(f, w) for w in words)), None)
             if first is not None and first_cue.start() < first:
                 return True

@@ -33,7 +33,7 @@ from .quotes import EDGE as _EDGE
 from .quotes import WORD, QuoteSearch, Span, at_least_words
 from .runs import alnum_words, letter_words, lowered_words
 
-__all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
+__all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "tokens_of", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "WORD"]
 
 # nationalities that do not begin with their country's name (as Korean does with Korea): in a name, one
@@ -270,7 +270,7 @@ class Locator(QuoteSearch):
         With `runs`, a run of capitalized words must also stand together in the article; headlines, often
         in title case, are checked word by word only."""
         missing: list[str] = []
-        words = list(TOKEN.finditer(text))
+        words = tokens_of(text)
         # (the capitalized tokens' positions, found in C: most tokens of prose are not)
         for i in compress(count(), map(str.isupper, map(itemgetter(0), map(_GROUP, words)))):
             m = words[i]
@@ -301,6 +301,12 @@ class Locator(QuoteSearch):
                     if len(words_in_run) >= 2 and not self.has_name(" ".join(words_in_run), slack=1):
                         missing.append(" ".join(words_in_run))
         return missing
+
+
+@cached(4096)  # a claim's prose is checked, then its names read (`Sentence.tokens`)
+def tokens_of(text: str) -> list[re.Match[str]]:
+    """`list(TOKEN.finditer(text))`, kept per text (read only)."""
+    return list(TOKEN.finditer(text))
 
 
 @cached(4096)  # a claim is held against the paragraph of candidate after candidate
