@@ -125,19 +125,30 @@ def _wait_for(predicate: Any, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+def _polling(folder: Path, out: Path, server: Any, home: Path) -> subprocess.Popen[str]:
+    """`summarizer batch --batch-api` as a process of its own, once its first job is created (and held)."""
+    env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test-not-a-key",
+           "HOME": str(home), "SUMMARIZER_MODEL": MODEL}
+    proc = subprocess.Popen([sys.executable, "-m", "summarizer", "batch", str(folder), "--out", str(out),
+                             "--batch-api", "--poll", "0.05", "--no-cache"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    jobs_file = out / ".batch-api" / "jobs.json"
+    try:
+        _wait_for(lambda: jobs_file.exists() and json.loads(jobs_file.read_text())["jobs"][0]["batch_id"])
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc
+
+
 def test_forty_articles_killed_between_submission_and_completion_resume_without_resubmitting(tmp_path: Path) -> None:
     folder = folder_of(tmp_path, 40)
     out = tmp_path / "out"
     live_run(folder, tmp_path / "live", FakeModel(quoting_answer))
     model = FakeModel(quoting_answer)
     with FakeBatchServer(model, hold=True) as server:
-        env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test-not-a-key",
-               "HOME": str(tmp_path), "SUMMARIZER_MODEL": MODEL}
-        proc = subprocess.Popen([sys.executable, "-m", "summarizer", "batch", str(folder), "--out", str(out),
-                                 "--batch-api", "--poll", "0.05", "--no-cache"], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        jobs_file = out / ".batch-api" / "jobs.json"
-        _wait_for(lambda: jobs_file.exists() and json.loads(jobs_file.read_text())["jobs"][0]["batch_id"])
+        proc = _polling(folder, out, server, tmp_path)
         assert proc.poll() is None  # still polling a job that is held in_progress
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -161,22 +172,14 @@ def test_sigterm_while_polling_says_the_jobs_keep_running_and_a_rerun_resumes(tm
     out = tmp_path / "out"
     model = FakeModel(quoting_answer)
     with FakeBatchServer(model, hold=True) as server:
-        env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test-not-a-key",
-               "HOME": str(tmp_path), "SUMMARIZER_MODEL": MODEL}
-        proc = subprocess.Popen([sys.executable, "-m", "summarizer", "batch", str(folder), "--out", str(out),
-                                 "--batch-api", "--poll", "0.05", "--no-cache"], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        jobs_file = out / ".batch-api" / "jobs.json"
+        proc = _polling(folder, out, server, tmp_path)
+        proc.send_signal(signal.SIGTERM)  # `timeout`, `kill`, docker stop: as Ctrl-C
         try:
-            _wait_for(lambda: jobs_file.exists() and json.loads(jobs_file.read_text())["jobs"][0]["batch_id"])
+            _, stderr = proc.communicate(timeout=20)
         finally:
-            proc.send_signal(signal.SIGTERM)  # `timeout`, `kill`, docker stop: as Ctrl-C
-            try:
-                _, stderr = proc.communicate(timeout=20)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
         assert proc.returncode == 130, stderr
         assert "Submitted jobs keep running" in stderr and "Traceback" not in stderr
         server.release()
