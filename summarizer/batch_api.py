@@ -132,7 +132,7 @@ class BatchApiRun:
         # the brief's whole cost at batch prices: with --reask-live its live re-asks are under-priced by half
         llm.batch_answers, llm.price_factor = book, BATCH_PRICE
         try:
-            return run_stoppable(go())  # SIGTERM stops the polling as Ctrl-C does
+            return run_stoppable(go())  # SIGTERM stops a round as Ctrl-C does
         finally:
             llm.batch_answers, llm.price_factor = None, 1.0
 
