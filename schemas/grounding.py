@@ -135,7 +135,7 @@ def check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool,
             problems.append(Problem(path, name, "a name that is not in the article", True,
                                     f"{name!r} is not in the article"))
         content = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS]
-        unknown = loc.unsupported_words(text, content)
+        unknown = loc.unsupported_words(content)
         if len(unknown) >= PROSE_UNSUPPORTED_MIN and len(unknown) >= PROSE_UNSUPPORTED_SHARE * len(set(content)):
             problems.append(Problem(path, text, "words the article does not use", True,
                                     f"the article does not say this (not in it: {', '.join(unknown[:4])})"))

@@ -205,8 +205,9 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
                 return False
         else:
             text = " ".join(p.sentences[i].text for i in idxs)
-            digits = digit_numbers(fold(text))
-            if not numbers <= digits and not numbers <= digits | spelled_numbers(fold(text)):
+            folded = fold(text)
+            digits = digit_numbers(folded)
+            if not numbers <= digits and not numbers <= digits | spelled_numbers(folded):
                 return False
         if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
             return False

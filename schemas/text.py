@@ -31,7 +31,7 @@ from .normal import (
 )
 from .quotes import EDGE as _EDGE
 from .quotes import WORD, QuoteSearch, Span, at_least_words
-from .runs import alnum_words, letter_words, lowered_words
+from .runs import alnum_words, lowered_words
 
 __all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "tokens_of", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
            "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "WORD"]
@@ -254,11 +254,10 @@ class Locator(QuoteSearch):
         hi = next((b for b in breaks if b >= end), len(self.text))
         return breaks[first], hi, breaks[max(0, first - back)]
 
-    def unsupported_words(self, text: str, content: list[str] | None = None) -> list[str]:
-        """Content words of model prose that the article never uses, in any inflection (`content`: the
-        prose's words of four letters or more but function words, when the caller has them)."""
-        words = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS] if content is None else content
-        return [w for w in dict.fromkeys(words) if not self.has_word(w)]
+    def unsupported_words(self, content: list[str]) -> list[str]:
+        """Of the content words of model prose (four letters or more, no function words), those the article
+        never uses, in any inflection; each once."""
+        return [w for w in dict.fromkeys(content) if not self.has_word(w)]
 
     def unknown_numbers(self, text: str) -> list[str]:
         # most numbers of a claim stand in digits where they stand at all: the spelled ones are sought after
