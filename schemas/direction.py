@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from .normal import cached, folded_words
 
-__all__ = ["reversed_direction"]
+__all__ = ["OPPOSITES", "reversed_direction"]
 
 
 def _forms(*stems: str) -> frozenset[str]:
@@ -32,7 +32,7 @@ _S = ",s,ed,ing"  # jump: jump, jumps, jumped, jumping
 # Each pair: (one way, the other way). A word may stand in more than one pair ("declined" a rate, "declined" an
 # offer). Words that mostly mean something else are left out: "up" (set up), "more" (more than), "end" (by the
 # end of), "firms", "growth", "right".
-_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
+OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
     (
         _forms(f"rais|{_E}", f"increas|{_E}", f"jump|{_S}", f"climb|{_S}", f"surg|{_E}", f"hik|{_E}", f"soar|{_S}",
                f"boost|{_S}", f"strengthen|{_S}", f"rebound|{_S}", f"expand|{_S}", "gained", "gaining", "firmed",
@@ -65,7 +65,7 @@ def _turns(claim: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     """(the claim's side, the other side) of every pair the claim takes one side of."""
     said = set(folded_words(claim))
     out = []
-    for one, other in _PAIRS:
+    for one, other in OPPOSITES:
         mine, opposite = said & one, said & other
         if mine and not opposite:
             out.append((one, other))

@@ -9,7 +9,8 @@ import difflib
 import re
 from bisect import bisect_left, bisect_right
 
-from .normal import folded_words
+from .direction import OPPOSITES
+from .normal import digit_numbers, folded_words, spelled_numbers
 from .runs import lowered_words
 from .signals import (
     JOINS,
@@ -26,7 +27,7 @@ from .signals import (
 )
 from .text import COMMON, FUNCTION_WORDS, TOKEN, cached, fold
 
-__all__ = ["negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
+__all__ = ["contrary_edit", "negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
 
 _NEG_OR_T = NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
@@ -184,6 +185,60 @@ def subject_swap(claim: str, sentence: str) -> bool:
     return bool(mine and theirs) and not any(same_word(x, y) for x in mine for y in theirs)
 
 
+# Opposites too common to judge a claim on by themselves, as `reversed_direction` judges its pairs ("for" a
+# motion, "for" a week): only where claim and sentence line up word for word around them
+_ALIGNED = [(frozenset({"for"}), frozenset({"against"})), (frozenset({"right", "correct"}), frozenset({"wrong"})),
+            (frozenset({"more"}), frozenset({"less", "fewer"})), (frozenset({"before"}), frozenset({"after"})),
+            (frozenset({"above"}), frozenset({"below"})), (frozenset({"up"}), frozenset({"down"})),
+            (frozenset({"first"}), frozenset({"last"})), (frozenset({"north", "northern"}), frozenset({"south", "southern"})),
+            (frozenset({"east", "eastern"}), frozenset({"west", "western"}))]
+_OPPOSED = [*OPPOSITES, *_ALIGNED]
+_PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "day days daily"),
+                                       ("week", "week weeks weekly"), ("month", "month months monthly"),
+                                       ("year", "year years yearly annual annually"), ("decade", "decade decades"))
+           for w in forms.split()}
+
+
+def contrary_edit(claim: str, sentence: Sentence) -> bool:
+    """True if the claim is the sentence with a few words put in place of their opposite ("voted 5-2 against
+    the increase" over "voted 5-2 for the increase", "ended" over "began"), of another number ("for three days"
+    over "for nine days") or of another span of time ("€15 million a week" over "a day"), where the words either
+    side are the sentence's own: a lie that keeps every other word, however many words each side holds of the
+    other pair."""
+    mine = sentence_of(claim)
+    ops = _matcher(tuple(mine.folded), tuple(sentence.folded)).get_opcodes()
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        # (difflib puts a stretch both sides repeat either side of every replace but at the ends)
+        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3 or sum(ops[n][2] - ops[n][1] for n in (k - 1, k + 1)
+                                                                 if 0 <= n < len(ops)) < 2:
+            continue
+        said, there = set(mine.folded[i1:i2]), set(sentence.folded[j1:j2])
+        if any((said & one and there & other and not said & other and not there & one)
+               or (said & other and there & one and not said & one and not there & other) for one, other in _OPPOSED):
+            return True
+        # the text the words stand in, with the numbers written beside them ("72-hour", "€15 million a day")
+        ours, theirs = _stretch(claim, mine.tokens, i1, i2), _stretch(sentence.text, sentence.tokens, j1, j2)
+        counted = _numbers(ours)
+        if counted:
+            if not counted & _numbers(theirs) and not counted & (sentence.digits | sentence.spelled) and _numbers(theirs):
+                return True
+            continue  # a quantity said in other words ("a three-day strike" for "a 72-hour strike")
+        periods = {_PERIOD[w] for w in said if w in _PERIOD}
+        if periods and not _numbers(theirs) and (other := {_PERIOD[w] for w in there if w in _PERIOD}) and not periods & other:
+            return True
+    return False
+
+
+def _stretch(text: str, tokens: list[re.Match[str]], i1: int, i2: int) -> str:
+    """The text of tokens i1:i2 with what stands between them and their neighbours (numbers are no tokens)."""
+    return text[tokens[i1 - 1].end() if i1 else 0 : tokens[i2].start() if i2 < len(tokens) else len(text)]
+
+
+def _numbers(text: str) -> set[str]:
+    low = fold(text)
+    return digit_numbers(low) | spelled_numbers(low)
+
+
 # verbs whose doer and other party may trade places without changing what happened
 _SYMMETRIC = {"meet", "meets", "met", "meeting", "talk", "talks", "talked", "speak", "spoke", "negotiate",
               "negotiated", "negotiating", "clash", "clashed", "merge", "merged", "marry", "married", "agree", "agreed",
@@ -228,14 +283,19 @@ def roles_swapped(claim: str, sentence: Sentence) -> bool:
 def _capitalized(sentence: Sentence, skip: int) -> frozenset[str]:
     """The sentence's words written capitalized (after its first `skip`), but for titles and function words."""
     return frozenset(w for raw, w in zip(sentence.raw[skip:], sentence.low[skip:], strict=True)
-                     if raw[0].isupper()) - COMMON - TITLES
+                     if raw[0].isupper()) - COMMON - TITLES - _CALENDAR
+
+
+# capitalized, but nobody's name: "X on Monday sued Y" has the same day on both sides of either version
+_CALENDAR = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
 
 
 @cached(4096)
 def _verbs(sentence: Sentence) -> list[tuple[int, str]]:
-    """The claim's words that may be its verb: in lower case, four letters or more, not one of `_SYMMETRIC`."""
+    """The claim's words that may be its verb: in lower case, four letters or more, not one of `_SYMMETRIC`
+    nor a function word ("with", "against": "X negotiated with Y" has no doer)."""
     return [(i, w) for i, (raw, w) in enumerate(zip(sentence.raw, sentence.low, strict=True))
-            if not raw[0].isupper() and len(w) >= 4 and w not in _SYMMETRIC]
+            if not raw[0].isupper() and len(w) >= 4 and w not in _SYMMETRIC and w not in FUNCTION_WORDS]
 
 
 @cached(4096)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .direction import reversed_direction
 from .done import proposed_as_done
 from .edits import (
+    contrary_edit,
     negation_edit,
     quoted_opinion,
     repeats,
@@ -240,6 +241,7 @@ class Passages:
         sentences = [self.sentences[i] for i in idxs]
         if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
                or subject_swap(claim, s.text) or roles_swapped(claim, s)
+               or contrary_edit(claim, s)
                for s in map(without_dateline, sentences)):
             return False
         if reversed_direction(claim, [s.low_set for s in sentences]):

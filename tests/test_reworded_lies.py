@@ -4,6 +4,7 @@ claim it was made from, which must still pass."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,67 @@ def test_a_short_denial_is_not_repeated_without_its_not(claim: str, kept: bool) 
     text = from_text((ARTICLES / "harbour_strike.txt").read_text(encoding="utf-8")).text
     g = ground(_with([{"point": claim, "evidence": ["We are against being told on a Friday"]}]), text)
     assert bool(g.background) is kept, g.dropped
+
+
+def _ferry() -> str:
+    return from_text((ARTICLES / "ferry_strike.txt").read_text(encoding="utf-8")).text
+
+
+def _harbour() -> str:
+    return from_text((ARTICLES / "harbour_strike.txt").read_text(encoding="utf-8")).text
+
+
+LAWSUIT = (
+    "Riverton sues its water company\n\n"
+    "Riverton City Council on Monday filed a lawsuit against Clearbrook Water Services, accusing the private "
+    "utility of failing to warn residents for nine days after tests found lead in the water.\n\n"
+    "Clearbrook said it would contest the claim.\n"
+)
+
+
+@pytest.mark.parametrize(("article", "lie", "truth", "quote"), [
+    # an opposite in place of the word, every other word the sentence's own
+    (_bank, "The seven-member board voted 5-2 against the increase.", "The seven-member board voted 5-2 for the increase.",
+     "The seven-member board voted 5-2 for the increase"),
+    (_bank, "Raising rates into a supply shock is the right medicine.", "Raising rates into a supply shock is the wrong medicine.",
+     "Raising rates into a supply shock is the wrong medicine"),
+    (_bank, "Deputy Governor Pavel Šimek voted for the hike.", "Deputy Governor Pavel Šimek voted against the hike.",
+     "Deputy Governor Pavel Šimek, one of the two board members who voted against the hike"),
+    # "ended" over "began", where the sentence itself goes on to "halting" the loading
+    (_harbour, "Dock workers at the Port of Valmora ended a 72-hour strike on Tuesday after talks with the port "
+               "authority over the introduction of automated cranes broke down.",
+     "Dock workers at the Port of Valmora began a 72-hour strike on Tuesday after talks with the port authority over "
+     "the introduction of automated cranes broke down.",
+     "Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"),
+    # another number, or another span of time, in the same place
+    (_ferry, "The last ferry strike on the route, in 2017, lasted five weeks.",
+     "The last ferry strike on the route, in 2017, lasted five days.", "The last ferry strike on the route, in 2017, lasted five days"),
+    (_ferry, "The island's shop said it had enough food for four weeks.", "The island's shop said it had enough food for four days.",
+     "The island's shop said it had enough food for four days"),
+    (_harbour, "Shipping companies warned that the strike could cost the regional economy €15 million a week.",
+     "Shipping companies warned that the strike could cost the regional economy €15 million a day.",
+     "Shipping companies warned that the strike could cost the regional economy €15 million a day"),
+    (lambda: LAWSUIT, "Clearbrook failed to warn residents for three days.", "Clearbrook failed to warn residents for nine days.",
+     "accusing the private utility of failing to warn residents for nine days"),
+    # who sued whom, with the day between the parties on both sides
+    (lambda: LAWSUIT, "Clearbrook Water Services on Monday filed a lawsuit against Riverton City Council.",
+     "Riverton City Council on Monday filed a lawsuit against Clearbrook Water Services.",
+     "Riverton City Council on Monday filed a lawsuit against Clearbrook Water Services"),
+])
+def test_a_word_put_in_place_of_its_opposite_is_refused_and_the_sentence_itself_kept(
+        article: Callable[[], str], lie: str, truth: str, quote: str) -> None:
+    text = article()
+    for claim, kept in ((lie, False), (truth, True)):
+        g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
+        assert bool(g.background) is kept, (claim, g.dropped)
+
+
+@pytest.mark.parametrize("claim", [
+    "The seven-member board voted 5-2 in favour of the increase.",  # other words, the same way
+    "The last ferry strike on the route, in 2017, lasted five days, and the island's shop had food for four days.",
+    "The last ferry strike on the route lasted five days in 2017.",
+])
+def test_the_same_thing_in_other_words_is_not_an_opposite(claim: str) -> None:
+    text = _bank() if "board" in claim else _ferry()
+    g = ground(_with([{"point": claim, "evidence": ["-"]}]), text)
+    assert g.background, g.dropped
