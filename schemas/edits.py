@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .direction import OPPOSITES
-from .normal import digit_numbers, folded_words, spelled_numbers
+from .normal import NUMBER, canon_number, digit_numbers, folded_words, spelled_numbers
 from .runs import lowered_words
 from .signals import (
     JOINS,
@@ -190,7 +190,7 @@ def subject_swap(claim: str, sentence: str) -> bool:
 _ALIGNED = [(frozenset({"for"}), frozenset({"against"})), (frozenset({"right", "correct"}), frozenset({"wrong"})),
             (frozenset({"more"}), frozenset({"less", "fewer"})), (frozenset({"before"}), frozenset({"after"})),
             (frozenset({"above"}), frozenset({"below"})), (frozenset({"up"}), frozenset({"down"})),
-            (frozenset({"first"}), frozenset({"last"})), (frozenset({"north", "northern"}), frozenset({"south", "southern"})),
+            (frozenset({"first"}), frozenset({"last"})), (frozenset({"on"}), frozenset({"off"})), (frozenset({"north", "northern"}), frozenset({"south", "southern"})),
             (frozenset({"east", "eastern"}), frozenset({"west", "western"}))]
 _OPPOSED = [*OPPOSITES, *_ALIGNED]
 _PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "day days daily"),
@@ -226,7 +226,25 @@ def contrary_edit(claim: str, sentence: Sentence) -> bool:
         periods = {_PERIOD[w] for w in said if w in _PERIOD}
         if periods and not _numbers(theirs) and (other := {_PERIOD[w] for w in there if w in _PERIOD}) and not periods & other:
             return True
+    if _DIGIT.search(claim) is None:
+        return False
+    # numbers in digits are no tokens: between two words both sides repeat, the same ones in the same order
+    # ("a cut in VAT on food from 12% to 5%", not "from 5% to 12%")
+    for op, i1, i2, j1, _ in ops:
+        if op == "equal":
+            for t in range(i2 - i1 - 1):
+                ours_n = _between(claim, mine.tokens, i1 + t)
+                if ours_n and (theirs_n := _between(sentence.text, sentence.tokens, j1 + t)) and ours_n != theirs_n:
+                    return True
     return False
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _between(text: str, tokens: list[re.Match[str]], k: int) -> list[str]:
+    """The numbers written between token k and the next, in order."""
+    return [canon_number(n) for n in NUMBER.findall(text, tokens[k].end(), tokens[k + 1].start())]
 
 
 def _stretch(text: str, tokens: list[re.Match[str]], i1: int, i2: int) -> str:

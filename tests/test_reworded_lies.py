@@ -333,6 +333,12 @@ LAWSUIT = (
      "Shipping companies warned that the strike could cost the regional economy €15 million a day"),
     (lambda: LAWSUIT, "Clearbrook failed to warn residents for three days.", "Clearbrook failed to warn residents for nine days.",
      "accusing the private utility of failing to warn residents for nine days"),
+    (_harbour, "Kovac said the fund is off the table if both sides sign up to it.",
+     "Kovac said the fund is on the table if both sides sign up to it.", "The fund is on the table if both sides sign up to it"),
+    # numbers between the same words, in another order
+    (_bank, "The opposition Civic Democrats proposed a temporary cut in VAT on food from 5% to 12%.",
+     "The opposition Civic Democrats proposed a temporary cut in VAT on food from 12% to 5%.",
+     "The opposition Civic Democrats proposed a temporary cut in VAT on food from 12% to 5%"),
     # who sued whom, with the day between the parties on both sides
     (lambda: LAWSUIT, "Clearbrook Water Services on Monday filed a lawsuit against Riverton City Council.",
      "Riverton City Council on Monday filed a lawsuit against Clearbrook Water Services.",
