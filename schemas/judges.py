@@ -186,7 +186,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     """A key figure: its number stands in the passage, and the passage speaks of what it counts."""
     # a year or other number in the label ("rate in 2022") must stand in the passage too
     numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
-    label_words = content_words(f"{label} {value}")
+    # ("million" of "€40 million" says nothing of what it counts: a passage with "€40 million" has it anyway)
+    label_words = [w for w in content_words(f"{label} {value}") if w not in _SCALE]
     if RATE.search(label) and not RATE_VALUE.search(value):
         return [], ("the figure is a count, not a rate", "a rate or share needs the article's % or 'per'")
     if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
@@ -227,6 +228,9 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     return [], ("the figure is not in a passage about it",
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
 
+
+_SCALE = frozenset(["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
+                    "trillion", "trillions", "dozen", "dozens", "percent", "cent"])
 
 # a figure's doer: "offered by union", "grounded by the strike", "offered by the Irish Cabin Crew Union" (group
 # 1 the verb, group 2 the doer: a word, or a run of capitalized ones)

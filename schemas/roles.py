@@ -22,6 +22,7 @@ __all__ = ["role_elsewhere", "addressed", "attached", "attached_at", "body_role_
 # a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
 _SPEAKER_AFTER = re.compile(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b")
 _SPEAKER_BEFORE = re.compile(SPEECH_VERBS + r"\s+(?:[\w’'\-]+\s+){0,3}$")
+_ASKED_TO = re.compile(r"\s+to\s+[a-z]")  # after a name: the one asked to do it
 
 
 def attached(text: str, role: list[str], mine: set[str]) -> str | None:
@@ -102,9 +103,10 @@ def addressed(sentence: str | Sentence, proposer: str) -> bool:
     at = [t for t, low in zip(parsed.tokens, parsed.low, strict=True) if any(same_word(low, w) for w in words)]
     if not at or any(t.start() < cue.start() for t in at):
         return False
-    # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote
-    return not any(_SPEAKER_AFTER.match(sentence[t.end() :]) or
-                   _SPEAKER_BEFORE.search(sentence[: t.start()]) for t in at)
+    # "..., the union urged." or '"...," Kovac said': the speaker stands after the quote; but "urged the
+    # government to designate ..." asks the government
+    return not any((_SPEAKER_AFTER.match(sentence[t.end() :]) or _SPEAKER_BEFORE.search(sentence[: t.start()]))
+                   and not _ASKED_TO.match(sentence, t.end()) for t in at)
 
 
 # two to four capitalized words: a person's name as a sentence writes it after a title ("chief executive

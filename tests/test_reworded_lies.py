@@ -361,3 +361,12 @@ def test_the_same_thing_in_other_words_is_not_an_opposite(claim: str) -> None:
     text = _bank() if "board" in claim else _ferry()
     g = ground(_with([{"point": claim, "evidence": ["-"]}]), text)
     assert g.background, g.dropped
+
+
+@pytest.mark.parametrize(("proposer", "kept"), [("The Chamber of Commerce", True), ("the government", False)])
+def test_who_is_urged_to_act_is_not_who_proposed_it(proposer: str, kept: bool) -> None:
+    # "urged the government to designate ...": "urged" is a speech verb, but the government is the one asked
+    draft = _proposal(proposer, "designate the port an essential service",
+                      "The Chamber of Commerce urged the government to designate the port an essential service")
+    g = ground(draft, _harbour())
+    assert bool(g.proposed_responses) is kept, g.dropped
