@@ -370,3 +370,15 @@ def test_who_is_urged_to_act_is_not_who_proposed_it(proposer: str, kept: bool) -
                       "The Chamber of Commerce urged the government to designate the port an essential service")
     g = ground(draft, _harbour())
     assert bool(g.proposed_responses) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("value", "label", "kept"), [
+    ("€40 million", "retraining fund", True),
+    ("€310 million", "investment in automated cranes", True),
+    ("€40 million", "investment in automated cranes", False),  # the other sum's label: only "million" is shared
+])
+def test_a_figure_is_not_labelled_by_its_own_million(value: str, label: str, kept: bool) -> None:
+    figure = {"value": value, "label": label, "evidence": [
+        "proposed a state-backed retraining fund of €40 million"]}
+    g = ground(_with(figures=[figure]), _harbour())
+    assert bool(g.key_figures) is kept, g.dropped
