@@ -225,6 +225,8 @@ class Passages:
             return False
         if not self.strict:
             return True
+        if context.unknown_spelled(claim):
+            return False  # (English number words: a brief in another language has its own)
         runs, words = self._claim_words(claim)
         # an earlier paragraph may supply a name only when this one names nobody else: "He confirmed ..."
         # continues the last speaker, but "Tomas Lindqvist" cannot borrow what Ana Kovac's paragraph says

@@ -15,6 +15,7 @@ from .layout import UPPER, split
 from .normal import (
     NEGATIONS,
     NUMBER,
+    SPELLED,
     TRANSLIT,
     american,
     cached,
@@ -263,6 +264,12 @@ class Locator(QuoteSearch):
         # most numbers of a claim stand in digits where they stand at all: the spelled ones are sought after
         return [number for number, n in _numbers_written(text) if n not in self._digits and n not in self._spelled]
 
+    def unknown_spelled(self, text: str) -> list[str]:
+        """The numbers from three up that `text` spells out and this text holds in neither way ("nearly four
+        times the limit" where it has "three times"); "one", "two", "hundreds" and "a dozen" are too often
+        no count of anything ("the two sides")."""
+        return [w for w in _spelled_words(text) if SPELLED[w] not in self._digits and SPELLED[w] not in self._spelled]
+
     def unknown_names(self, text: str, runs: bool = True) -> list[str]:
         """Capitalized words in model prose that the article never uses (invented people, places, bodies).
 
@@ -309,6 +316,14 @@ def tokens_of(text: str) -> list[re.Match[str]]:
 
 
 @cached(4096)  # a claim is held against the paragraph of candidate after candidate
+@cached(4096)  # a claim, against paragraph after paragraph
+def _spelled_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in dict.fromkeys(lowered_words(text)) if w in _COUNTS)
+
+
+_COUNTS = frozenset(SPELLED) - {"zero", "one", "two", "hundred", "dozen"}
+
+
 def _numbers_written(text: str) -> tuple[tuple[str, str], ...]:
     """Each number the text writes in digits, as written and canonical."""
     return tuple((m.group(), canon_number(m.group())) for m in NUMBER.finditer(fold(text)))

@@ -304,7 +304,9 @@ def _harbour() -> str:
 LAWSUIT = (
     "Riverton sues its water company\n\n"
     "Riverton City Council on Monday filed a lawsuit against Clearbrook Water Services, accusing the private "
-    "utility of failing to warn residents for nine days after tests found lead in the water.\n\n"
+    "utility of failing to warn residents for nine days after tests found lead levels above the legal limit.\n\n"
+    "Tests taken on March 3 found lead at 28 micrograms per litre in samples from two schools, nearly three "
+    "times the legal limit.\n\n"
     "Clearbrook said it would contest the claim.\n"
 )
 
@@ -339,6 +341,9 @@ LAWSUIT = (
     (_bank, "The opposition Civic Democrats proposed a temporary cut in VAT on food from 5% to 12%.",
      "The opposition Civic Democrats proposed a temporary cut in VAT on food from 12% to 5%.",
      "The opposition Civic Democrats proposed a temporary cut in VAT on food from 12% to 5%"),
+    # a number spelled out that its passage does not hold, whichever passage is sought
+    (lambda: LAWSUIT, "Lead was found at nearly four times the legal limit.", "Lead was found at nearly three times the legal limit.",
+     "after tests found lead levels above the legal limit"),
     # who sued whom, with the day between the parties on both sides
     (lambda: LAWSUIT, "Clearbrook Water Services on Monday filed a lawsuit against Riverton City Council.",
      "Riverton City Council on Monday filed a lawsuit against Clearbrook Water Services.",
@@ -354,7 +359,7 @@ def test_a_word_put_in_place_of_its_opposite_is_refused_and_the_sentence_itself_
 
 @pytest.mark.parametrize("claim", [
     "The seven-member board voted 5-2 in favour of the increase.",  # other words, the same way
-    "The last ferry strike on the route, in 2017, lasted five days, and the island's shop had food for four days.",
+    "In 2017 the last ferry strike on the route lasted five days.",
     "The last ferry strike on the route lasted five days in 2017.",
 ])
 def test_the_same_thing_in_other_words_is_not_an_opposite(claim: str) -> None:
