@@ -13,6 +13,7 @@ from .direction import OPPOSITES
 from .normal import NUMBER, canon_number, digit_numbers, folded_words, spelled_numbers
 from .runs import lowered_words
 from .signals import (
+    CALENDAR,
     JOINS,
     NEG_WORDS,
     TITLES,
@@ -192,7 +193,9 @@ _ALIGNED = [(frozenset({"for"}), frozenset({"against"})), (frozenset({"right", "
             (frozenset({"above"}), frozenset({"below"})), (frozenset({"up"}), frozenset({"down"})),
             (frozenset({"first"}), frozenset({"last"})), (frozenset({"on"}), frozenset({"off"})), (frozenset({"north", "northern"}), frozenset({"south", "southern"})),
             (frozenset({"east", "eastern"}), frozenset({"west", "western"}))]
-_OPPOSED = [*OPPOSITES, *_ALIGNED]
+# moved one way or the other, or not at all ("expected rates to rise" over "to stay on hold")
+_STILL = (OPPOSITES[0][0] | OPPOSITES[0][1], frozenset({"hold", "unchanged", "steady", "stay", "stayed", "flat"}))
+_OPPOSED = [*OPPOSITES, *_ALIGNED, _STILL]
 _PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "day days daily"),
                                        ("week", "week weeks weekly"), ("month", "month months monthly"),
                                        ("year", "year years yearly annual annually"), ("decade", "decade decades"))
@@ -301,11 +304,7 @@ def roles_swapped(claim: str, sentence: Sentence) -> bool:
 def _capitalized(sentence: Sentence, skip: int) -> frozenset[str]:
     """The sentence's words written capitalized (after its first `skip`), but for titles and function words."""
     return frozenset(w for raw, w in zip(sentence.raw[skip:], sentence.low[skip:], strict=True)
-                     if raw[0].isupper()) - COMMON - TITLES - _CALENDAR
-
-
-# capitalized, but nobody's name: "X on Monday sued Y" has the same day on both sides of either version
-_CALENDAR = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
+                     if raw[0].isupper()) - COMMON - TITLES - CALENDAR  # ("X on Monday sued Y": the day is nobody's)
 
 
 @cached(4096)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .normal import digit_numbers, folded_words, spelled_numbers
+from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .roles import addressed, body_role_clash, role_elsewhere
 from .signals import (
+    CALENDAR,
     GENERIC,
     JOINS,
     NUMBER_WORDS,
@@ -119,6 +120,19 @@ def _lower_words(text: str) -> set[str]:
     return {fold(w) for w in WORD.findall(text) if w[0].islower()}
 
 
+def _role_word_in(p: Passages, word: str) -> set[int]:
+    """The sentences holding a word of a role in some form; for a doer ("mediator", "director", "organiser")
+    only in its own forms: "mediation" or "direction" calls nobody a mediator or a director."""
+    found = p.having(word)
+    if not word.endswith(_DOERS) or not found:
+        return found
+    forms = {form + end for form in (word, american(word)) for end in ("", "s", "'s", "’s")}
+    return {j for j in found if not p.sentences[j].words.isdisjoint(forms)}
+
+
+_DOERS = ("or", "er", "ist")
+
+
 def _role_beside(p: Passages, name: str, words: list[str]) -> bool:
     """True if the words of the role stand, in some form (`same_word`), in the paragraphs that name its holder:
     one of every two (a model's role may sum up the story: "reported the first deployment"). True also when
@@ -128,7 +142,7 @@ def _role_beside(p: Passages, name: str, words: list[str]) -> bool:
     named: dict[tuple[int, int], bool] = {}
     met = 0
     for w in words:
-        for j in sorted(p.having(w)):
+        for j in sorted(_role_word_in(p, w)):
             span = p.paragraph_span([j])
             if span not in named:
                 named[span] = any(p.names(name, [k], paragraph=False) for k in range(*span))
@@ -188,6 +202,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
     # ("million" of "€40 million" says nothing of what it counts: a passage with "€40 million" has it anyway)
     label_words = [w for w in content_words(f"{label} {value}") if w not in _SCALE]
+    # so must a day or month ("length of the June warning strike" is not the strike that began on Tuesday)
+    dates = [w for w in folded_words(label) if w in CALENDAR]
     if RATE.search(label) and not RATE_VALUE.search(value):
         return [], ("the figure is a count, not a rate", "a rate or share needs the article's % or 'per'")
     if (not numbers and not NUMBER_WORDS.search(value)) or len(value.split()) > 14:
@@ -215,6 +231,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", [text]):
             return False
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
+            return False
+        if dates and not all(any(w in p.sentences[i].words for i in idxs) for w in dates):
             return False
         return not label_words or any(p.sentences[i].has(w) for i in idxs for w in label_words)
 

@@ -34,11 +34,16 @@ from .text import (
 )
 
 __all__ = [
-    "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NEG_WORDS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
+    "CALENDAR", "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NEG_WORDS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",
     "SENTENCES", "SPEAKS", "SPEECH", "SPEECH_VERBS", "TITLES", "TOKEN", "VERB", "content_words",
     "acted_on", "capitalized_inside", "clauses", "cue_clauses", "fill_low", "find_cue", "has_speech", "heading", "looks_like_name", "miscounts", "negated", "same_word", "Sentence", "sentence_of", "without_dateline",
 ]
 
+
+# Days and months: capitalized, but nobody's name; when something happened, which a figure's label may say
+CALENDAR = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                      "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                      "november", "december"])
 
 # Words a role uses that say nothing about whose role it is.
 GENERIC = {"country", "countries", "state", "states", "nation", "group", "body", "organization", "organisation",

@@ -387,3 +387,27 @@ def test_a_figure_is_not_labelled_by_its_own_million(value: str, label: str, kep
         "proposed a state-backed retraining fund of €40 million"]}
     g = ground(_with(figures=[figure]), _harbour())
     assert bool(g.key_figures) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("role", "kept"), [("regional transport minister", True), ("mediator", False)])
+def test_a_doer_is_not_read_into_the_act(role: str, kept: bool) -> None:
+    # her paragraph has "accept mediation by the national labour council": nobody there is a mediator
+    g = ground(_with(who=[{"name": "Ana Kovac", "role": role, "evidence": [
+        "The regional transport minister, Ana Kovac, called on both sides to accept mediation"]}]), _harbour())
+    assert bool(g.who) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("label", "kept"), [("length of the strike", True), ("length of the June warning strike", False)])
+def test_a_day_or_month_in_a_figures_label_must_stand_in_its_passage(label: str, kept: bool) -> None:
+    figure = {"value": "72 hours", "label": label, "evidence": [
+        "Dock workers at the Port of Valmora began a 72-hour strike on Tuesday"]}
+    g = ground(_with(figures=[figure]), _harbour())
+    assert bool(g.key_figures) is kept, g.dropped
+
+
+def test_staying_put_is_not_moving() -> None:
+    quote = "Eleven of 18 analysts polled by Reuters last week had expected rates to stay on hold"
+    for claim, kept in (("Eleven of 18 analysts polled by Reuters had expected rates to rise.", False),
+                        ("Eleven of 18 analysts polled by Reuters had expected rates to stay on hold.", True)):
+        g = ground(_with([{"point": claim, "evidence": [quote]}]), _bank())
+        assert bool(g.background) is kept, (claim, g.dropped)
