@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .direction import OPPOSITES
-from .normal import NUMBER, canon_number, digit_numbers, folded_words, spelled_numbers
+from .normal import NUMBER, SPELLED, canon_number, digit_numbers, folded_words, spelled_numbers
 from .runs import lowered_words
 from .signals import (
     CALENDAR,
@@ -196,10 +196,12 @@ _ALIGNED = [(frozenset({"for"}), frozenset({"against"})), (frozenset({"right", "
 # moved one way or the other, or not at all ("expected rates to rise" over "to stay on hold")
 _STILL = (OPPOSITES[0][0] | OPPOSITES[0][1], frozenset({"hold", "unchanged", "steady", "stay", "stayed", "flat"}))
 _OPPOSED = [*OPPOSITES, *_ALIGNED, _STILL]
+_TURNING = frozenset().union(*(one | other for one, other in _OPPOSED))
 _PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "day days daily"),
                                        ("week", "week weeks weekly"), ("month", "month months monthly"),
                                        ("year", "year years yearly annual annually"), ("decade", "decade decades"))
            for w in forms.split()}
+_SPELLED = frozenset(SPELLED)
 
 
 def contrary_edit(claim: str, sentence: Sentence) -> bool:
@@ -216,30 +218,43 @@ def contrary_edit(claim: str, sentence: Sentence) -> bool:
                                                                  if 0 <= n < len(ops)) < 2:
             continue
         said, there = set(mine.folded[i1:i2]), set(sentence.folded[j1:j2])
-        if any((said & one and there & other and not said & other and not there & one)
-               or (said & other and there & one and not said & one and not there & other) for one, other in _OPPOSED):
+        if not said.isdisjoint(_TURNING) and not there.isdisjoint(_TURNING) and any(
+                (said & one and there & other and not said & other and not there & one)
+                or (said & other and there & one and not said & one and not there & other) for one, other in _OPPOSED):
             return True
         # the text the words stand in, with the numbers written beside them ("72-hour", "€15 million a day")
-        ours, theirs = _stretch(claim, mine.tokens, i1, i2), _stretch(sentence.text, sentence.tokens, j1, j2)
-        counted = _numbers(ours)
+        ours = _stretch(claim, mine.tokens, i1, i2)
+        if said.isdisjoint(_SPELLED) and said.isdisjoint(_PERIOD) and _DIGIT.search(ours) is None:
+            continue  # (most replaced words: no number, no span of time)
+        counted, theirs = _numbers(ours), _numbers(_stretch(sentence.text, sentence.tokens, j1, j2))
         if counted:
-            if not counted & _numbers(theirs) and not counted & (sentence.digits | sentence.spelled) and _numbers(theirs):
+            if theirs and not counted & theirs and not counted & (sentence.digits | sentence.spelled):
                 return True
             continue  # a quantity said in other words ("a three-day strike" for "a 72-hour strike")
         periods = {_PERIOD[w] for w in said if w in _PERIOD}
-        if periods and not _numbers(theirs) and (other := {_PERIOD[w] for w in there if w in _PERIOD}) and not periods & other:
+        if periods and not theirs and (other := {_PERIOD[w] for w in there if w in _PERIOD}) and not periods & other:
             return True
     if _DIGIT.search(claim) is None:
         return False
     # numbers in digits are no tokens: between two words both sides repeat, the same ones in the same order
     # ("a cut in VAT on food from 12% to 5%", not "from 5% to 12%")
-    for op, i1, i2, j1, _ in ops:
-        if op == "equal":
-            for t in range(i2 - i1 - 1):
-                ours_n = _between(claim, mine.tokens, i1 + t)
-                if ours_n and (theirs_n := _between(sentence.text, sentence.tokens, j1 + t)) and ours_n != theirs_n:
+    for g in _digit_gaps(claim, mine):
+        for op, i1, i2, j1, _ in ops:
+            if op == "equal" and i1 <= g < i2 - 1:
+                ours_n = _between(claim, mine.tokens, g)
+                theirs_n = _between(sentence.text, sentence.tokens, j1 + g - i1)
+                if ours_n and theirs_n and ours_n != theirs_n:
                     return True
+                break
     return False
+
+
+@cached(4096)  # one claim, against candidate after candidate
+def _digit_gaps(claim: str, mine: Sentence) -> tuple[int, ...]:
+    """The k for which digits stand between the claim's tokens k and k + 1."""
+    ends = [t.end() for t in mine.tokens]
+    gaps = (bisect_right(ends, m.start()) - 1 for m in NUMBER.finditer(claim))
+    return tuple(dict.fromkeys(k for k in gaps if 0 <= k < len(ends) - 1))
 
 
 _DIGIT = re.compile(r"\d")
