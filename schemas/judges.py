@@ -202,6 +202,7 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     numbers = {canon_number(m.group()) for m in NUMBER.finditer(fold(f"{value} {label}"))}
     # ("million" of "€40 million" says nothing of what it counts: a passage with "€40 million" has it anyway)
     label_words = [w for w in content_words(f"{label} {value}") if w not in _SCALE]
+    own = [w for w in content_words(label) if w not in content_words(value) and w not in _SCALE]
     # so must a day or month ("length of the June warning strike" is not the strike that began on Tuesday)
     dates = [w for w in folded_words(label) if w in CALENDAR]
     if RATE.search(label) and not RATE_VALUE.search(value):
@@ -234,7 +235,15 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False
         if dates and not all(any(w in p.sentences[i].words for i in idxs) for w in dates):
             return False
-        return not label_words or any(p.sentences[i].has(w) for i in idxs for w in label_words)
+        if not label_words or not any(p.sentences[i].has(w) for i in idxs for w in label_words):
+            return not label_words
+        # another figure's label: words the passage lacks that one other sentence holds together, beside a
+        # number of its own ("cost of the retraining fund" for the strike's €15 million a day, where the
+        # fund is €40 million)
+        # (names are context a label may add: "Aerlink Atlantic", "Czech National Bank ...")
+        lacking = [w for w in own if w not in p.proper and not any(p.sentences[i].has(w) for i in idxs)]
+        return len(lacking) < 2 or not any(p.sentences[j].digits - numbers for j in
+                                           set.intersection(*(p.having(w) for w in lacking)).difference(idxs))
 
     good = [q for q in quoted if ok(p.indices(q.start, q.end))]
     if good:

@@ -411,3 +411,13 @@ def test_staying_put_is_not_moving() -> None:
                         ("Eleven of 18 analysts polled by Reuters had expected rates to stay on hold.", True)):
         g = ground(_with([{"point": claim, "evidence": [quote]}]), _bank())
         assert bool(g.background) is kept, (claim, g.dropped)
+
+
+@pytest.mark.parametrize(("label", "kept"), [("daily cost to the regional economy", True),
+                                             ("cost of the retraining fund", False)])
+def test_a_figure_does_not_take_another_figures_label(label: str, kept: bool) -> None:
+    # "retraining fund" stands with its own €40 million in Kovac's sentence
+    figure = {"value": "€15 million", "label": label, "evidence": [
+        "Shipping companies warned that the strike could cost the regional economy €15 million a day"]}
+    g = ground(_with(figures=[figure]), _harbour())
+    assert bool(g.key_figures) is kept, g.dropped
