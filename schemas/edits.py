@@ -188,11 +188,10 @@ def subject_swap(claim: str, sentence: str) -> bool:
 
 # Opposites too common to judge a claim on by themselves, as `reversed_direction` judges its pairs ("for" a
 # motion, "for" a week): only where claim and sentence line up word for word around them
-_ALIGNED = [(frozenset({"for"}), frozenset({"against"})), (frozenset({"right", "correct"}), frozenset({"wrong"})),
-            (frozenset({"more"}), frozenset({"less", "fewer"})), (frozenset({"before"}), frozenset({"after"})),
-            (frozenset({"above"}), frozenset({"below"})), (frozenset({"up"}), frozenset({"down"})),
-            (frozenset({"first"}), frozenset({"last"})), (frozenset({"on"}), frozenset({"off"})), (frozenset({"north", "northern"}), frozenset({"south", "southern"})),
-            (frozenset({"east", "eastern"}), frozenset({"west", "western"}))]
+_ALIGNED = [(frozenset(one.split()), frozenset(other.split())) for one, other in (
+    ("for", "against"), ("right correct", "wrong"), ("more", "less fewer"), ("before", "after"), ("above", "below"),
+    ("up", "down"), ("first", "last"), ("on", "off"), ("north northern", "south southern"),
+    ("east eastern", "west western"))]
 # moved one way or the other, or not at all ("expected rates to rise" over "to stay on hold")
 _STILL = (OPPOSITES[0][0] | OPPOSITES[0][1], frozenset({"hold", "unchanged", "steady", "stay", "stayed", "flat"}))
 _OPPOSED = [*OPPOSITES, *_ALIGNED, _STILL]

@@ -235,12 +235,13 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False
         if dates and not all(any(w in p.sentences[i].words for i in idxs) for w in dates):
             return False
-        if not label_words or not any(p.sentences[i].has(w) for i in idxs for w in label_words):
-            return not label_words
+        if not label_words:
+            return True
+        if not any(p.sentences[i].has(w) for i in idxs for w in label_words):
+            return False
         # another figure's label: words the passage lacks that one other sentence holds together, beside a
         # number of its own ("cost of the retraining fund" for the strike's €15 million a day, where the
-        # fund is €40 million)
-        # (names are context a label may add: "Aerlink Atlantic", "Czech National Bank ...")
+        # fund is €40 million); names are context a label may add ("Aerlink Atlantic")
         lacking = [w for w in own if w not in p.proper and not any(p.sentences[i].has(w) for i in idxs)]
         return len(lacking) < 2 or not any(p.sentences[j].digits - numbers for j in
                                            set.intersection(*(p.having(w) for w in lacking)).difference(idxs))

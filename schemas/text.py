@@ -315,7 +315,6 @@ def tokens_of(text: str) -> list[re.Match[str]]:
     return list(TOKEN.finditer(text))
 
 
-@cached(4096)  # a claim is held against the paragraph of candidate after candidate
 @cached(4096)  # a claim, against paragraph after paragraph
 def _spelled_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in dict.fromkeys(lowered_words(text)) if w in _COUNTS)
@@ -324,6 +323,7 @@ def _spelled_words(text: str) -> tuple[str, ...]:
 _COUNTS = frozenset(SPELLED) - {"zero", "one", "two", "hundred", "dozen"}
 
 
+@cached(4096)  # a claim is held against the paragraph of candidate after candidate
 def _numbers_written(text: str) -> tuple[tuple[str, str], ...]:
     """Each number the text writes in digits, as written and canonical."""
     return tuple((m.group(), canon_number(m.group())) for m in NUMBER.finditer(fold(text)))
