@@ -9,8 +9,7 @@ import difflib
 import re
 from bisect import bisect_left, bisect_right
 
-from .direction import OPPOSITES
-from .normal import NUMBER, SPELLED, canon_number, digit_numbers, folded_words, spelled_numbers
+from .normal import folded_words
 from .runs import lowered_words
 from .signals import (
     CALENDAR,
@@ -28,14 +27,14 @@ from .signals import (
 )
 from .text import COMMON, FUNCTION_WORDS, TOKEN, cached, fold
 
-__all__ = ["contrary_edit", "negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
+__all__ = ["pair_matcher", "negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
 
 _NEG_OR_T = NEG_WORDS | {"t"}  # "t": what is left of "n't" by \w+
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
 
 
 @cached(2048)
-def _matcher(a: tuple[str, ...], b: tuple[str, ...]) -> difflib.SequenceMatcher[str]:
+def pair_matcher(a: tuple[str, ...], b: tuple[str, ...]) -> difflib.SequenceMatcher[str]:
     """One matcher per pair of token sequences: several tests compare the same claim with the same sentence,
     often in the same words, and a matcher keeps what it has worked out."""
     return difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -52,7 +51,7 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
     handed to the wrong person. (Given a `Sentence`, its tokens are read off it.)"""
     mine, theirs = sentence_of(claim), sentence if isinstance(sentence, Sentence) else Sentence(sentence)
     a, b, la, lb = mine.raw, theirs.raw, mine.folded, theirs.folded
-    ops = _matcher(tuple(la), tuple(lb)).get_opcodes()
+    ops = pair_matcher(tuple(la), tuple(lb)).get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         # where the claim leaves out a long stretch of the sentence, only the sentence's words beside what it
         # repeats stand in for the claim's: "La Ronge, vice-president ..." over "... road, while Marc Dufresne,
@@ -123,7 +122,7 @@ def quoted_opinion(words: list[str], sentence: str) -> bool:
 def repeats(claim: str, sentences: list[Sentence]) -> bool:
     """True if the claim is, give or take a few words, the passage itself."""
     a = tuple(folded_words(claim))
-    return any(_similar(_matcher(a, tuple(folded_words(s.text))), 0.8) for s in sentences)
+    return any(_similar(pair_matcher(a, tuple(folded_words(s.text))), 0.8) for s in sentences)
 
 
 def negation_edit(claim: str, sentence: str) -> bool:
@@ -131,7 +130,7 @@ def negation_edit(claim: str, sentence: str) -> bool:
     (a, negates), (b, denied) = _lowered(claim), _lowered(sentence)
     if not negates and not denied:
         return False  # no negation on either side: no edit of the two can differ in one
-    matcher = _matcher(a, b)
+    matcher = pair_matcher(a, b)
     if not _similar(matcher, 0.5):
         return False  # not the same sentence: polarity is judged by clauses instead
     ops = matcher.get_opcodes()
@@ -175,7 +174,7 @@ def subject_swap(claim: str, sentence: str) -> bool:
     a, b = folded_words(claim), folded_words(sentence)
     if a and b and a[0] == b[0]:
         return False  # the same first word: the matcher pairs them, so the opcodes cannot open with a replace
-    matcher = _matcher(tuple(a), tuple(b))
+    matcher = pair_matcher(tuple(a), tuple(b))
     if not _similar(matcher, 0.6):
         return False
     op, i1, i2, j1, j2 = matcher.get_opcodes()[0]
@@ -184,94 +183,6 @@ def subject_swap(claim: str, sentence: str) -> bool:
     mine = {w for w in a[i1:i2] if len(w) > 2 and w not in COMMON}
     theirs = {w for w in b[j1:j2] if len(w) > 2 and w not in COMMON}
     return bool(mine and theirs) and not any(same_word(x, y) for x in mine for y in theirs)
-
-
-# Opposites too common to judge a claim on by themselves, as `reversed_direction` judges its pairs ("for" a
-# motion, "for" a week): only where claim and sentence line up word for word around them
-_ALIGNED = [(frozenset(one.split()), frozenset(other.split())) for one, other in (
-    ("for", "against"), ("right correct", "wrong"), ("more", "less fewer"), ("before", "after"), ("above", "below"),
-    ("up", "down"), ("first", "last"), ("on", "off"), ("north northern", "south southern"),
-    ("east eastern", "west western"))]
-# moved one way or the other, or not at all ("expected rates to rise" over "to stay on hold")
-_STILL = (OPPOSITES[0][0] | OPPOSITES[0][1], frozenset({"hold", "unchanged", "steady", "stay", "stayed", "flat"}))
-_OPPOSED = [*OPPOSITES, *_ALIGNED, _STILL]
-_TURNING = frozenset().union(*(one | other for one, other in _OPPOSED))
-_PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "day days daily"),
-                                       ("week", "week weeks weekly"), ("month", "month months monthly"),
-                                       ("year", "year years yearly annual annually"), ("decade", "decade decades"))
-           for w in forms.split()}
-_SPELLED = frozenset(SPELLED)
-
-
-def contrary_edit(claim: str, sentence: Sentence) -> bool:
-    """True if the claim is the sentence with a few words put in place of their opposite ("voted 5-2 against
-    the increase" over "voted 5-2 for the increase", "ended" over "began"), of another number ("for three days"
-    over "for nine days") or of another span of time ("€15 million a week" over "a day"), where the words either
-    side are the sentence's own: a lie that keeps every other word, however many words each side holds of the
-    other pair."""
-    mine = sentence_of(claim)
-    ops = _matcher(tuple(mine.folded), tuple(sentence.folded)).get_opcodes()
-    for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        # (difflib puts a stretch both sides repeat either side of every replace but at the ends)
-        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3 or sum(ops[n][2] - ops[n][1] for n in (k - 1, k + 1)
-                                                                 if 0 <= n < len(ops)) < 2:
-            continue
-        said, there = set(mine.folded[i1:i2]), set(sentence.folded[j1:j2])
-        if not said.isdisjoint(_TURNING) and not there.isdisjoint(_TURNING) and any(
-                (said & one and there & other and not said & other and not there & one)
-                or (said & other and there & one and not said & one and not there & other) for one, other in _OPPOSED):
-            return True
-        # the text the words stand in, with the numbers written beside them ("72-hour", "€15 million a day")
-        ours = _stretch(claim, mine.tokens, i1, i2)
-        if said.isdisjoint(_SPELLED) and said.isdisjoint(_PERIOD) and _DIGIT.search(ours) is None:
-            continue  # (most replaced words: no number, no span of time)
-        counted, theirs = _numbers(ours), _numbers(_stretch(sentence.text, sentence.tokens, j1, j2))
-        if counted:
-            if theirs and not counted & theirs and not counted & (sentence.digits | sentence.spelled):
-                return True
-            continue  # a quantity said in other words ("a three-day strike" for "a 72-hour strike")
-        periods = {_PERIOD[w] for w in said if w in _PERIOD}
-        if periods and not theirs and (other := {_PERIOD[w] for w in there if w in _PERIOD}) and not periods & other:
-            return True
-    if _DIGIT.search(claim) is None:
-        return False
-    # numbers in digits are no tokens: between two words both sides repeat, the same ones in the same order
-    # ("a cut in VAT on food from 12% to 5%", not "from 5% to 12%")
-    for g in _digit_gaps(claim, mine):
-        for op, i1, i2, j1, _ in ops:
-            if op == "equal" and i1 <= g < i2 - 1:
-                ours_n = _between(claim, mine.tokens, g)
-                theirs_n = _between(sentence.text, sentence.tokens, j1 + g - i1)
-                if ours_n and theirs_n and ours_n != theirs_n:
-                    return True
-                break
-    return False
-
-
-@cached(4096)  # one claim, against candidate after candidate
-def _digit_gaps(claim: str, mine: Sentence) -> tuple[int, ...]:
-    """The k for which digits stand between the claim's tokens k and k + 1."""
-    ends = [t.end() for t in mine.tokens]
-    gaps = (bisect_right(ends, m.start()) - 1 for m in NUMBER.finditer(claim))
-    return tuple(dict.fromkeys(k for k in gaps if 0 <= k < len(ends) - 1))
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _between(text: str, tokens: list[re.Match[str]], k: int) -> list[str]:
-    """The numbers written between token k and the next, in order."""
-    return [canon_number(n) for n in NUMBER.findall(text, tokens[k].end(), tokens[k + 1].start())]
-
-
-def _stretch(text: str, tokens: list[re.Match[str]], i1: int, i2: int) -> str:
-    """The text of tokens i1:i2 with what stands between them and their neighbours (numbers are no tokens)."""
-    return text[tokens[i1 - 1].end() if i1 else 0 : tokens[i2].start() if i2 < len(tokens) else len(text)]
-
-
-def _numbers(text: str) -> set[str]:
-    low = fold(text)
-    return digit_numbers(low) | spelled_numbers(low)
 
 
 # verbs whose doer and other party may trade places without changing what happened

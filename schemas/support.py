@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .contrary import contrary_edit
 from .direction import reversed_direction
 from .done import proposed_as_done
 from .edits import (
-    contrary_edit,
     negation_edit,
     quoted_opinion,
     repeats,
