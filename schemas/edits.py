@@ -137,6 +137,8 @@ def negation_edit(claim: str, sentence: str) -> bool:
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "delete" and k in (0, len(ops) - 1):
             continue  # the sentence goes on before or after the part the claim repeats
+        if op == "insert" and k == len(ops) - 1 and k:
+            continue  # the sentence goes on after all the claim says: "should start this week, not next month"
         # where the claim begins (or ends) within the sentence, only the sentence's words that stand in for the
         # claim's, and two more, are its edit: "... could not afford it and proposed spending the money" is not
         # "spend the money" with its "not" taken out, but "did not confirm the deal" is "confirmed the deal"

@@ -421,3 +421,12 @@ def test_a_figure_does_not_take_another_figures_label(label: str, kept: bool) ->
         "Shipping companies warned that the strike could cost the regional economy €15 million a day"]}
     g = ground(_with(figures=[figure]), _harbour())
     assert bool(g.key_figures) is kept, g.dropped
+
+
+@pytest.mark.parametrize(("action", "kept"), [("mediation should start this week", True),
+                                              ("mediation should start next month", False)])
+def test_what_the_sentence_adds_after_the_claim_edits_nothing_of_it(action: str, kept: bool) -> None:
+    # "Mediation should start this week, not next month.": the "not" is the sentence's own contrast
+    draft = _proposal("Ana Kovac", action, "“Mediation should start this week, not next month.")
+    g = ground(draft, _harbour())
+    assert bool(g.proposed_responses) is kept, g.dropped
