@@ -70,6 +70,8 @@ _CUE_WORDS = [  # (regexes; each begins with a letter: see `led_by_letters`)
     r"threaten\w*", r"back(?:s|ed)?\s+(?:a|an|the)\b",
     # a commitment to take part ("the airline would attend", "the authority would return to talks")
     r"w(?:ill|ould)\s+(?:attend|join|take\s+part|return\s+to|resume|go\s+back\s+to)\b",
+    # a demand, and an action announced ("residents wanted an apology", "it would organise a protest")
+    r"want(?:s|ed)?\s+(?:a|an|the)\b", r"w(?:ill|ould)\s+(?:organi[sz]e|hold|stage|launch)\b",
 ]
 CUES = re.compile(r"\b(?:" + "|".join(_CUE_WORDS) + ")", re.IGNORECASE)
 REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")

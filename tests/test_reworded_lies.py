@@ -430,3 +430,23 @@ def test_what_the_sentence_adds_after_the_claim_edits_nothing_of_it(action: str,
     draft = _proposal("Ana Kovac", action, "“Mediation should start this week, not next month.")
     g = ground(draft, _harbour())
     assert bool(g.proposed_responses) is kept, g.dropped
+
+
+RESIDENTS = (
+    "Residents demand answers\n\n"
+    "The local branch of the Riverton Residents' Association said it would organise a protest outside "
+    "Clearbrook's headquarters on Saturday. Its chair, Tomasz Wieczorek, said residents wanted an apology and free "
+    "water filters for every affected household.\n\n"
+    "Clearbrook said it had acted as soon as the results were confirmed.\n"
+)
+
+
+@pytest.mark.parametrize(("proposer", "action", "kept"), [
+    ("Tomasz Wieczorek", "an apology and free water filters for every affected household", True),  # a demand
+    ("Riverton Residents' Association", "organise a protest outside Clearbrook's headquarters on Saturday", True),
+])
+def test_a_demand_or_an_announced_action_is_a_proposal(proposer: str, action: str, kept: bool) -> None:
+    quote = ("Its chair, Tomasz Wieczorek, said residents wanted an apology" if "apology" in action
+             else "said it would organise a protest outside Clearbrook's headquarters on Saturday")
+    g = ground(_proposal(proposer, action, quote), RESIDENTS)
+    assert bool(g.proposed_responses) is kept, g.dropped
