@@ -25,12 +25,13 @@ from .signals import (
     Sentence,
     clauses,
     content_words,
+    find_cue,
     miscounts,
     negated,
     same_word,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
-from .text import COMMON, NUMBER, WORD, canon_number, fold
+from .text import COMMON, NUMBER, PERSON, WORD, canon_number, fold
 from .units import changed_unit
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
@@ -175,6 +176,8 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
             return False
         if p.strict and any(addressed(p.sentences[i], proposer) for i in idxs):
             return False  # "he proposed that the union suspend strikes": the union is asked, not asking
+        if p.strict and _proposed_by_another(p, idxs, proposer):
+            return False
         return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
 
     good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]
@@ -187,6 +190,15 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
     return [], ("no passage shows them proposing it",
                 f"no sentence of the article shows {proposer!r} proposing, urging or calling for this; list only "
                 "actions that someone proposed, credited to whoever proposed them")
+
+
+def _proposed_by_another(p: Passages, idxs: list[int], proposer: str) -> bool:
+    """True if each sentence of the passage that holds a cue names someone else before it, and not the
+    proposer: the proposal is theirs ("Opposition councillor Grace Mbeki ... proposed that the city take ..."
+    is not the mayor's, whom the next sentence names)."""
+    cued = [(i, cue) for i in idxs if (cue := find_cue(p.sentences[i].text)) is not None]
+    return bool(cued) and all(PERSON.search(p.sentences[i].text, 0, cue.start()) is not None
+                              and not p.names(proposer, [i], paragraph=False) for i, cue in cued)
 
 
 def _conjuncts(action: str) -> list[str]:

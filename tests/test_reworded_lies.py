@@ -450,3 +450,17 @@ def test_a_demand_or_an_announced_action_is_a_proposal(proposer: str, action: st
              else "said it would organise a protest outside Clearbrook's headquarters on Saturday")
     g = ground(_proposal(proposer, action, quote), RESIDENTS)
     assert bool(g.proposed_responses) is kept, g.dropped
+
+
+OWNERSHIP = (
+    "Council weighs the water network's future\n\n"
+    "Opposition councillor Grace Mbeki proposed that the city take the water network back into public ownership "
+    "when Clearbrook's contract expires in 2028. Mayor Priya Natarajan said she would not rule out that option.\n"
+)
+
+
+@pytest.mark.parametrize(("proposer", "kept"), [("Grace Mbeki", True), ("Priya Natarajan", False)])
+def test_a_proposal_is_not_credited_to_someone_else_its_paragraph_names(proposer: str, kept: bool) -> None:
+    g = ground(_proposal(proposer, "take the water network back into public ownership",
+                         "proposed that the city take the water network back into public ownership"), OWNERSHIP)
+    assert bool(g.proposed_responses) is kept, g.dropped
