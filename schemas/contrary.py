@@ -33,6 +33,8 @@ _PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "d
                                        ("year", "year years yearly annual annually"), ("decade", "decade decades"))
            for w in forms.split()}
 _SPELLED = frozenset(SPELLED)
+_HEDGES = frozenset(["expected", "expects", "could", "may", "might", "likely", "hopes", "hoped", "plans", "planned",
+                     "aims", "intends", "possibly", "probably"])
 
 
 def contrary_edit(claim: str, sentence: Sentence) -> bool:
@@ -45,8 +47,13 @@ def contrary_edit(claim: str, sentence: Sentence) -> bool:
     ops = pair_matcher(tuple(mine.folded), tuple(sentence.folded)).get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         # (difflib puts a stretch both sides repeat either side of every replace but at the ends)
-        if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3 or sum(ops[n][2] - ops[n][1] for n in (k - 1, k + 1)
-                                                                 if 0 <= n < len(ops)) < 2:
+        if op != "replace" or i2 - i1 > 3 or sum(ops[n][2] - ops[n][1] for n in (k - 1, k + 1) if 0 <= n < len(ops)) < 2:
+            continue
+        # "will" where the sentence's words right before what both go on to say hedge it: "expected to lift"
+        if "will" in mine.folded[i1:i2] and k + 1 < len(ops) and not _HEDGES.isdisjoint(
+                sentence.folded[max(j1, j2 - (i2 - i1) - 2) : j2]) and _HEDGES.isdisjoint(mine.folded[i1:i2]):
+            return True
+        if j2 - j1 > 3:
             continue
         said, there = set(mine.folded[i1:i2]), set(sentence.folded[j1:j2])
         if not said.isdisjoint(_TURNING) and not there.isdisjoint(_TURNING) and any(

@@ -464,3 +464,13 @@ def test_a_proposal_is_not_credited_to_someone_else_its_paragraph_names(proposer
     g = ground(_proposal(proposer, "take the water network back into public ownership",
                          "proposed that the city take the water network back into public ownership"), OWNERSHIP)
     assert bool(g.proposed_responses) is kept, g.dropped
+
+
+def test_a_hedge_is_not_made_a_certainty() -> None:
+    text = ("Boil notice to stay\n\nClearbrook said it was flushing the affected mains and expected to lift the "
+            "boil-water notice by next Wednesday, though it gave no firm date.\n")
+    quote = "expected to lift the boil-water notice by next Wednesday"
+    for claim, kept in (("Clearbrook will lift the boil-water notice next Wednesday.", False),
+                        ("Clearbrook expected to lift the boil-water notice by next Wednesday.", True)):
+        g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
+        assert bool(g.background) is kept, (claim, g.dropped)
