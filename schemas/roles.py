@@ -245,12 +245,30 @@ def _role_tokens(p: Passages, role: list[str]) -> set[str]:
     return found
 
 
+_BODY = re.compile(rf"{_CAP}(?:\s+(?:of|for)?\s*{_CAP})+")  # two or more capitalized words: a name
+
+
+def _given_with_body(p: Passages, name: str, role: str, words: list[str]) -> bool:
+    """True if the role names a body ("spokesperson for the Water Quality Authority") and a sentence that names
+    the holder has the rest of the role and the body's last word ("A spokesperson for the authority, Helen
+    Brandt"): the body's full name elsewhere gives nobody the role."""
+    runs = [folded_words(m.group()) for m in _BODY.finditer(role)]
+    runs = [run for run in runs if run and run[-1] not in TITLES]
+    rest = [w for w in words if not any(w in run for run in runs)]
+    if not runs or not rest:
+        return False
+    return any(all(s.has(w) for w in rest) and any(s.has(run[-1]) for run in runs) and p.names(name, [i], paragraph=False)
+               for i, s in enumerate(p.sentences))
+
+
 def role_elsewhere(p: Passages, name: str, role: str) -> bool:
     """True if the article gives the role to someone else: its words stand beside another name and never
     beside this one ("Finance Minister A ..., while Central Bank Governor B" makes B the governor)."""
     mine = {t for t in folded_words(name) if t not in COMMON and len(t) > 1}
     words = [w for w in content_words(role) if w not in GENERIC and not any(same_word(w, t) for t in mine)]
     if not words:
+        return False
+    if _given_with_body(p, name, role, words):
         return False
     other = 0
     roles = _role_tokens(p, words)

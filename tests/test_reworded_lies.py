@@ -474,3 +474,24 @@ def test_a_hedge_is_not_made_a_certainty() -> None:
                         ("Clearbrook expected to lift the boil-water notice by next Wednesday.", True)):
         g = ground(_with([{"point": claim, "evidence": [quote]}]), text)
         assert bool(g.background) is kept, (claim, g.dropped)
+
+
+REGULATOR = (
+    "Regulator opens inquiry\n\n"
+    "The national drinking water regulator, the Water Quality Authority, said it had opened an investigation into "
+    "the timing of Clearbrook's notification. A spokesperson for the authority, Helen Brandt, said the investigation "
+    "would take at least six weeks.\n"
+)
+
+
+@pytest.mark.parametrize("role", ["spokesperson for the Water Quality Authority", "Water Quality Authority spokesperson"])
+def test_a_role_naming_its_body_is_given_where_the_body_is_named_by_its_last_word(role: str) -> None:
+    g = ground(_with(who=[{"name": "Helen Brandt", "role": role, "evidence": [
+        "A spokesperson for the authority, Helen Brandt"]}]), REGULATOR)
+    assert g.who, g.dropped
+
+
+def test_a_body_named_in_a_role_does_not_make_it_the_holders() -> None:
+    g = ground(_with(who=[{"name": "Ana Kovac", "role": "Chamber of Commerce president", "evidence": [
+        "The regional transport minister, Ana Kovac"]}]), _harbour())
+    assert not g.who, g.who
