@@ -257,8 +257,9 @@ def _given_with_body(p: Passages, name: str, role: str, words: list[str]) -> boo
     rest = [w for w in words if not any(w in run for run in runs)]
     if not runs or not rest:
         return False
-    return any(all(s.has(w) for w in rest) and any(s.has(run[-1]) for run in runs) and p.names(name, [i], paragraph=False)
-               for i, s in enumerate(p.sentences))
+    # (from the article's index: few sentences hold the rest of a role)
+    holding = set.intersection(*(p.having(w) for w in rest)) & set().union(*(p.having(run[-1]) for run in runs))
+    return any(p.names(name, [i], paragraph=False) for i in sorted(holding))
 
 
 def role_elsewhere(p: Passages, name: str, role: str) -> bool:
