@@ -31,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from summarizer.errors import GroundingError, ModelOutputError  # noqa: E402
 from summarizer.llm import LLM  # noqa: E402
 from summarizer.pipeline import Summarizer  # noqa: E402
 from summarizer.schemas import Brief  # noqa: E402
@@ -77,7 +78,7 @@ async def _run(show: bool) -> int:
             try:
                 brief = await summarizer.abrief_article(Article(text=text, label=Path(group["article"]).name))
                 shown = _shows(brief, probe["kind"], probe["item"], whole=probe["lie"])
-            except Exception as exc:  # noqa: BLE001 (a refused draft raises: nothing of it reached a brief)
+            except (GroundingError, ModelOutputError) as exc:  # every item refused: nothing reached a brief
                 shown = False
                 if show:
                     listed.append(f"  (no brief: {type(exc).__name__}) {probe['name']}")
