@@ -101,6 +101,9 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     # be the story's setting, which a paragraph names once for all ("Mayor of Riverton")
     own = set(folded_words(name))
     described = [w for w in specific if w in _lower_words(role) and w not in own]
+    # "head of the national labour council": the title must stand where they are named, whatever the body
+    if p.strict and (title := _title_of(role)) and not any(p.names(name, [i], paragraph=False) for i in p.having(title)):
+        return [], ("a role the article does not give them", f"the article does not call {name!r} {title!r}")
     if p.strict and described and not _role_beside(p, name, described):
         return [], ("a role the article does not give them",
                     f"the article does not call {name!r} {role!r} where it names them")
@@ -114,6 +117,16 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
         return p.passage([best]), None
     return [], ("no sentence of the article names them",
                 f"quote the sentence of the article that names {name!r}")
+
+
+def _title_of(role: str) -> str | None:
+    """The title a role of the form "<title> of/for/at <body>" gives ("head", "secretary"), if it is one."""
+    m = _TITLE_OF.match(role)
+    title = fold(m.group(1)) if m else None
+    return title if title in TITLES else None
+
+
+_TITLE_OF = re.compile(r"\s*(?:[\w’'\-]+\s+){0,3}?([\w’'\-]+)\s+(?:of|for|at)\s+", re.IGNORECASE)
 
 
 def _lower_words(text: str) -> set[str]:

@@ -216,3 +216,12 @@ def test_a_body_named_in_a_role_does_not_make_it_the_holders() -> None:
     g = ground(_with(who=[{"name": "Ana Kovac", "role": "Chamber of Commerce president", "evidence": [
         "The regional transport minister, Ana Kovac"]}]), _harbour())
     assert not g.who, g.who
+
+
+@pytest.mark.parametrize(("role", "kept"), [("minister of regional transport", True),
+                                            ("head of the national labour council", False)])
+def test_a_title_of_a_body_must_stand_where_the_holder_is_named(role: str, kept: bool) -> None:
+    # her sentence has "mediation by the national labour council": the council's words, not its head
+    g = ground(_with(who=[{"name": "Ana Kovac", "role": role, "evidence": [
+        "The regional transport minister, Ana Kovac, called on both sides to accept mediation"]}]), _harbour())
+    assert bool(g.who) is kept, g.dropped
