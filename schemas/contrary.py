@@ -11,9 +11,10 @@ from bisect import bisect_right
 
 from .direction import OPPOSITES
 from .edits import pair_matcher
-from .normal import NUMBER, SPELLED, canon_number, digit_numbers, spelled_numbers
+from .normal import NUMBER, SPELLED, canon_number, numbers_in
 from .signals import Sentence, sentence_of
 from .text import cached, fold
+from .units import TIME_UNITS
 
 __all__ = ["contrary_edit"]
 
@@ -28,10 +29,9 @@ _ALIGNED = [(frozenset(one.split()), frozenset(other.split())) for one, other in
 _STILL = (OPPOSITES[0][0] | OPPOSITES[0][1], frozenset({"hold", "unchanged", "steady", "stay", "stayed", "flat"}))
 _OPPOSED = [*OPPOSITES, *_ALIGNED, _STILL]
 _TURNING = frozenset().union(*(one | other for one, other in _OPPOSED))
-_PERIOD = {w: unit for unit, forms in (("hour", "hour hours hourly"), ("day", "day days daily"),
-                                       ("week", "week weeks weekly"), ("month", "month months monthly"),
-                                       ("year", "year years yearly annual annually"), ("decade", "decade decades"))
-           for w in forms.split()}
+# spans of time, and the words that say "per" one of them ("€15 million a week", "weekly")
+_PERIOD = {**TIME_UNITS, "hourly": "h", "daily": "d", "weekly": "w", "monthly": "mo", "yearly": "y", "annual": "y",
+           "annually": "y"}
 _SPELLED = frozenset(SPELLED)
 _HEDGES = frozenset(["expected", "expects", "could", "may", "might", "likely", "hopes", "hoped", "plans", "planned",
                      "aims", "intends", "possibly", "probably"])
@@ -64,7 +64,7 @@ def contrary_edit(claim: str, sentence: Sentence) -> bool:
         ours = _stretch(claim, mine.tokens, i1, i2)
         if said.isdisjoint(_SPELLED) and said.isdisjoint(_PERIOD) and _DIGIT.search(ours) is None:
             continue  # (most replaced words: no number, no span of time)
-        counted, theirs = _numbers(ours), _numbers(_stretch(sentence.text, sentence.tokens, j1, j2))
+        counted, theirs = numbers_in(fold(ours)), numbers_in(fold(_stretch(sentence.text, sentence.tokens, j1, j2)))
         if counted:
             if theirs and not counted & theirs and not counted & (sentence.digits | sentence.spelled):
                 return True
@@ -106,8 +106,3 @@ def _between(text: str, tokens: list[re.Match[str]], k: int) -> list[str]:
 def _stretch(text: str, tokens: list[re.Match[str]], i1: int, i2: int) -> str:
     """The text of tokens i1:i2 with what stands between them and their neighbours (numbers are no tokens)."""
     return text[tokens[i1 - 1].end() if i1 else 0 : tokens[i2].start() if i2 < len(tokens) else len(text)]
-
-
-def _numbers(text: str) -> set[str]:
-    low = fold(text)
-    return digit_numbers(low) | spelled_numbers(low)

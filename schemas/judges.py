@@ -102,7 +102,8 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     own = set(folded_words(name))
     described = [w for w in specific if w in _lower_words(role) and w not in own]
     # "head of the national labour council": the title must stand where they are named, whatever the body
-    if p.strict and (title := _title_of(role)) and not any(p.names(name, [i], paragraph=False) for i in p.having(title)):
+    if p.strict and (title := _title_of(role)) and not any(
+            p.names(name, [i], paragraph=False) for i in _role_word_in(p, title)):
         return [], ("a role the article does not give them", f"the article does not call {name!r} {title!r}")
     if p.strict and described and not _role_beside(p, name, described):
         return [], ("a role the article does not give them",

@@ -8,7 +8,12 @@ import re
 
 from .normal import cached, canon_number, fold
 
-__all__ = ["changed_unit"]
+__all__ = ["TIME_UNITS", "changed_unit"]
+
+# spans of time, each word with its canonical unit (one family of `_FAMILIES`; `schemas.contrary` reads it too)
+TIME_UNITS = {"second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h", "day": "d",
+              "days": "d", "week": "w", "weeks": "w", "month": "mo", "months": "mo", "year": "y", "years": "y",
+              "decade": "dec", "decades": "dec"}
 
 # Each family: the words for one kind of measure, each word with its canonical unit. A claim's unit is judged
 # only against the same number in the same family in the passage: "1,100 jobs" against "1,100 workers" is
@@ -16,9 +21,7 @@ __all__ = ["changed_unit"]
 _FAMILIES: list[dict[str, str]] = [
     {"thousand": "e3", "k": "e3", "million": "e6", "m": "e6", "mn": "e6", "mln": "e6", "billion": "e9", "bn": "e9",
      "trillion": "e12", "tn": "e12"},
-    {"second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h", "day": "d",
-     "days": "d", "week": "w", "weeks": "w", "month": "mo", "months": "mo", "year": "y", "years": "y",
-     "decade": "dec", "decades": "dec"},
+    TIME_UNITS,
     {"microgram": "ug", "micrograms": "ug", "milligram": "mg", "milligrams": "mg", "mg": "mg", "gram": "g",
      "grams": "g", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t", "ton": "t",
      "tons": "t"},
