@@ -1,6 +1,6 @@
 """Lies told with the article's own words, and true items told badly: what reaches the brief. Prints numbers.
 
-    python bench/liar_probes.py [--show]
+    python bench/liar_probes.py [--show] [--probes bench/liar_probes_heldout.json]
 
 bench/liar_probes.json holds 183 hand-written probes over five articles. Each adds one item to a true draft
 (its what happened) and runs it through the whole pipeline, as a model's answer (`Summarizer.abrief_article`
@@ -15,6 +15,11 @@ without the lie's "when", did not reach it. A true item is kept when an item sho
 which it is (its name, point, summary, value, or proposer and action) as written: some true probes carry
 a wrong status or kind, which the gate should correct, not drop. `--show` lists the lies that reached the
 brief and the true items dropped.
+
+bench/liar_probes_heldout.json (`--probes`) holds 141 more over two articles (bench/articles/hospital_merger.txt,
+fishing_quota.txt), written in session 26 by a helper that never saw the gate's code nor ran it: a measure
+of what the gate does on lies and sloppy true items it was not tuned on. A probe with "lie_in": "evidence"
+is a true item over an invented quote or byline: the lie is shown when that quote is.
 """
 
 from __future__ import annotations
@@ -64,8 +69,17 @@ def _shows(brief: Brief, kind: str, item: Any, *, whole: bool) -> bool:
     return any(x is not None and all(getattr(x, k, None) == v for k, v in fields.items()) for x in shown)
 
 
-async def _run(show: bool) -> int:
-    data = json.loads((ROOT / "bench" / "liar_probes.json").read_text(encoding="utf-8"))
+def _strings(value: Any) -> list[str]:
+    """Every string a brief holds, at any depth."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for v in value for s in _strings(v)] if isinstance(value, list) else []
+
+
+async def _run(probes: Path, show: bool) -> int:
+    data = json.loads(probes.read_text(encoding="utf-8"))
     counts: Counter[str] = Counter()
     by_article: dict[str, Counter[str]] = {}
     listed: list[str] = []
@@ -77,7 +91,11 @@ async def _run(show: bool) -> int:
             summarizer = Summarizer(LLM(fake_async_client(FakeModel(raw)), model="fake-model"), cache=None, reasks=0)
             try:
                 brief = await summarizer.abrief_article(Article(text=text, label=Path(group["article"]).name))
-                shown = _shows(brief, probe["kind"], probe["item"], whole=probe["lie"])
+                if probe.get("lie_in") == "evidence":  # a true item over an invented quote: the quote must not show
+                    written = "\n".join(_strings(brief.model_dump()))
+                    shown = any(q.strip() in written for q in probe["item"]["evidence"] if q.strip())
+                else:
+                    shown = _shows(brief, probe["kind"], probe["item"], whole=probe["lie"])
             except (GroundingError, ModelOutputError) as exc:  # every item refused: nothing reached a brief
                 shown = False
                 if show:
@@ -105,9 +123,11 @@ async def _run(show: bool) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", action="store_true", help="list the lies shown and the true items dropped")
+    parser.add_argument("--probes", type=Path, default=ROOT / "bench" / "liar_probes.json",
+                        help="the probes to run (default: %(default)s)")
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
-    return asyncio.run(_run(args.show))
+    return asyncio.run(_run(args.probes, args.show))
 
 
 if __name__ == "__main__":
