@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from .amounts import values_in
 from .direction import OPPOSITES
 from .edits import pair_matcher
 from .normal import NUMBER, SPELLED, canon_number, numbers_in
@@ -66,7 +67,8 @@ def contrary_edit(claim: str, sentence: Sentence) -> bool:
             continue  # (most replaced words: no number, no span of time)
         counted, theirs = numbers_in(fold(ours)), numbers_in(fold(_stretch(sentence.text, sentence.tokens, j1, j2)))
         if counted:
-            if theirs and not counted & theirs and not counted & (sentence.digits | sentence.spelled):
+            if theirs and not counted & theirs and not counted & (sentence.digits | sentence.spelled) and (
+                    not values_in(ours) & values_in(sentence.text)):  # (not "31.4 thousand" for "31,400")
                 return True
             continue  # a quantity said in other words ("a three-day strike" for "a 72-hour strike")
         periods = {_PERIOD[w] for w in said if w in _PERIOD}

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .amounts import NUMBER_NAMES
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
-from .judges import judge_actor, judge_claim, judge_figure, judge_response
+from .judges import joint_names, judge_actor, judge_claim, judge_figure, judge_response
 from .runs import letter_words
 from .shown import Shown
 from .signals import content_words, looks_like_name
@@ -134,7 +135,8 @@ def check_prose(loc: Locator, path: str, texts: list[str], names_in_prose: bool,
         for name in loc.unknown_names(text, runs=runs):
             problems.append(Problem(path, name, "a name that is not in the article", True,
                                     f"{name!r} is not in the article"))
-        content = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS]
+        # (numbers in words are the number checks' to judge: "twelve hundred" is no word the article lacks)
+        content = [w for w in letter_words(text, 4) if w not in FUNCTION_WORDS and w not in NUMBER_NAMES]
         unknown = loc.unsupported_words(content)
         if len(unknown) >= PROSE_UNSUPPORTED_MIN and len(unknown) >= PROSE_UNSUPPORTED_SHARE * len(set(content)):
             problems.append(Problem(path, text, "words the article does not use", True,
@@ -184,7 +186,7 @@ def _quoted(loc: Locator, path: str, quotes: list[str], near: int) -> tuple[list
 def _judge(loc: Locator, passages: Passages, path: str, kind: str, item: Any, near: int,
            names_in_prose: bool) -> tuple[list[Evidence], list[Problem]]:
     problems: list[Problem] = []
-    for name in _names(kind, item):
+    for name in (one for named in _names(kind, item) for one in joint_names(loc, named)):
         if not looks_like_name(name):
             problems.append(Problem(path, name, "not a name", True, f"{name!r} is not the name of anyone"))
         elif not loc.has_name(name):

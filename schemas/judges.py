@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .amounts import values_in
 from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .roles import addressed, body_role_clash, role_elsewhere
 from .signals import (
@@ -31,7 +32,7 @@ from .signals import (
     same_word,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
-from .text import COMMON, NUMBER, PERSON, WORD, canon_number, fold
+from .text import COMMON, NUMBER, PERSON, WORD, Locator, canon_number, fold
 from .units import changed_unit
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
@@ -169,9 +170,23 @@ def _role_beside(p: Passages, name: str, words: list[str]) -> bool:
     return not any(p.names(name, [i], paragraph=False) for i in range(len(p.spans)))
 
 
+_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\band\b|&)\s*")
+
+
+def joint_names(loc: Locator, name: str) -> list[str]:
+    """The people a proposer names: "Berglund and Vos" is two, where the article has no such name but has each
+    of them; "Ministry of Trade and Industry" is one."""
+    if loc.has_name(name):
+        return [name]
+    parts = [x for x in _JOINT.split(name) if x]
+    return parts if len(parts) > 1 and all(x[0].isupper() and loc.has_name(x) for x in parts) else [name]
+
+
 def judge_response(p: Passages, proposer: str, action: str, status: str, quoted: list[Passage], near: int, *,
                    strict_words: bool = True) -> tuple[list[Passage], Failure | None]:
-    """A proposed response: a passage that proposes it (urges, calls for, plans ...) and names who did."""
+    """A proposed response: a passage that proposes it (urges, calls for, plans ...) and names who did (each of
+    them, for a joint proposal)."""
+    proposer, *others = joint_names(p.loc, proposer)
 
     first = folded_words(action)[:1]
     if first and REFUSAL.match(first[0]):
@@ -192,7 +207,8 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
             return False  # "he proposed that the union suspend strikes": the union is asked, not asking
         if p.strict and _proposed_by_another(p, idxs, proposer):
             return False
-        return p.names(proposer, idxs, paragraph=True) and p.supports(action, idxs, share, attributed=True)
+        return (p.names(proposer, idxs, paragraph=True) and all(p.names(x, idxs, paragraph=True) for x in others)
+                and p.supports(action, idxs, share, attributed=True))
 
     good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]
     if good:
@@ -240,20 +256,30 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     agent = _AGENT.search(f"{value} {label}")
     done_by = (fold(agent.group(1)), [w for w in folded_words(agent.group(2)) if w not in COMMON]) if agent else None
 
+    # its amounts whatever their form ("€2,400,000" is the passage's "2.4 million euros", "twenty-three" its "23"):
+    # sought only for a figure whose digits the article lacks, and whose amounts it has
+    amounts: set[str] = set()
+    if not numbers or not numbers <= p.loc.numbers:
+        amounts = values_in(f"{value} {label}")
+        amounts = amounts if amounts <= p.loc.amounts else set()
+
     def ok(idxs: list[int]) -> bool:
         # (a figure without a quote is sought sentence by sentence: each keeps its numbers)
         if len(idxs) == 1:  # (most: every sentence of the article, for a figure without a quote)
             one = p.sentences[idxs[0]]
             text, digits = one.text, one.digits
-            if not numbers <= digits and not numbers <= digits | one.spelled:
-                return False
+            held = numbers <= digits or numbers <= digits | one.spelled
         else:
             text = " ".join(p.sentences[i].text for i in idxs)
             folded = fold(text)
             digits = digit_numbers(folded)
-            if not numbers <= digits and not numbers <= digits | spelled_numbers(folded):
-                return False
-        if not numbers and not all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)):
+            held = numbers <= digits or numbers <= digits | spelled_numbers(folded)
+        if numbers:
+            held = held or (bool(amounts) and amounts <= values_in(text) | digits)
+        else:
+            held = all(any(p.sentences[i].has(w) for i in idxs) for w in content_words(value)) or (
+                bool(amounts) and amounts <= values_in(text) | digits)
+        if not held:
             return False
         if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", [text]):
             return False

@@ -72,6 +72,9 @@ _CUE_WORDS = [  # (regexes; each begins with a letter: see `led_by_letters`)
     r"w(?:ill|ould)\s+(?:attend|join|take\s+part|return\s+to|resume|go\s+back\s+to)\b",
     # a demand, and an action announced ("residents wanted an apology", "it would organise a protest")
     r"want(?:s|ed)?\s+(?:a|an|the)\b", r"w(?:ill|ould)\s+(?:organi[sz]e|hold|stage|launch)\b",
+    # a motion or bill put to a vote ("tabled a motion to suspend the merger", "put forward a plan")
+    r"tabl(?:es|ed|ing)\s+(?:a|an|the)\b", r"put(?:s|ting)?\s+forward", r"mov(?:es|ed)\s+(?:a|an|the)\s+motion",
+    r"introduc(?:es|ed)\s+(?:a|an|the)\s+(?:bill|motion|amendment)",
 ]
 CUES = re.compile(r"\b(?:" + "|".join(_CUE_WORDS) + ")", re.IGNORECASE)
 REFUSAL = re.compile(r"(?:reject|refus|declin|dismiss|oppos|turn(?:s|ed)?$|denie|deny|spurn|vetoe)")

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .amounts import NUMBER_NAMES
 from .contrary import contrary_edit
 from .direction import reversed_direction
 from .done import proposed_as_done
@@ -29,6 +30,7 @@ from .edits import (
     swapped_name,
     undenied,
 )
+from .initials import abbreviation
 from .normal import cached_property, folded_words, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
@@ -108,7 +110,8 @@ class Passages:
         parsed = sentence_of(claim)
         for k, (t, word) in enumerate(zip(parsed.tokens, parsed.low, strict=True)):
             named = word not in COMMON and len(word) > 1 and (word in self.proper or (k and t.group()[0].isupper()))
-            if not named:
+            # ("GPs" for the article's "general practitioners": no name, where the article does not write it)
+            if not named or (abbreviation(t.group(), self.loc.norm) and not self.loc.has_word(t.group())):
                 last_end = None
                 continue
             if last_end is not None and not claim[last_end : t.start()].strip():
@@ -279,7 +282,8 @@ class Passages:
             # names are checked on their own; the share is of what the claim says about them ("Maris resigned"
             # must find "resigned", not just "Maris")
             named = {w for run in runs for w in run}
-            known = self._claims[claim] = (runs, [w for w in content_words(claim) if w not in named])
+            # (and numbers in words, which the number checks judge: "twelve hundred" for "1,200")
+            known = self._claims[claim] = (runs, [w for w in content_words(claim) if w not in named and w not in NUMBER_NAMES])
         return known
 
     def shares(self, claim: str, idxs: list[int], share: float) -> bool:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from itertools import compress, count
 from operator import itemgetter
 
+from .amounts import numbers_written, spelled_words, values_in, written_values
+from .initials import abbreviation
 from .layout import UPPER, split
 from .normal import (
     NEGATIONS,
@@ -262,13 +264,35 @@ class Locator(QuoteSearch):
 
     def unknown_numbers(self, text: str) -> list[str]:
         # most numbers of a claim stand in digits where they stand at all: the spelled ones are sought after
-        return [number for number, n in _numbers_written(text) if n not in self._digits and n not in self._spelled]
+        missing = [number for number, n in numbers_written(text) if n not in self._digits and n not in self._spelled]
+        if missing:  # the same amount written another way: "2,400,000" for "2.4 million"
+            found = self._found_values(text)
+            missing = [number for number in missing if not any(w.startswith(number) for w in found)]
+        return missing
 
     def unknown_spelled(self, text: str) -> list[str]:
         """The numbers from three up that `text` spells out and this text holds in neither way ("nearly four
         times the limit" where it has "three times"); "one", "two", "hundreds" and "a dozen" are too often
         no count of anything ("the two sides")."""
-        return [w for w in _spelled_words(text) if SPELLED[w] not in self._digits and SPELLED[w] not in self._spelled]
+        missing = [w for w in spelled_words(text) if SPELLED[w] not in self._digits and SPELLED[w] not in self._spelled]
+        if missing:  # a number spelled in more than one word: "twenty-three" for 23, "twelve hundred" for 1,200
+            found = set(re.split(r"[\s-]+", " ".join(self._found_values(text))))
+            missing = [w for w in missing if w not in found]
+        return missing
+
+    @property
+    def numbers(self) -> set[str]:
+        """The numbers the text writes in digits or spells out, canonical (see `numbers_in`)."""
+        return self._digits | self._spelled
+
+    @cached_property
+    def amounts(self) -> set[str]:
+        """The values of the numbers the text writes whatever their form, and its numbers (see `schemas.amounts`)."""
+        return values_in(self.norm) | self._digits
+
+    def _found_values(self, text: str) -> list[str]:
+        """The numbers of `text` (as written, folded, with their scale) whose value this text writes too."""
+        return [w for w, value in written_values(text) if value in self.amounts]
 
     def unknown_names(self, text: str, runs: bool = True) -> list[str]:
         """Capitalized words in model prose that the article never uses (invented people, places, bodies).
@@ -294,6 +318,8 @@ class Locator(QuoteSearch):
                 adjacent = nxt is not None and text[m.end() : nxt.start()].strip() == ""
                 if not (adjacent and nxt.group()[0].isupper()):
                     continue  # a lone capital at a sentence start is ordinary prose
+            if abbreviation(word, self.norm) and not self.has_word(word):
+                continue
             for part in _WORD_JOINS.split(word):
                 if part and part[0].isupper() and not self.has_word(part) and word not in missing:
                     missing.append(word)
@@ -313,20 +339,6 @@ class Locator(QuoteSearch):
 def tokens_of(text: str) -> list[re.Match[str]]:
     """`list(TOKEN.finditer(text))`, kept per text (read only)."""
     return list(TOKEN.finditer(text))
-
-
-@cached(4096)  # a claim, against paragraph after paragraph
-def _spelled_words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in dict.fromkeys(lowered_words(text)) if w in _COUNTS)
-
-
-_COUNTS = frozenset(SPELLED) - {"zero", "one", "two", "hundred", "dozen"}
-
-
-@cached(4096)  # a claim is held against the paragraph of candidate after candidate
-def _numbers_written(text: str) -> tuple[tuple[str, str], ...]:
-    """Each number the text writes in digits, as written and canonical."""
-    return tuple((m.group(), canon_number(m.group())) for m in NUMBER.finditer(fold(text)))
 
 
 # Words of four letters or more that carry no claim; everything else in model prose must be the article's.
