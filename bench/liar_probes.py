@@ -16,9 +16,10 @@ which it is (its name, point, summary, value, or proposer and action) as written
 a wrong status or kind, which the gate should correct, not drop. `--show` lists the lies that reached the
 brief and the true items dropped.
 
-bench/liar_probes_heldout.json (`--probes`) holds 141 more over two articles (bench/articles/hospital_merger.txt,
-fishing_quota.txt), written in session 26 by a helper that never saw the gate's code nor ran it: a measure
-of what the gate does on lies and sloppy true items it was not tuned on. A probe with "lie_in": "evidence"
+bench/liar_probes_heldout.json (`--probes`) holds 211 more over three articles (bench/articles/hospital_merger.txt,
+fishing_quota.txt, river_spill.txt), written in session 26 by helpers that never saw the gate's code nor ran
+it: a measure of what the gate does on lies and sloppy true items it was not tuned on (river_spill was
+measured once, after the gate was mended on the other two). A probe with "lie_in": "evidence"
 is a true item over an invented quote or byline: the lie is shown when that quote is.
 """
 
