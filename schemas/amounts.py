@@ -16,21 +16,24 @@ from decimal import Decimal, InvalidOperation
 from .normal import NUMBER, SPELLED, cached, canon_number, fold
 from .runs import lowered_words
 
-__all__ = ["values_in", "written_values", "numbers_written", "spelled_words", "IDIOMS", "NUMBER_NAMES"]
+__all__ = ["values_in", "written_values", "numbers_written", "spelled_words", "IDIOMS", "NUMBER_NAMES", "SCALE_WORDS"]
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_WORD_VALUE = {w: n for n, w in enumerate(_UNITS)} | {w: 20 + 10 * n for n, w in enumerate(_TENS)}
+# the words of numbers ("zero" to "twenty", then the tens): the table `normal.SPELLED` reads them by, one at a time
+_WORD_VALUE = {w: int(v) for w, v in SPELLED.items() if w not in ("hundred", "dozen")}
+_UNITS = [w for w, v in _WORD_VALUE.items() if v < 20]
+_TENS = [w for w, v in _WORD_VALUE.items() if v >= 20]
+_DIGIT_WORDS = [w for w, v in _WORD_VALUE.items() if 1 <= v <= 9]  # what follows a ten: "twenty-three"
 _SCALES = {"hundred": 100, "thousand": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "m": 10**6,
            "mn": 10**6, "mln": 10**6, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9,
            "trillion": 10**12, "tn": 10**12}
-# the words of numbers written out, and of their scales and shares
-NUMBER_NAMES = frozenset([*_UNITS, *_TENS, "hundred", "hundreds", "thousand", "thousands", "million", "millions",
-                          "billion", "billions", "trillion", "dozen", "dozens", "percent", "cent"])
+# words that scale or share a number out: no word of what it counts ("€40 million" counts euros)
+SCALE_WORDS = frozenset(["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
+                         "trillion", "trillions", "dozen", "dozens", "percent", "cent"])
+# the words of numbers written out, with their scales and shares
+NUMBER_NAMES = frozenset(_WORD_VALUE) | SCALE_WORDS
 # a scale after a number: "2.4 million", "2.4m", "€2.4bn", "31.4 thousand" (a lone letter only right after it)
 _SCALE_AFTER = re.compile(r"(?:[\s-]?(?:hundred|thousand|millions?|billions?|trillion|mln|mn|bn|tn)|(?:k|m|b))(?![^\W\d_])")
-_SPELLED = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS)}))\b"
+_SPELLED = re.compile(rf"\b(?:({'|'.join(_TENS)})(?:[\s-]({'|'.join(_DIGIT_WORDS)}))?|({'|'.join(_UNITS)}))\b"
                       r"(?:\s+(hundred|thousand|million|billion)\b)?")
 # numbers that state no amount: "24/7" is "around the clock"
 IDIOMS = re.compile(r"(?<![\w/])24/7(?![\w/])")
@@ -60,7 +63,7 @@ def _canon(value: Decimal) -> str:
 def written_values(text: str) -> list[tuple[str, str]]:
     """Each number the text writes, in digits or words, with what follows it as its scale: (as written,
     value)."""
-    folded = IDIOMS.sub(" ", fold(text))
+    folded = _plain(fold(text))
     out = []
     for m in NUMBER.finditer(folded):
         value = _decimal(m.group())
@@ -94,4 +97,9 @@ _COUNTS = frozenset(SPELLED) - {"zero", "one", "two", "hundred", "dozen"}
 @cached(4096)  # a claim is held against the paragraph of candidate after candidate
 def numbers_written(text: str) -> tuple[tuple[str, str], ...]:
     """Each number the text writes in digits, as written and canonical."""
-    return tuple((m.group(), canon_number(m.group())) for m in NUMBER.finditer(IDIOMS.sub(" ", fold(text))))
+    return tuple((m.group(), canon_number(m.group())) for m in NUMBER.finditer(_plain(fold(text))))
+
+
+def _plain(folded: str) -> str:
+    """The folded text without the numbers that state no amount (most texts have none: no regex for them)."""
+    return IDIOMS.sub(" ", folded) if "24/7" in folded else folded

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
 from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .roles import addressed, body_role_clash, role_elsewhere
@@ -308,9 +309,6 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     return [], ("the figure is not in a passage about it",
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
 
-
-_SCALE = frozenset(["hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
-                    "trillion", "trillions", "dozen", "dozens", "percent", "cent"])
 
 # a figure's doer: "offered by union", "grounded by the strike", "offered by the Irish Cabin Crew Union" (group
 # 1 the verb, group 2 the doer: a word, or a run of capitalized ones)
