@@ -26,6 +26,10 @@ FUZZY_THRESHOLD = 90.0
 FUZZY_MAX_CHARS = 600  # longer quotes must match after normalization; fuzzy search cost grows with length
 MIN_QUOTE_WORDS = 2
 EDGE = " \"'.,;:!?-()[]"  # what a quote or word may carry at its ends that is not part of it
+# what may stand just before and after text that begins and ends with a whole word: not "1,300" for "300",
+# "300-metre" for "metre" or "O'Brien" for "Brien"
+_OPENING = frozenset(' ("[')
+_CLOSING = frozenset(' )"];:!?')
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -57,6 +61,23 @@ class QuoteSearch:
             self._found.clear()
         span = self._found[key] = (self._find_from(quote, near) if near else None) or self._find_from(quote, 0)
         return span
+
+    def verbatim(self, text: str) -> bool:
+        """True if `text` stands in the article as it is, but for typography and case, beginning and ending
+        where words do: every word, name and number of it is then the article's."""
+        said = fold(text)
+        if not said:
+            return False
+        norm = self.norm
+        at = norm.find(said)
+        while at >= 0:
+            end = at + len(said)
+            if (at == 0 or norm[at - 1] in _OPENING or not said[0].isalnum()) and (
+                    end == len(norm) or norm[end] in _CLOSING or not said[-1].isalnum()
+                    or (norm[end] in ".," and not norm[end + 1 : end + 2].isalnum())):
+                return True
+            at = norm.find(said, at + 1)
+        return False
 
     def _find_from(self, quote: str, cursor: int) -> Span | None:
         # (every omission mark holds one of the two: without them the split is the quote, found faster)

@@ -207,6 +207,8 @@ class Passages:
     def supports(self, claim: str, idxs: list[int], share: float, *, attributed: bool = False) -> bool:
         """True if the sentences support the claim (see the module's docstring). `attributed`: the claim is
         credited to someone outside its text (a proposed response), so quoted words may back it."""
+        if self._verbatim(claim, idxs):
+            return True  # the article's own sentences word for word: every test below would pass them
         # names may stand a little earlier: the speaker of a quote, the place a story opened with
         if not self.shares(claim, idxs, share):
             return False  # the cheapest test that fails most candidates, first: every test must pass
@@ -219,6 +221,19 @@ class Passages:
                 self._verdicts.clear()
             known = self._verdicts[key] = self._supports(claim, idxs, attributed)
         return known
+
+    @cached_property
+    def _folded(self) -> list[str]:
+        """Each sentence folded, without its closing stop."""
+        return [fold(s.text).rstrip(" .") for s in self.sentences]
+
+    def _verbatim(self, claim: str, idxs: list[int]) -> bool:
+        """True if the claim is the sentences themselves, but for typography and a closing stop."""
+        said = fold(claim).rstrip(" .")
+        folded = self._folded
+        if len(idxs) == 1:
+            return said == folded[idxs[0]]
+        return said == fold(" ".join(self.sentences[i].text for i in idxs)).rstrip(" .")
 
     def _supports(self, claim: str, idxs: list[int], attributed: bool) -> bool:
         """`supports` past its share test."""
