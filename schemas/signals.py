@@ -108,7 +108,7 @@ SPEECH_VERBS = "(?:" + "|".join(_SPEECH_WORDS) + ")"
 VERB = re.compile(whole_words(_SPEECH_WORDS))
 SPEAKS = re.compile(r"^\s*(?:[A-Z][\w’'\-]+\s+){1,5}" + SPEECH_VERBS + r"\b")  # "Brook Hill said ..."
 SPEECH = re.compile(r"\b" + SPEECH_VERBS + r"\b|[“”\"]|\baccording\s+to\b", re.IGNORECASE)
-SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
+SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])|;\s+")
 # a label that names a rate or a share ("death rate") needs a value that is one
 RATE = re.compile(r"(?i)\b(?:rate|percent|percentage|share|proportion|ratio)\b")
 RATE_VALUE = re.compile(r"(?i)%|\bper\b|percent|\bin\s+(?:every\s+)?\d|\bout\s+of\b")
