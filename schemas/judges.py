@@ -34,6 +34,7 @@ from .signals import (
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
 from .text import COMMON, NUMBER, PERSON, WORD, Locator, canon_number, fold
+from .titles import title_changed
 from .units import changed_unit
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
@@ -94,6 +95,9 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     if p.strict and role_elsewhere(p, name, role):
         return [], ("the article gives this role to someone else",
                     f"the article gives the role {role!r} to someone else, not to {name!r}")
+    if p.strict and title_changed(p, name, role):
+        return [], ("a title the article gives them otherwise",
+                    f"the article does not call {name!r} {role!r}: give the title it writes beside their name")
     if (clash := body_role_clash(name, role)) is not None:
         return [], (clash, f"{name!r} is not a {role!r}: give the role the article gives this body")
     specific = [w for w in content_words(role) if w not in GENERIC and w not in TITLES]

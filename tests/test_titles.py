@@ -1,0 +1,58 @@
+"""An office whose qualifier was swapped ("foreign minister" for the fisheries minister, "Mayor of Carrow" for
+Brennick's mayor) is refused; the same office shortened, generalised or told with the article's qualifiers is
+kept (`schemas.titles`). Found by the held-out probes: each lie uses only words the article has."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.schemas import ground
+from summarizer.sources import from_text
+from tests.test_reworded_lies import _with
+
+ARTICLE = from_text(
+    "Fishing row deepens\n\n"
+    "Estmark's fisheries minister, Ingrid Halvorsen, rejected the offer on Monday. Foreign Minister Tomas "
+    "Berglund said he had told Ambassador Piet Vandermeer that the crew had fished without a licence.\n\n"
+    "Last week Norvania's fisheries minister, Lukas Renner, offered a compensation plan worth 12 million euros "
+    "over three years for boats affected by the reduction in quotas.\n\n"
+    "In Carrow, traders said the port had lost half its catch. Brennick Mayor Tomas Albescu proposed a joint "
+    "patrol of the disputed waters with the coast guard.\n\n"
+    "Opposition lawmakers demanded that the national infrastructure minister, Rui Calado, explain why the "
+    "transport committee had not been told of the plan. Finance Minister Sara Lind said the budget had no room "
+    "for new spending this year.\n"
+).text
+
+
+def _kept(name: str, role: str) -> bool:
+    grounded = ground(_with(who=[{"name": name, "role": role, "evidence": [name]}]), ARTICLE)
+    return not grounded.dropped
+
+
+@pytest.mark.parametrize(("name", "role"), [
+    ("Ingrid Halvorsen", "Estmark's fisheries minister"),
+    ("Ingrid Halvorsen", "fisheries minister"),
+    ("Ingrid Halvorsen", "minister"),  # the qualifier left out
+    ("Lukas Renner", "Norvania's fisheries minister"),
+    ("Lukas Renner", "fisheries minister of Norvania"),
+    ("Tomas Albescu", "Mayor of Brennick"),
+    ("Tomas Albescu", "Brennick mayor"),
+    ("Rui Calado", "infrastructure minister"),
+    ("Rui Calado", "national infrastructure minister"),
+    ("Sara Lind", "government minister"),  # a kind of body says no more than the office
+    ("Tomas Berglund", "Foreign Minister"),
+])
+def test_the_office_as_the_article_qualifies_it_is_kept(name: str, role: str) -> None:
+    assert _kept(name, role)
+
+
+@pytest.mark.parametrize(("name", "role"), [
+    ("Ingrid Halvorsen", "Estmark's foreign minister"),  # Berglund's portfolio
+    ("Ingrid Halvorsen", "foreign minister"),
+    ("Lukas Renner", "Estmark's fisheries minister"),  # Halvorsen's country
+    ("Tomas Albescu", "Mayor of Carrow"),  # the other town
+    ("Rui Calado", "national transport minister"),
+    ("Sara Lind", "Fisheries Minister"),
+])
+def test_the_office_with_another_qualifier_is_refused(name: str, role: str) -> None:
+    assert not _kept(name, role)
