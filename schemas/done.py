@@ -1,5 +1,7 @@
 """Whether a claim states as done what its passage only asks for or allows: "The court ordered an audit" over
-"asks the court to order an audit", "imposed a fine" over "could impose fines". Only reads text.
+"asks the court to order an audit", "imposed a fine" over "could impose fines", "have been allowed to return"
+over "would be allowed to return", "was fined 250,000 euros" over "faces a fine of up to 250,000 euros".
+Only reads text.
 """
 
 from __future__ import annotations
@@ -7,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .normal import cached, fold
+from .normal import cached, digit_numbers, fold
 
-__all__ = ["pending", "proposed_as_done"]
+__all__ = ["pending", "proposed_as_done", "put_off_as_done", "ceiling_as_amount"]
 
 _WORD = re.compile(r"[a-z]+")
 # what puts a verb in the future or the conditional, or makes it something asked for
@@ -63,3 +65,73 @@ def proposed_as_done(claim: str, asked: Callable[[], frozenset[str]], present: C
         return False
     there = present()
     return any(word not in there and bases & asked_for for word, bases in past)
+
+
+_MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "must", "shall"})
+_BETWEEN = frozenset({"be", "have", "been", "not", "also", "only", "then", "soon", "still", "likely", "probably"})
+_DONE_AUX = frozenset({"was", "were", "been"})  # "was allowed", "have been allowed", "had been allowed"
+_ADVERBS = frozenset({"already", "also", "just", "finally", "since", "now", "formally", "officially"})
+
+
+def _put_off(words: list[str]) -> set[int]:
+    """Where a modal puts off a passive: the participle of "would be allowed", "could have been avoided"."""
+    out = set()
+    for k, w in enumerate(words):
+        if w not in _MODALS:
+            continue
+        j = k + 1
+        while j < len(words) and words[j] in _BETWEEN:
+            j += 1
+        if j < len(words) and words[j - 1] in ("be", "been") and len(words[j]) >= 4:
+            out.add(j)
+    return out
+
+
+def _stated_done(words: list[str]) -> set[str]:
+    """The participles a text states as done: after "was", "were" or "been" ("have already been allowed")."""
+    out = set()
+    for k, w in enumerate(words):
+        if w not in _DONE_AUX:
+            continue
+        j = k + 1
+        while j < len(words) and words[j] in _ADVERBS:
+            j += 1
+        if j < len(words) and len(words[j]) >= 4:
+            out.add(words[j])
+    return out
+
+
+def put_off_as_done(claim_words: list[str], passages: list[list[str]]) -> bool:
+    """True if the claim states as done ("have been allowed to return") what the passage only puts after a
+    modal ("would be allowed to return once ..."), and nowhere states so itself. (Words folded, in order.)"""
+    # ("could have been prevented" puts it off in the claim too)
+    done = _stated_done(claim_words) - {claim_words[j] for j in _put_off(claim_words)}
+    if not done:
+        return False
+    for words in passages:
+        later = _put_off(words)
+        if not later:
+            continue
+        off = {words[j] for j in later}
+        settled = {w for k, w in enumerate(words) if k not in later}
+        if done & (off - settled):
+            return True
+    return False
+
+
+# a number the passage gives only as a ceiling: "a fine of up to 250,000 euros", "as many as 40", "at most 3%"
+_CEILING = re.compile(r"\b(?:up\s+to|as\s+(?:much|many|high)\s+as|a\s+maximum\s+of|at\s+most|no\s+more\s+than)\s+"
+                      r"(?:[€$£]\s*)?(\d[\d.,]*)", re.IGNORECASE)
+# what keeps a number a possibility in the claim too: "faces a fine of 250,000 euros", "could cost"
+_HEDGES = re.compile(r"\b(?:up\s+to|as\s+(?:much|many|high)\s+as|maximum|at\s+most|no\s+more\s+than|faces?|facing|"
+                     r"could|may|might|would|risks?|possible|potential|limit|ceiling|cap)\b", re.IGNORECASE)
+
+
+def ceiling_as_amount(claim: str, passages: list[str]) -> bool:
+    """True if the claim states, with nothing to hedge it, a number that the passage gives only as a ceiling:
+    "The skipper has been fined 250,000 euros" over "its skipper faces a fine of up to 250,000 euros"."""
+    ceilings = {digits for text in passages for m in _CEILING.finditer(text) for digits in digit_numbers(m.group(1))}
+    if not ceilings or _HEDGES.search(claim):
+        return False
+    stated = {digits for text in passages for digits in digit_numbers(_CEILING.sub(" ", text))}
+    return bool((digit_numbers(claim) & ceilings) - stated)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .amounts import NUMBER_NAMES
 from .contrary import contrary_edit
 from .direction import reversed_direction
-from .done import proposed_as_done
+from .done import ceiling_as_amount, proposed_as_done, put_off_as_done
 from .edits import (
     negation_edit,
     quoted_opinion,
@@ -271,6 +271,10 @@ class Passages:
         if proposed_as_done(claim, lambda: frozenset().union(*(s.pending for s in sentences)),
                             lambda: set().union(*(s.low_set for s in sentences))):
             return False  # "The court ordered an audit" over "asks the court to order an audit"
+        if put_off_as_done(sentence_of(claim).low, [s.low for s in sentences]):
+            return False  # "have been allowed to return home" over "would be allowed to return home once ..."
+        if ceiling_as_amount(claim, [s.text for s in sentences]):
+            return False  # "has been fined 250,000 euros" over "faces a fine of up to 250,000 euros"
         # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
         # the claim's own, and its verb must be the passage's, though most of its other words are
         if " by" in claim.lower() and (agent := _DONE_BY.search(claim)) and not any(s.has(fold(agent.group(1))) for s in sentences):

@@ -1,0 +1,47 @@
+"""What the article only allows or caps, stated as done: "has been fined 250,000 euros" over "faces a fine of up
+to 250,000 euros", "have been allowed to return home" over "would be allowed to return home once ...". Each
+lie is refused and the same item told with its hedge is kept (`schemas.done`). Found by the held-out probes."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.schemas import ground
+from summarizer.sources import from_text
+from tests.test_reworded_lies import _with
+
+ARTICLE = from_text(
+    "Trawler seized in disputed waters\n\n"
+    "The coast guard seized the trawler Margarethe II on Wednesday. It was escorted to the port of Skarvik, "
+    "where its skipper faces a fine of up to 250,000 euros.\n\n"
+    "Strand said the crew of the Margarethe II would be allowed to return home once the skipper had appeared "
+    "before a magistrate, which is expected on Friday.\n\n"
+    "Officials said as many as 40 boats had fished in the zone this year. The ministry said the patrol could "
+    "have been avoided if talks had not stalled in May.\n"
+).text
+
+
+def _kept(point: str) -> bool:
+    return not ground(_with([{"point": point, "evidence": ["The coast guard seized the trawler"]}]), ARTICLE).dropped
+
+
+@pytest.mark.parametrize(("truth", "lie"), [
+    ("The skipper of the Margarethe II faces a fine of up to 250,000 euros.",
+     "The skipper of the Margarethe II has been fined 250,000 euros."),
+    ("The skipper could be fined 250,000 euros.", "The skipper was fined 250,000 euros in Skarvik."),
+    ("The crew of the Margarethe II would be allowed to return home once the skipper had appeared before a "
+     "magistrate.",
+     "The crew of the Margarethe II have already been allowed to return home after the skipper appeared before "
+     "a magistrate."),
+    ("The ministry said the patrol could have been avoided if talks had not stalled.",
+     "The ministry said the patrol was avoided after talks stalled."),
+])
+def test_a_hedge_kept_is_kept_and_a_hedge_dropped_is_refused(truth: str, lie: str) -> None:
+    assert _kept(truth)
+    assert not _kept(lie)
+
+
+def test_a_ceiling_the_article_also_states_as_an_amount_is_no_lie() -> None:
+    text = ARTICLE + "\n\nOn Thursday a court in Skarvik fined the skipper 250,000 euros.\n"
+    draft = _with([{"point": "The skipper was fined 250,000 euros.", "evidence": ["fined the skipper 250,000 euros"]}])
+    assert not ground(draft, text).dropped
