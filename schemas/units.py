@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .normal import cached, canon_number, fold
+from .normal import cached, canon_number, digit_numbers, fold
 
 __all__ = ["TIME_UNITS", "changed_unit"]
 
@@ -56,10 +56,18 @@ def _claimed(claim: str) -> dict[tuple[str, int], set[str]]:
 
 def changed_unit(claim: str, passage: list[str]) -> bool:
     """True if the claim gives a number of the passage (its sentences) in another unit of the same kind, and the
-    passage never gives it in the claim's: "15 billion" over "15 million", "5 weeks" over "5 days"
-    (spelled-out numbers are left to the number checks)."""
+    passage never gives it in the claim's: "15 billion" over "15 million", "5 weeks" over "5 days"; or in the
+    unit of a number beside it: "23 tonnes" over "23 crew members and roughly 40 tonnes" (spelled-out numbers
+    are left to the number checks)."""
     said = _claimed(claim)
     if not said:
         return False
-    there = _measures(" ".join(passage))
-    return any(key in there and not units & there[key] for key, units in said.items())
+    text = " ".join(passage)
+    there = _measures(text)
+    for (number, kind), units in said.items():
+        if (number, kind) in there:
+            if not units & there[(number, kind)]:
+                return True
+        elif any(k == kind and units & other for (n, k), other in there.items()) and number in digit_numbers(fold(text)):
+            return True
+    return False

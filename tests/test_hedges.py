@@ -1,6 +1,8 @@
 """What the article only allows or caps, stated as done: "has been fined 250,000 euros" over "faces a fine of up
 to 250,000 euros", "have been allowed to return home" over "would be allowed to return home once ...". Each
-lie is refused and the same item told with its hedge is kept (`schemas.done`). Found by the held-out probes."""
+lie is refused and the same item told with its hedge is kept (`schemas.done`); so is a figure given the unit of
+the number beside it ("23 tonnes" over "23 crew members and roughly 40 tonnes", `schemas.units`). Found by the
+held-out probes."""
 
 from __future__ import annotations
 
@@ -45,3 +47,23 @@ def test_a_ceiling_the_article_also_states_as_an_amount_is_no_lie() -> None:
     text = ARTICLE + "\n\nOn Thursday a court in Skarvik fined the skipper 250,000 euros.\n"
     draft = _with([{"point": "The skipper was fined 250,000 euros.", "evidence": ["fined the skipper 250,000 euros"]}])
     assert not ground(draft, text).dropped
+
+
+def test_a_unit_taken_from_the_number_beside_it_is_refused() -> None:
+    from summarizer.schemas.units import changed_unit
+
+    passage = ["Strand said the vessel had 23 crew members and roughly 40 tonnes of mackerel on board."]
+    assert changed_unit("23 tonnes of mackerel on board", passage)
+    assert not changed_unit("40 tonnes of mackerel on board", passage)
+    assert not changed_unit("23 crew members on board", passage)
+    assert changed_unit("15 billion euros a day", ["The closure costs €15 million a day."])
+    assert not changed_unit("15 million euros a day", ["The closure costs €15 million a day."])
+
+
+def test_a_figure_with_the_unit_of_its_neighbour_is_not_shown() -> None:
+    text = ARTICLE + "\n\nStrand said the vessel had 23 crew members and roughly 40 tonnes of mackerel on board.\n"
+    quote = "the vessel had 23 crew members and roughly 40 tonnes of mackerel on board"
+    lie = _with(figures=[{"value": "23 tonnes", "label": "mackerel on board the Margarethe II", "evidence": [quote]}])
+    truth = _with(figures=[{"value": "40 tonnes", "label": "mackerel on board the Margarethe II", "evidence": [quote]}])
+    assert ground(lie, text).dropped
+    assert not ground(truth, text).dropped
