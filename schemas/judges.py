@@ -13,7 +13,7 @@ import re
 from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
 from .normal import american, digit_numbers, folded_words, spelled_numbers
-from .roles import addressed, body_role_clash, role_elsewhere
+from .roles import TITLE_SYNONYMS, addressed, body_role_clash, role_elsewhere
 from .signals import (
     CALENDAR,
     GENERIC,
@@ -109,7 +109,8 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
     described = [w for w in specific if w in _lower_words(role) and w not in own]
     # "head of the national labour council": the title must stand where they are named, whatever the body
     if p.strict and (title := _title_of(role)) and not any(
-            p.names(name, [i], paragraph=False) for i in _role_word_in(p, title)):
+            p.names(name, [i], paragraph=False) for word in TITLE_SYNONYMS.get(title, (title,))
+            for i in _role_word_in(p, word)):
         return [], ("a role the article does not give them", f"the article does not call {name!r} {title!r}")
     if p.strict and described and not _role_beside(p, name, described):
         return [], ("a role the article does not give them",
@@ -127,10 +128,10 @@ def judge_actor(p: Passages, name: str, role: str, quoted: list[Passage], near: 
 
 
 def _title_of(role: str) -> str | None:
-    """The title a role of the form "<title> of/for/at <body>" gives ("head", "secretary"), if it is one."""
+    """The title a role of the form "<title> of/for/at <body>" gives ("head", "secretary", "CEO"), if it is one."""
     m = _TITLE_OF.match(role)
     title = fold(m.group(1)) if m else None
-    return title if title in TITLES else None
+    return title if title in TITLES or title in TITLE_SYNONYMS else None
 
 
 _TITLE_OF = re.compile(r"\s*(?:[\w’'\-]+\s+){0,3}?([\w’'\-]+)\s+(?:of|for|at)\s+", re.IGNORECASE)

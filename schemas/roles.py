@@ -16,8 +16,24 @@ from .text import COMMON, american
 if TYPE_CHECKING:
     from .support import Passages
 
-__all__ = ["role_elsewhere", "addressed", "attached", "attached_at", "body_role_clash", "distinctive", "glued_title", "person_behind",
+__all__ = ["TITLE_SYNONYMS", "RANKS", "role_elsewhere", "addressed", "attached", "attached_at", "body_role_clash", "distinctive", "glued_title", "person_behind",
            "title_holder"]
+
+# the words an article may write for a title a model gives ("head of the federation" for its president, "CEO"
+# for the chief executive); each title stands for itself too
+TITLE_SYNONYMS = {
+    "head": ("head", "president", "chair", "chairman", "chairwoman", "chairperson", "director", "leader", "chief",
+             "governor", "executive"),
+    "ceo": ("ceo", "executive"),
+    "boss": ("boss", "head", "president", "chair", "chairman", "chairwoman", "director", "leader", "chief",
+             "executive"),
+    "chief": ("chief", "head", "executive"),
+    "leader": ("leader", "head", "president", "chair", "chairman", "chairwoman"),
+}
+# ranks written between a title and a name ("Coast guard spokeswoman Commander Elin Strand"): no one else's name
+RANKS = frozenset({"commander", "captain", "colonel", "lieutenant", "sergeant", "major", "admiral", "inspector",
+                   "superintendent", "constable", "detective", "corporal", "brigadier", "marshal", "rev", "reverend",
+                   "father", "sister", "prof", "professor"})
 
 # a speech verb soon after a name ("..., the union urged"), or just before it ('"...," said Kovac')
 _SPEAKER_AFTER = re.compile(r"[\w’'\-\s]{0,40}?\b" + SPEECH_VERBS + r"\b")
@@ -55,7 +71,7 @@ def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) ->
             i = j + 1
             continue
         for k in (k for k in run if k > max(titled)) if titled else run:
-            if low[k] in COMMON or low[k] in TITLES or low[k] in mine or text[tokens[k].end() : tokens[k].end() + 1] == ":":
+            if low[k] in COMMON or low[k] in TITLES or low[k] in RANKS or low[k] in mine or text[tokens[k].end() : tokens[k].end() + 1] == ":":
                 continue
             others.append(k)
         i = j + 1
@@ -69,19 +85,30 @@ def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) ->
             return "own" if k in own else "other"
     if not own and not others:
         return None
-    # "WHO country representative Dr. Severin Kamau": the name right after the title holds it
-    k = max(at) + 1 if low[max(at)] in TITLES else len(tokens)
-    while k < len(tokens) and low[k] in TITLES | {"dr", "mr", "mrs", "ms"} and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
-        k += 1
-    if k < len(tokens) and tokens[k].group()[0].isupper() and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
-        if k in own:
-            return "own"
-        if k in others:
-            return "other"
+    # "WHO country representative Dr. Severin Kamau": the name right after the title holds it (the last title of
+    # each run of the role's words: "Foreign Minister Tomas Berglund ... in Estmark's waters" is Berglund's)
+    holders = [_after_title(sentence, r) for r in sorted(at) if low[r] in TITLES and r + 1 not in at]
+    if any(k in own for k in holders):
+        return "own"
+    if any(k in others for k in holders):
+        return "other"
     center = sum(at) / len(at)
     d_own = min((abs(i - center) for i in own), default=float("inf"))
     d_other = min((abs(i - center) for i in others), default=float("inf"))
     return "own" if d_own <= d_other else "other"
+
+
+def _after_title(sentence: Sentence, r: int) -> int | None:
+    """The token of the name written right after the title at token `r`, past other titles and ranks ("Coast
+    guard spokeswoman Commander Elin Strand"); None when no capitalized word follows it."""
+    text, tokens, low = sentence.text, sentence.tokens, sentence.low
+    k = r + 1
+    while k < len(tokens) and (low[k] in TITLES or low[k] in RANKS or low[k] in _HONORIFICS) and not text[
+            tokens[k - 1].end() : tokens[k].start()].strip(" ."):
+        k += 1
+    if k < len(tokens) and tokens[k].group()[0].isupper() and not text[tokens[k - 1].end() : tokens[k].start()].strip(" ."):
+        return k
+    return None
 
 
 def distinctive(name: str) -> list[str]:
@@ -248,10 +275,21 @@ def _role_tokens(p: Passages, role: list[str]) -> set[str]:
 _BODY = re.compile(rf"{_CAP}(?:\s+(?:of|for)?\s*{_CAP})+")  # two or more capitalized words: a name
 
 
+_TITLE_AND_BODY = re.compile(r"\s*((?:[\w’'\-]+\s+){0,2}?[\w’'\-]+)\s+(?:of|for|at)\s+(?:the\s+)?(.+)", re.IGNORECASE)
+
+
 def _given_with_body(p: Passages, name: str, role: str, words: list[str]) -> bool:
     """True if the role names a body ("spokesperson for the Water Quality Authority") and a sentence that names
     the holder has the rest of the role and the body's last word ("A spokesperson for the authority, Helen
-    Brandt"): the body's full name elsewhere gives nobody the role."""
+    Brandt"): the body's full name elsewhere gives nobody the role. A title is found in any of its forms ("CEO of
+    the health authority" for "Anton Weil, the authority's chief executive")."""
+    if (m := _TITLE_AND_BODY.match(role)) and (body := folded_words(m.group(2))):
+        titles = {t for w in folded_words(m.group(1)) if w in TITLES or w in TITLE_SYNONYMS
+                  for t in TITLE_SYNONYMS.get(w, (w,))}
+        if titles:
+            holding = set().union(*(p.having(t) for t in titles)) & p.having(body[-1])
+            if any(p.names(name, [i], paragraph=False) for i in sorted(holding)):
+                return True
     runs = [folded_words(m.group()) for m in _BODY.finditer(role)]
     runs = [run for run in runs if run and run[-1] not in TITLES]
     rest = [w for w in words if not any(w in run for run in runs)]

@@ -1,6 +1,8 @@
-"""An office whose qualifier was swapped ("foreign minister" for the fisheries minister, "Mayor of Carrow" for
+"""Titles. An office whose qualifier was swapped ("foreign minister" for the fisheries minister, "Mayor of Carrow" for
 Brennick's mayor) is refused; the same office shortened, generalised or told with the article's qualifiers is
-kept (`schemas.titles`). Found by the held-out probes: each lie uses only words the article has."""
+kept (`schemas.titles`); a title in another of its forms ("head" for "president", "CEO" for "chief executive")
+and a rank between a title and a name ("spokeswoman Commander Elin Strand") are read as the holder's
+(`schemas.roles`). Found by the held-out probes: each lie uses only words the article has."""
 
 from __future__ import annotations
 
@@ -20,7 +22,14 @@ ARTICLE = from_text(
     "patrol of the disputed waters with the coast guard.\n\n"
     "Opposition lawmakers demanded that the national infrastructure minister, Rui Calado, explain why the "
     "transport committee had not been told of the plan. Finance Minister Sara Lind said the budget had no room "
-    "for new spending this year.\n"
+    "for new spending this year.\n\n"
+    "Foreign Minister Tomas Berglund said the trawler had fished in Estmark's waters without a licence, a charge "
+    "denied by Ambassador Piet Vandermeer.\n\n"
+    "Coast guard spokeswoman Commander Elin Strand said the vessel had 23 crew members on board.\n\n"
+    "Arne Solvik, president of the Estmark Fishermen's Federation, called on the government to set up an "
+    "emergency fund.\n\n"
+    "“We cannot keep two half-staffed emergency departments,” said Anton Weil, the health authority's chief "
+    "executive.\n"
 ).text
 
 
@@ -41,6 +50,11 @@ def _kept(name: str, role: str) -> bool:
     ("Rui Calado", "national infrastructure minister"),
     ("Sara Lind", "government minister"),  # a kind of body says no more than the office
     ("Tomas Berglund", "Foreign Minister"),
+    # the title right before the name holds it, though the role's country stands beside another name too
+    ("Tomas Berglund", "Estmark foreign minister"),
+    ("Elin Strand", "coast guard spokeswoman"),  # a rank between the title and the name is no other person
+    ("Arne Solvik", "head of the fishermen's federation"),  # "head" for the article's "president"
+    ("Anton Weil", "CEO of the health authority"),  # "CEO" for "chief executive"
 ])
 def test_the_office_as_the_article_qualifies_it_is_kept(name: str, role: str) -> None:
     assert _kept(name, role)
@@ -53,6 +67,9 @@ def test_the_office_as_the_article_qualifies_it_is_kept(name: str, role: str) ->
     ("Tomas Albescu", "Mayor of Carrow"),  # the other town
     ("Rui Calado", "national transport minister"),
     ("Sara Lind", "Fisheries Minister"),
+    ("Piet Vandermeer", "Estmark foreign minister"),  # Berglund's title
+    ("Anton Weil", "CEO of the fishermen's federation"),
+    ("Elin Strand", "president of the fishermen's federation"),  # Solvik's
 ])
 def test_the_office_with_another_qualifier_is_refused(name: str, role: str) -> None:
     assert not _kept(name, role)
