@@ -67,7 +67,18 @@ def _shows(brief: Brief, kind: str, item: Any, *, whole: bool) -> bool:
         return brief.headline == item
     fields = {k: v for k, v in item.items() if k != "evidence" and v not in (None, "") and (whole or k in _IDENTITY[kind])}
     shown = [brief.what] if kind == "what" else getattr(brief, kind)
-    return any(x is not None and all(getattr(x, k, None) == v for k, v in fields.items()) for x in shown)
+    return any(x is not None and all(_same(k, getattr(x, k, None), v) for k, v in fields.items()) for x in shown)
+
+
+def _same(field: str, shown: Any, written: Any) -> bool:
+    """The field shown as written; a name or proposer also when shown as the person it names, without the
+    title or the note the model wrote around them ("Delia Fenwick" for "Mayor Delia Fenwick", "Miriam
+    Osterfeld" for "Miriam Osterfeld (Corrant Chemicals)"): the same person, for a lie as for a true item."""
+    if shown == written:
+        return True
+    if field not in ("name", "proposed_by") or not isinstance(shown, str) or not isinstance(written, str):
+        return False
+    return bool(shown.strip()) and f" {shown.split()[0]}" in f" {written}" and shown in written
 
 
 def _strings(value: Any) -> list[str]:

@@ -27,7 +27,7 @@ from .amounts import NUMBER_NAMES
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import joint_names, judge_actor, judge_claim, judge_figure, judge_response
 from .runs import letter_words
-from .shown import Shown
+from .shown import Shown, bare_names
 from .signals import content_words, looks_like_name
 from .support import Passage, Passages
 from .text import (
@@ -283,6 +283,7 @@ def ground(
     that did not fit the schema). Quotes of kept items that were not used are counted, not listed."""
     loc = locator(text)
     passages = Passages.of(loc, names_in_prose)
+    draft, renamed = bare_names(draft, loc)
     kept: dict[str, list[Evidence]] = {}
     problems: list[Problem] = []
     shown = Shown(draft, passages, names_in_prose)
@@ -295,7 +296,7 @@ def ground(
     headline = draft.headline if isinstance(draft.headline, str) else ""
     headline_problems = check_headline(loc, passages, headline, names_in_prose, near) if headline.strip() else []
     problems += headline_problems
-    removed = [*(dropped or [])]
+    removed = [*(dropped or []), *renamed]
     by_item: dict[str, list[Problem]] = {}
     for p in problems:
         if p.fatal:

@@ -6,6 +6,7 @@ what the model said; the gate (`schemas.grounding`) decides what is kept, this o
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, Dropped, Evidence, ProposedResponse
@@ -16,8 +17,35 @@ from .support import Passage, Passages
 
 if TYPE_CHECKING:
     from .draft import Draft
+    from .text import Locator
 
-__all__ = ["Shown"]
+__all__ = ["Shown", "bare_names"]
+
+# a name with a note after it: "Miriam Osterfeld (Corrant Chemicals)", "Rhys Calloway MP", "Lukas Renner, MEP"
+_NOTE = re.compile(r"\s*(?P<name>[^()]+?)\s*(?:\((?P<note>[^()]+)\)|,?\s+(?P<letters>MPs?|MEPs?|MSPs?|TDs?|QC|KC))\.?\s*")
+
+
+def bare_names(draft: Draft, loc: Locator) -> tuple[Draft, list[Dropped]]:
+    """The draft with each actor or proposer the model wrote with a note after the name ("Miriam Osterfeld
+    (Corrant Chemicals)", "Rhys Calloway MP") named as the article names them, where it has the name; and a
+    report of each (the note is not judged, so it is not shown)."""
+    changes: dict[str, list[Any]] = {}
+    reports: list[Dropped] = []
+    for kind, field in (("who", "name"), ("proposed_responses", "proposed_by")):
+        items = list(getattr(draft, kind))
+        for i, item in enumerate(items):
+            named = getattr(item, field)
+            m = _NOTE.fullmatch(named) if isinstance(named, str) else None
+            if m is None or not loc.has_name(m.group("name")):
+                continue
+            items[i] = item.model_copy(update={field: m.group("name")})
+            note = m.group("note") or m.group("letters")
+            reports.append(Dropped(item=f"{kind}[{i}].{field}", text=named,
+                                   reasons=[f"a note after a name, not judged ({note!r}; shown as {m.group('name')})"]))
+        changes[kind] = items
+    if not reports:
+        return draft, []
+    return draft.model_copy(update=changes), reports
 
 
 class Shown:

@@ -73,3 +73,25 @@ def test_the_office_as_the_article_qualifies_it_is_kept(name: str, role: str) ->
 ])
 def test_the_office_with_another_qualifier_is_refused(name: str, role: str) -> None:
     assert not _kept(name, role)
+
+
+def _proposal(proposer: str, action: str) -> dict:
+    return {"proposed_by": proposer, "action": action, "kind": "economic", "status": "called_for",
+            "evidence": ["called on the government to set up an emergency fund"]}
+
+
+@pytest.mark.parametrize("proposer", ["Arne Solvik (Estmark Fishermen's Federation)", "Arne Solvik (fishermen)",
+                                      "Arne Solvik MP", "Arne Solvik, MEP"])
+def test_a_proposer_with_a_note_after_the_name_is_shown_as_the_name(proposer: str) -> None:
+    grounded = ground(_with(proposed=[_proposal(proposer, "set up an emergency fund")]), ARTICLE)
+    assert [p.proposed_by for p in grounded.proposed_responses] == ["Arne Solvik"]
+    assert [d.item for d in grounded.dropped] == ["proposed_responses[0].proposed_by"]
+    assert "not judged" in grounded.dropped[0].reasons[0]
+    # the note is not judged, so it is nowhere in what a reader sees
+    shown = [(p.proposed_by, p.action, [e.quote for e in p.evidence]) for p in grounded.proposed_responses]
+    assert proposer not in repr(shown)
+
+
+def test_a_note_does_not_save_the_wrong_proposer() -> None:
+    grounded = ground(_with(proposed=[_proposal("Elin Strand (coast guard)", "set up an emergency fund")]), ARTICLE)
+    assert grounded.proposed_responses == []
