@@ -63,12 +63,17 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
         # a claim's first word is capitalized anyway ("Calls for sanctions"): a name only if the article's
         mine = _named(a[i1:i2], la[i1:i2], proper if i1 == 0 else None)
         theirs = _named(b[j1:j2], lb[j1:j2], proper if j1 == 0 else None)
-        if mine and theirs and not mine & theirs and not any(same_word(x, y) for x in mine for y in theirs) and (
+        if mine and theirs and not _parts(mine) & _parts(theirs) and not any(same_word(x, y) for x in mine for y in theirs) and (
                 # in another order the names meet elsewhere ("The town of Tarn will close its Main Street ... on
                 # Monday" for "Main Street in the town of Tarn will close on Monday"): nobody is put in their place
                 not mine <= set(lb) or not theirs <= set(la)):
             return True
     return False
+
+
+def _parts(names: set[str]) -> set[str]:
+    """The names and the parts of those joined by a hyphen: "Brennick-Carrow" (a route) names Brennick too."""
+    return names | {part for name in names if "-" in name for part in name.split("-") if part}
 
 
 def speaker_swap(claim: str, sentence: str) -> bool:

@@ -202,6 +202,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
     # what is proposed, without the quote or the reason the model added ("..., saying the last inspection was
     # in 2019. "People deserve to know," Osei said."): the cue must stand by the proposal itself
     core = _REASON.split(_QUOTATION.sub(" ", action))[0]
+    in_action = frozenset(folded_words(action))
 
     def ok(idxs: list[int], share: float) -> bool:
         if not p.shares(action, idxs, share):
@@ -209,11 +210,12 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
         # the cues are English: for a brief in another language than the article only the rest is checked
         if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
             return False
-        if p.strict and any(addressed(p.sentences[i], proposer) for i in idxs):
+        if p.strict and any(addressed(p.sentences[i], proposer, in_action) for i in idxs):
             return False  # "he proposed that the union suspend strikes": the union is asked, not asking
         if p.strict and _proposed_by_another(p, idxs, proposer):
             return False
-        return (p.names(proposer, idxs, paragraph=True) and all(p.names(x, idxs, paragraph=True) for x in others)
+        return (p.names(proposer, idxs, paragraph=True, besides=in_action)
+                and all(p.names(x, idxs, paragraph=True, besides=in_action) for x in others)
                 and p.supports(action, idxs, share, attributed=True))
 
     good = [q for q in quoted if p.body(q) and ok(p.indices(q.start, q.end), QUOTED_SHARE)]

@@ -117,14 +117,17 @@ def distinctive(name: str) -> list[str]:
     return [t for t in tokens if t not in GENERIC and t not in TITLES] or tokens
 
 
-def addressed(sentence: str | Sentence, proposer: str) -> bool:
+def addressed(sentence: str | Sentence, proposer: str, action: frozenset[str] = frozenset()) -> bool:
     """True if the proposer stands in the sentence only after its proposal cue, and not as its speaker: the
     one a proposal is made to ("he proposed that the union suspend ..."), not the one who makes it. (Given a
-    `Sentence`, its tokens are read off it.)"""
+    `Sentence`, its tokens are read off it.) Words of the proposer's name that the action itself holds
+    (`action`, folded) do not count while others are left: "the group called for a shuttle bus between
+    Brennick and Carrow" asks nothing of the Brennick Patients' Alliance."""
     parsed = sentence if isinstance(sentence, Sentence) else Sentence(sentence)
     sentence = parsed.text
     cue = find_cue(sentence)
-    words = distinctive(proposer)
+    named = distinctive(proposer)
+    words = [w for w in named if w not in action] or named
     if cue is None or not words:
         return False
     at = [t for t, low in zip(parsed.tokens, parsed.low, strict=True) if any(same_word(low, w) for w in words)]

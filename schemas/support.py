@@ -254,7 +254,8 @@ class Passages:
         for run in runs:
             # one word of a name suffices ("the bank" for "Czech National Bank"), but not a title alone
             words = [w for w in run if w not in TITLES] or run
-            if not any(view.has_word(w) for view in around for w in words):
+            # ("Brennick-Carrow", a route: each of the names it joins)
+            if not any(all(view.has_word(x) for x in w.split("-") if x) for view in around for w in words):
                 return False
         if not words:
             return True
@@ -355,9 +356,11 @@ class Passages:
         said = set(folded_words(claim))
         return any(len(said & words) >= enough for words, enough in denied)
 
-    def names(self, name: str, idxs: list[int], *, paragraph: bool) -> bool:
+    def names(self, name: str, idxs: list[int], *, paragraph: bool, besides: frozenset[str] = frozenset()) -> bool:
         """True if the sentences name `name`; with `paragraph`, also their paragraph, or the paragraph before
-        when theirs names nobody else ("...," he said)."""
+        when theirs names nobody else ("...," he said). `besides`: folded words that do not name them there
+        while the name has others (a proposal's own words: "a shuttle bus between Brennick and Carrow" names
+        no Carrow Town Council)."""
         text = " ".join(self.sentences[i].text for i in idxs)
         if might_name(text, name) and small_locator(text).has_name(name):
             return True
@@ -366,6 +369,7 @@ class Passages:
         # a word of the name that tells it from others ("Matulionis", "Aerlink"): "the union" alone is anyone's
         # as written (a possessive aside), not as an inflection: "the region" is not "regional health department"
         tokens = distinctive(name)
+        tokens = [t for t in tokens if t not in besides] or tokens
         own, before = self.paragraph(idxs)
         if names_any(own, tokens):
             return True
