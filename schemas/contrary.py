@@ -25,7 +25,7 @@ __all__ = ["contrary_edit"]
 _ALIGNED = [(frozenset(one.split()), frozenset(other.split())) for one, other in (
     ("for", "against"), ("right correct", "wrong"), ("more", "less fewer"), ("before", "after"), ("above", "below"),
     ("up", "down"), ("first", "last"), ("on", "off"), ("north northern", "south southern"),
-    ("east eastern", "west western"))]
+    ("east eastern", "west western"), ("upstream", "downstream"), ("minimum", "maximum"), ("inside", "outside"))]
 # moved one way or the other, or not at all ("expected rates to rise" over "to stay on hold")
 _STILL = (OPPOSITES[0][0] | OPPOSITES[0][1], frozenset({"hold", "unchanged", "steady", "stay", "stayed", "flat"}))
 _OPPOSED = [*OPPOSITES, *_ALIGNED, _STILL]

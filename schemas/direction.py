@@ -45,9 +45,10 @@ OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
     ),
     (
         _forms(f"accept|{_S}", "agree", "agrees", "agreed", "agreeing", f"approv|{_E}", f"endors|{_E}",
-               "ratif|y,ies,ied,ying", "welcomed", "embraced"),
+               "ratif|y,ies,ied,ying", "welcomed", "embraced", "supported", "supporting", "supports", "backed",
+               "favoured", "favored"),
         _forms(f"reject|{_S}", f"refus|{_E}", f"oppos|{_E}", "dismiss|,es,ed,ing", f"spurn|{_S}", "vetoed",
-               "vetoes", "declined", "declines", "rebuffed"),
+               "vetoes", "declined", "declines", "rebuffed", f"disput|{_E}", "contested", "contests"),
     ),
     (_forms("likely", "probable", "probably"), _forms("unlikely", "improbable")),
     (_forms("win", "wins", "winning", "won"), _forms("lose", "loses", "losing", "lost")),
@@ -56,6 +57,7 @@ OPPOSITES: list[tuple[frozenset[str], frozenset[str]]] = [
      _forms("ended", "ending", f"halt|{_S}", "stop|,s,ped,ping", f"suspend|{_S}")),
     (_forms("open", "opens", "opened", "opening", "reopen|,s,ed,ing"), _forms("closed", "closes", "closing", "shut|,s,ting")),
     (_forms("convicted", "guilty"), _forms("acquitted", "innocent")),
+    (_forms("profit", "profits", "profitable", "surplus"), _forms("loss", "losses", "loss-making", "deficit")),
 ]
 
 
