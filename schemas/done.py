@@ -73,32 +73,28 @@ _DONE_AUX = frozenset({"was", "were", "been"})  # "was allowed", "have been allo
 _ADVERBS = frozenset({"already", "also", "just", "finally", "since", "now", "formally", "officially"})
 
 
+def _followers(words: list[str], heads: frozenset[str], skipping: frozenset[str]) -> list[int]:
+    """The positions of the words that follow each of `heads`, past any of `skipping` (words of four letters or
+    more: no "be", no "a")."""
+    out = []
+    for k, w in enumerate(words):
+        if w in heads:
+            j = k + 1
+            while j < len(words) and words[j] in skipping:
+                j += 1
+            if j < len(words) and len(words[j]) >= 4:
+                out.append(j)
+    return out
+
+
 def _put_off(words: list[str]) -> set[int]:
     """Where a modal puts off a passive: the participle of "would be allowed", "could have been avoided"."""
-    out = set()
-    for k, w in enumerate(words):
-        if w not in _MODALS:
-            continue
-        j = k + 1
-        while j < len(words) and words[j] in _BETWEEN:
-            j += 1
-        if j < len(words) and words[j - 1] in ("be", "been") and len(words[j]) >= 4:
-            out.add(j)
-    return out
+    return {j for j in _followers(words, _MODALS, _BETWEEN) if words[j - 1] in ("be", "been")}
 
 
 def _stated_done(words: list[str]) -> set[str]:
     """The participles a text states as done: after "was", "were" or "been" ("have already been allowed")."""
-    out = set()
-    for k, w in enumerate(words):
-        if w not in _DONE_AUX:
-            continue
-        j = k + 1
-        while j < len(words) and words[j] in _ADVERBS:
-            j += 1
-        if j < len(words) and len(words[j]) >= 4:
-            out.add(words[j])
-    return out
+    return {words[j] for j in _followers(words, _DONE_AUX, _ADVERBS)}
 
 
 def put_off_as_done(claim_words: list[str], passages: list[list[str]]) -> bool:

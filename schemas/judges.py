@@ -13,6 +13,7 @@ import re
 from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
 from .normal import american, digit_numbers, folded_words, spelled_numbers
+from .proposing import proposes
 from .roles import TITLE_SYNONYMS, addressed, body_role_clash, role_elsewhere
 from .signals import (
     CALENDAR,
@@ -208,7 +209,7 @@ def judge_response(p: Passages, proposer: str, action: str, status: str, quoted:
         if not p.shares(action, idxs, share):
             return False  # `supports` would say no, and this is the cheap part of it
         # the cues are English: for a brief in another language than the article only the rest is checked
-        if p.strict and not all(p.proposes(idxs, content_words(part), proposer) for part in _conjuncts(core)):
+        if p.strict and not all(proposes(p, idxs, content_words(part), proposer) for part in _conjuncts(core)):
             return False
         if p.strict and any(addressed(p.sentences[i], proposer, in_action) for i in idxs):
             return False  # "he proposed that the union suspend strikes": the union is asked, not asking

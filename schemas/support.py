@@ -9,47 +9,29 @@ negation on one side is a negation on the other. Actors, proposed responses and 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .amounts import NUMBER_NAMES
-from .contrary import contrary_edit
-from .direction import reversed_direction
-from .done import ceiling_as_amount, proposed_as_done, put_off_as_done
-from .edits import (
-    negation_edit,
-    quoted_opinion,
-    repeats,
-    roles_swapped,
-    same_polarity,
-    speaker_swap,
-    subject_swap,
-    swapped_name,
-    undenied,
-)
+from .changes import edited
+from .edits import same_polarity
 from .initials import abbreviation
 from .normal import cached_property, folded_words, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
 from .signals import (
-    SPEAKS,
     TITLES,
     Sentence,
-    acted_on,
     capitalized_inside,
     content_words,
     cue_clauses,
     fill_low,
-    find_cue,
-    has_speech,
     heading,
     negated,
     same_word,
     sentence_of,
-    without_dateline,
 )
 from .text import (
     COMMON,
@@ -60,7 +42,6 @@ from .text import (
     might_name,
     small_locator,
 )
-from .units import changed_unit
 
 __all__ = ["Passage", "Passages", "Failure", "QUOTED_SHARE", "LOCATED_SHARE", "CANDIDATES"]
 
@@ -77,9 +58,6 @@ class Passage:
     end: int
     match: str  # exact / normalized / fuzzy (the model's quote) or located (found by the tool)
 
-
-# a passive with its agent: "was called by", "were rejected by", "is run by" (group 1: the verb)
-_DONE_BY = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?([a-z]{3,})\s+by\s", re.IGNORECASE)
 
 
 class Passages:
@@ -260,35 +238,8 @@ class Passages:
         if not words:
             return True
         sentences = [self.sentences[i] for i in idxs]
-        if any(swapped_name(claim, s, self.proper) or negation_edit(claim, s.text) or speaker_swap(claim, s.text)
-               or subject_swap(claim, s.text) or roles_swapped(claim, s)
-               or contrary_edit(claim, s)
-               for s in map(without_dateline, sentences)):
+        if edited(claim, sentences, paragraph, self.proper, words, attributed, lambda: self.denies(claim)):
             return False
-        if reversed_direction(claim, [s.low_set for s in sentences]):
-            return False  # "cut its rate to 5.25%" over "raised its rate to 5.25%": one word, the other way
-        if changed_unit(claim, [s.text for s in sentences]):
-            return False  # "€15 billion a day" over "€15 million a day"
-        if proposed_as_done(claim, lambda: frozenset().union(*(s.pending for s in sentences)),
-                            lambda: set().union(*(s.low_set for s in sentences))):
-            return False  # "The court ordered an audit" over "asks the court to order an audit"
-        if put_off_as_done(sentence_of(claim).low, [s.low for s in sentences]):
-            return False  # "have been allowed to return home" over "would be allowed to return home once ..."
-        if ceiling_as_amount(claim, [s.text for s in sentences]):
-            return False  # "has been fined 250,000 euros" over "faces a fine of up to 250,000 euros"
-        # "The strike was called by a mediator, Kieran Fennelly, who wrote to both sides ...": who did what is
-        # the claim's own, and its verb must be the passage's, though most of its other words are
-        if " by" in claim.lower() and (agent := _DONE_BY.search(claim)) and not any(s.has(fold(agent.group(1))) for s in sentences):
-            return False
-        if SPEAKS.search(claim) and not any(has_speech(s.text) for s in sentences):
-            return False  # "X said ...": the passage must be someone saying it
-        if not attributed and not has_speech(claim) and any(quoted_opinion(words, s.text) for s in sentences):
-            return False  # somebody's words in quotation marks, stated as fact without them
-        # (denies before repeats: the same test, with the cheap half first)
-        if not negated(claim) and self.denies(claim) and not repeats(claim, sentences):
-            return False
-        if undenied(claim, paragraph):
-            return False  # "the union is against machines" where the paragraph has "We are not against machines"
         shared = [w for w in words if not self.having(w).isdisjoint(idxs)]
         return same_polarity(claim, " ".join(s.text for s in sentences), shared)
 
@@ -383,39 +334,6 @@ class Passages:
     def body(self, passage: Passage) -> bool:
         """True if the passage stands in the article's body, not only in a headline or heading."""
         return not set(self.indices(passage.start, passage.end)) <= self.headings
-
-    def proposes(self, idxs: list[int], words: Sequence[str], proposer: str) -> bool:
-        """True if the sentences propose the action: a cue (urges, calls for, should ...) in the clause that
-        holds most of its words, or before them. "X summoned the envoy and called for sanctions" proposes
-        sanctions, not the summoning. A sentence without any cue may borrow one from its neighbour in the
-        paragraph that names the proposer ("There is also the issue of sanctions. And, importantly, ...,"
-        Matulionis added)."""
-        for i in idxs:
-            sentence = self.sentences[i]
-            text = sentence.text
-            if not sentence.cue:
-                continue
-            for clause in cue_clauses(text):
-                inside = sentence_of(clause)
-                if inside.cue and words and sum(inside.has(w) for w in words) * 2 >= len(words) and not acted_on(
-                        clause, inside, words):
-                    return True
-            first_cue = find_cue(text)
-            if not first_cue or sum(sentence.has(w) for w in words) * 2 < len(words):
-                continue
-            # the first token that is one of the words (tokens come in order: the first is the least)
-            first = next((t.start() for t, f in zip(sentence.tokens, sentence.folded, strict=True)
-                          if any(same_word(f, w) for w in words)), None)
-            if first is not None and first_cue.start() < first:
-                return True
-        if any(self.sentences[i].cue for i in idxs):
-            return False
-        lo, hi = self.paragraph_span(idxs)
-        return any(
-            self.sentences[j].cue and self.names(proposer, [j], paragraph=False)
-            for j in (idxs[0] - 1, idxs[-1] + 1)
-            if lo <= j < hi
-        )
 
     def paragraph_span(self, idxs: list[int]) -> tuple[int, int]:
         """The range of sentence indices in the paragraph of the given sentences."""
