@@ -12,6 +12,8 @@ import re
 
 from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
+from .direction import reversed_direction
+from .done import ceiling_as_amount
 from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .proposing import proposes
 from .roles import TITLE_SYNONYMS, addressed, body_role_clash, role_elsewhere
@@ -36,7 +38,7 @@ from .signals import (
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
 from .text import COMMON, NUMBER, PERSON, WORD, Locator, canon_number, fold
 from .titles import title_changed
-from .units import changed_unit
+from .units import changed_unit, unit_given
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
 
@@ -292,6 +294,10 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False
         if any(miscounts(text, n, label) for n in numbers) or changed_unit(f"{value} {label}", [text]):
             return False
+        if not unit_given(value, text) or ceiling_as_amount(f"{value} {label}", [text]):
+            return False  # "3 miles" where no mile is written; "€2 million fine imposed" over "a fine of up to"
+        if reversed_direction(f"{value} {label}", [p.sentences[i].low_set for i in idxs]):
+            return False  # "rise in the share price" over "shares fell 6.3 percent"
         if (told := _compared(f"{value} {label}")) and (there := _compared(text, numbers)) and told != there:
             return False  # "76 more beds" over "520 beds, 76 fewer than the 596 ..."
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+from .amounts import values_in
 from .normal import cached, canon_number, digit_numbers, fold
 
-__all__ = ["TIME_UNITS", "changed_unit"]
+__all__ = ["TIME_UNITS", "changed_unit", "unit_given"]
 
 # spans of time, each word with its canonical unit (one family of `_FAMILIES`; `schemas.contrary` reads it too)
 TIME_UNITS = {"second": "s", "seconds": "s", "minute": "min", "minutes": "min", "hour": "h", "hours": "h", "day": "d",
@@ -31,11 +32,13 @@ _FAMILIES: list[dict[str, str]] = [
      "kilometer": "km", "kilometers": "km", "km": "km", "mile": "mi", "miles": "mi"},
     {"millilitre": "ml", "millilitres": "ml", "milliliter": "ml", "milliliters": "ml", "ml": "ml", "litre": "l",
      "litres": "l", "liter": "l", "liters": "l"},
+    {"am": "am", "pm": "pm"},  # the hour of the day: "shortly after 2am" is not 2pm
 ]
+_UNIT_WORDS = sorted({w for family in _FAMILIES for w in family}, key=len, reverse=True)
 _MEASURED = re.compile(
-    r"(\d[\d,.]*)[\s-]*(" + "|".join(sorted({w for family in _FAMILIES for w in family}, key=len, reverse=True))
-    + r")\b"
+    r"(\d[\d,.]*)[\s-]*(" + "|".join(_UNIT_WORDS) + r")\b"
 )
+_UNIT = re.compile(r"(?<![^\W\d_])(" + "|".join(_UNIT_WORDS) + r")\b")  # (after a digit too: "2.4m", "5km")
 
 
 def _measures(text: str) -> dict[tuple[str, int], set[str]]:
@@ -71,3 +74,17 @@ def changed_unit(claim: str, passage: list[str]) -> bool:
         elif any(k == kind and units & other for (n, k), other in there.items()) and number in digit_numbers(fold(text)):
             return True
     return False
+
+
+def unit_given(value: str, passage: str) -> bool:
+    """True unless the value is measured in a unit ("3 miles", "36 hours") that the passage writes in no form ("3 kilometres"; "three of them firefighters"): a figure's passage must say what it counts in."""
+    wanted = {(k, unit) for (_, k), units in _claimed(value).items() for unit in units}
+    if not wanted:
+        return True
+    folded = fold(passage)
+    there = {(k, family[m.group(1)]) for m in _UNIT.finditer(folded) for k, family in enumerate(_FAMILIES)
+             if m.group(1) in family}
+    if wanted <= there:
+        return True
+    # a scale may be written out: "4.2 thousand" is the passage's "4,200" ("€2 million" is not its "2am")
+    return all(k == 0 for k, _ in wanted - there) and values_in(value) <= values_in(passage)

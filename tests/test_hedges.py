@@ -67,3 +67,35 @@ def test_a_figure_with_the_unit_of_its_neighbour_is_not_shown() -> None:
     truth = _with(figures=[{"value": "40 tonnes", "label": "mackerel on board the Margarethe II", "evidence": [quote]}])
     assert ground(lie, text).dropped
     assert not ground(truth, text).dropped
+
+
+FIRE = from_text(
+    "Chemical plant fire forces evacuation\n\n"
+    "The blaze broke out shortly after 2am on Tuesday in a solvent warehouse at the Kessling Works, operated by "
+    "Varnholt Chemie. About 4,200 residents were evacuated and police sealed off a radius of 3 kilometres around "
+    "the plant.\n\n"
+    "The environment agency said the company could face a fine of up to €2 million if breaches of its permit were "
+    "found. Shares in Varnholt Chemie fell 6.3 percent on Tuesday.\n"
+).text
+
+
+@pytest.mark.parametrize(("value", "label", "kept"), [
+    ("3 kilometres", "radius of the cordon around the plant", True),
+    ("3 miles", "radius of the cordon around the plant", False),  # no mile anywhere: not "three" of anything else
+    ("4.2 thousand", "residents evacuated", True),  # a scale written out
+    ("up to €2 million", "possible fine for the company if breaches are found", True),
+    ("€2 million", "fine imposed on Varnholt Chemie by the environment agency", False),  # a ceiling, and no "2am"
+    ("6.3 percent", "fall in Varnholt Chemie's share price on Tuesday", True),
+    ("6.3 percent", "rise in Varnholt Chemie's share price on Tuesday", False),
+])
+def test_a_figure_keeps_its_unit_its_ceiling_and_its_direction(value: str, label: str, kept: bool) -> None:
+    draft = _with(figures=[{"value": value, "label": label, "evidence": ["Varnholt Chemie"]}])
+    assert (not ground(draft, FIRE).dropped) is kept
+
+
+def test_the_hour_of_the_day_is_a_unit() -> None:
+    quote = "The blaze broke out shortly after 2am on Tuesday"
+    truth = _with(what={"summary": "The blaze broke out shortly after 2am on Tuesday.", "evidence": [quote]})
+    lie = _with(what={"summary": "The blaze broke out shortly after 2pm on Tuesday.", "evidence": [quote]})
+    assert ground(truth, FIRE).what is not None
+    assert ground(lie, FIRE).what is None
