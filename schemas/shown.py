@@ -23,25 +23,31 @@ __all__ = ["Shown", "bare_names"]
 
 # a name with a note after it: "Miriam Osterfeld (Corrant Chemicals)", "Rhys Calloway MP", "Lukas Renner, MEP"
 _NOTE = re.compile(r"\s*(?P<name>[^()]+?)\s*(?:\((?P<note>[^()]+)\)|,?\s+(?P<letters>MPs?|MEPs?|MSPs?|TDs?|QC|KC))\.?\s*")
+# or before it, a short form the article may write in full: "Prof. Anders Kjelby" for "Professor Anders Kjelby"
+_HONORIFIC = re.compile(r"\s*(?P<letters>Prof|Dr|Mr|Mrs|Ms|Sr|Fr|Rev|Gen|Col|Capt|Lt|Sgt|Insp|Supt)\.?\s+"
+                        r"(?P<name>[A-Z][^()]*?)\s*")
 
 
 def bare_names(draft: Draft, loc: Locator) -> tuple[Draft, list[Dropped]]:
     """The draft with each actor or proposer the model wrote with a note after the name ("Miriam Osterfeld
-    (Corrant Chemicals)", "Rhys Calloway MP") named as the article names them, where it has the name; and a
-    report of each (the note is not judged, so it is not shown)."""
+    (Corrant Chemicals)", "Rhys Calloway MP"), or a short title before it that the article does not write so
+    ("Prof. Anders Kjelby"), named as the article names them, where it has the name; and a report of each
+    (the note is not judged, so it is not shown)."""
     changes: dict[str, list[Any]] = {}
     reports: list[Dropped] = []
     for kind, field in (("who", "name"), ("proposed_responses", "proposed_by")):
         items = list(getattr(draft, kind))
         for i, item in enumerate(items):
             named = getattr(item, field)
-            m = _NOTE.fullmatch(named) if isinstance(named, str) else None
+            m = (_NOTE.fullmatch(named) or (None if loc.has_name(named) else _HONORIFIC.fullmatch(named))
+                 if isinstance(named, str) else None)
             if m is None or not loc.has_name(m.group("name")):
                 continue
             items[i] = item.model_copy(update={field: m.group("name")})
-            note = m.group("note") or m.group("letters")
+            note = m.groupdict().get("note") or m.group("letters")
+            where = "after" if m.re is _NOTE else "before"
             reports.append(Dropped(item=f"{kind}[{i}].{field}", text=named,
-                                   reasons=[f"a note after a name, not judged ({note!r}; shown as {m.group('name')})"]))
+                                   reasons=[f"a note {where} a name, not judged ({note!r}; shown as {m.group('name')})"]))
         changes[kind] = items
     if not reports:
         return draft, []

@@ -320,6 +320,9 @@ class Locator(QuoteSearch):
                     continue  # a lone capital at a sentence start is ordinary prose
             if abbreviation(word, self.norm) and not self.has_word(word):
                 continue
+            # a word cut short with a stop ("Brenvik Technical Univ."): the article's word it begins
+            if text[m.end() : m.end() + 1] == "." and len(word) >= 3 and self._starts_word(word.lower(), 12):
+                continue
             for part in _WORD_JOINS.split(word):
                 if part and part[0].isupper() and not self.has_word(part) and word not in missing:
                     missing.append(word)

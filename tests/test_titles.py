@@ -95,3 +95,17 @@ def test_a_proposer_with_a_note_after_the_name_is_shown_as_the_name(proposer: st
 def test_a_note_does_not_save_the_wrong_proposer() -> None:
     grounded = ground(_with(proposed=[_proposal("Elin Strand (coast guard)", "set up an emergency fund")]), ARTICLE)
     assert grounded.proposed_responses == []
+
+
+def test_a_short_title_and_a_shortened_body_are_read_as_the_articles() -> None:
+    text = ARTICLE + ("\n\nProfessor Anders Kjelby, rector of Brenvik Technical University, offered to reduce "
+                      "administrative spending.\n")
+    draft = _with(who=[{"name": "Prof. Anders Kjelby", "role": "rector, Brenvik Technical Univ.",
+                        "evidence": ["Professor Anders Kjelby, rector of Brenvik Technical University"]}])
+    grounded = ground(draft, text)
+    assert [a.name for a in grounded.who] == ["Anders Kjelby"]
+    assert "a note before a name" in grounded.dropped[0].reasons[0]
+    # the shortened word reads as the article's, the rest of the role must be its too: no "Maritime" there
+    lie = _with(who=[{"name": "Anders Kjelby", "role": "rector, Brenvik Maritime Univ.",
+                      "evidence": ["Professor Anders Kjelby, rector of Brenvik Technical University"]}])
+    assert ground(lie, text).who == []
