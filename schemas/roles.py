@@ -81,8 +81,10 @@ def attached_at(sentence: Sentence, at: set[int], roles: int, mine: set[str]) ->
         if low[r] in TITLES or r + 1 >= len(tokens) or low[r + 1] != "of":
             continue
         k = r + 2 + (r + 2 < len(tokens) and low[r + 2] == "the")
-        # (but "rector of Brenvik Technical University" names the role's own body, no holder)
-        if k < len(tokens) and tokens[k].group()[0].isupper() and low[k] not in COMMON and k not in at:
+        # (but "Anders Kjelby, rector of Brenvik Technical University" names the role's own body: its holder is
+        # the one named beside it)
+        if k < len(tokens) and tokens[k].group()[0].isupper() and low[k] not in COMMON and not (
+                k in at and own and tokens[r].group()[0].islower()):
             return "own" if k in own else "other"
     if not own and not others:
         return None
