@@ -72,8 +72,10 @@ def swapped_name(claim: str, sentence: str | Sentence, proper: set[str]) -> bool
 
 
 def _parts(names: set[str]) -> set[str]:
-    """The names and the parts of those joined by a hyphen: "Brennick-Carrow" (a route) names Brennick too."""
-    return names | {part for name in names if "-" in name for part in name.split("-") if part}
+    """The names and the parts of those joined by a hyphen: "Brennick-Carrow" (a route) names Brennick too; a
+    month is also its short form ("December" for "Dec.")."""
+    return (names | {part for name in names if "-" in name for part in name.split("-") if part}
+            | {name[:3] for name in names if name in CALENDAR and len(name) > 3})
 
 
 def speaker_swap(claim: str, sentence: str) -> bool:

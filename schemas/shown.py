@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 from .brief import Actor, Dropped, Evidence, ProposedResponse
 from .judges import judge_status
 from .kinds import judge_kind
-from .roles import distinctive, person_behind
+from .normal import folded_words
+from .roles import TITLE_SYNONYMS, distinctive, person_behind
+from .signals import TITLES
 from .support import Passage, Passages
+from .titles import OFFICES
 
 if TYPE_CHECKING:
     from .draft import Draft
@@ -23,9 +26,26 @@ __all__ = ["Shown", "bare_names"]
 
 # a name with a note after it: "Miriam Osterfeld (Corrant Chemicals)", "Rhys Calloway MP", "Lukas Renner, MEP"
 _NOTE = re.compile(r"\s*(?P<name>[^()]+?)\s*(?:\((?P<note>[^()]+)\)|,?\s+(?P<letters>MPs?|MEPs?|MSPs?|TDs?|QC|KC))\.?\s*")
+# or a title between commas after it: "Helena Marsh, Varnholt Chemie CEO", "Martin Grell, environment minister"
+_APPOSITION = re.compile(r"\s*(?P<name>[^,()]+?),\s+(?P<note>[^,()]+?)(?P<letters>)\s*")
+_TITLE_WORDS = frozenset({*TITLES, *TITLE_SYNONYMS, *OFFICES, "ceo", "cfo", "coo", "rector", "chancellor", "dean"})
 # or before it, a short form the article may write in full: "Prof. Anders Kjelby" for "Professor Anders Kjelby"
 _HONORIFIC = re.compile(r"\s*(?P<letters>Prof|Dr|Mr|Mrs|Ms|Sr|Fr|Rev|Gen|Col|Capt|Lt|Sgt|Insp|Supt)\.?\s+"
                         r"(?P<name>[A-Z][^()]*?)\s*")
+
+
+def _noted(named: str, loc: Locator) -> tuple[str, str, str] | None:
+    """(the name, the note, "after" or "before") for a name the model wrote with a note the article does not
+    write with it, where the article has the name; else None."""
+    after = _NOTE.fullmatch(named)
+    if after is None and (m := _APPOSITION.fullmatch(named)) and _TITLE_WORDS & set(folded_words(m.group("note"))):
+        after = m  # "Helena Marsh, Varnholt Chemie CEO" (but "Berglund, Vos" is two people)
+    if after is not None and loc.has_name(after.group("name")):
+        return after.group("name"), after.group("note") or after.group("letters"), "after"
+    before = None if loc.has_name(named) else _HONORIFIC.fullmatch(named)
+    if before is not None and loc.has_name(before.group("name")):
+        return before.group("name"), before.group("letters"), "before"
+    return None
 
 
 def bare_names(draft: Draft, loc: Locator) -> tuple[Draft, list[Dropped]]:
@@ -39,15 +59,13 @@ def bare_names(draft: Draft, loc: Locator) -> tuple[Draft, list[Dropped]]:
         items = list(getattr(draft, kind))
         for i, item in enumerate(items):
             named = getattr(item, field)
-            m = (_NOTE.fullmatch(named) or (None if loc.has_name(named) else _HONORIFIC.fullmatch(named))
-                 if isinstance(named, str) else None)
-            if m is None or not loc.has_name(m.group("name")):
+            found = _noted(named, loc) if isinstance(named, str) else None
+            if found is None:
                 continue
-            items[i] = item.model_copy(update={field: m.group("name")})
-            note = m.groupdict().get("note") or m.group("letters")
-            where = "after" if m.re is _NOTE else "before"
+            name, note, where = found
+            items[i] = item.model_copy(update={field: name})
             reports.append(Dropped(item=f"{kind}[{i}].{field}", text=named,
-                                   reasons=[f"a note {where} a name, not judged ({note!r}; shown as {m.group('name')})"]))
+                                   reasons=[f"a note {where} a name, not judged ({note!r}; shown as {name})"]))
         changes[kind] = items
     if not reports:
         return draft, []

@@ -109,3 +109,12 @@ def test_a_short_title_and_a_shortened_body_are_read_as_the_articles() -> None:
     lie = _with(who=[{"name": "Anders Kjelby", "role": "rector, Brenvik Maritime Univ.",
                       "evidence": ["Professor Anders Kjelby, rector of Brenvik Technical University"]}])
     assert ground(lie, text).who == []
+
+
+def test_a_title_between_commas_after_a_name_is_a_note_but_a_second_name_is_not() -> None:
+    noted = _with(proposed=[_proposal("Arne Solvik, president of the fishermen", "set up an emergency fund")])
+    grounded = ground(noted, ARTICLE)
+    assert [p.proposed_by for p in grounded.proposed_responses] == ["Arne Solvik"]
+    # "Solvik, Halvorsen" names two people, each of whom must be named where it is proposed
+    joint = _with(proposed=[_proposal("Arne Solvik, Ingrid Halvorsen", "set up an emergency fund")])
+    assert ground(joint, ARTICLE).proposed_responses == []

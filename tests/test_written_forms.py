@@ -93,3 +93,14 @@ def test_a_motion_tabled_is_a_proposal() -> None:
     quote = "Owen Dalgarno tabled a motion to suspend the merger for two years"
     assert _kept(_proposal("Owen Dalgarno", "suspend the merger for two years", quote))
     assert not _kept(_proposal("Tomas Albescu", "suspend the merger for two years", quote))
+
+
+def test_a_month_written_out_is_the_articles_short_form() -> None:
+    text = from_text("Budget vote ahead\n\nThe student union demanded that the government scrap the fee increase "
+                     "entirely before parliament votes on the budget on Dec. 9, its president said on Monday in a "
+                     "statement to reporters outside the ministry.\n").text
+    def point(when: str):  # noqa: ANN202
+        return _with([{"point": f"The union demanded that the government scrap the fee increase before the budget "
+                                f"vote on {when}.", "evidence": ["The student union demanded"]}])
+    assert not ground(point("December 9"), text).dropped
+    assert ground(point("November 9"), text).dropped
