@@ -19,8 +19,10 @@ brief and the true items dropped.
 bench/liar_probes_heldout.json (`--probes`) holds 211 more over three articles (bench/articles/hospital_merger.txt,
 fishing_quota.txt, river_spill.txt), written in session 26 by helpers that never saw the gate's code nor ran
 it: a measure of what the gate does on lies and sloppy true items it was not tuned on (river_spill was
-measured once, after the gate was mended on the other two). A probe with "lie_in": "evidence"
-is a true item over an invented quote or byline: the lie is shown when that quote is.
+measured once, after the gate was mended on the other two). bench/liar_probes_heldout2.json holds 140 more
+over two more articles (plant_fire.txt, tuition_protest.txt), written in session 27 the same way and measured
+once before any change made for them. A probe with "lie_in": "evidence" is a true item over an invented quote
+or byline: the lie is shown when that quote is.
 """
 
 from __future__ import annotations
