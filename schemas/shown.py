@@ -50,9 +50,9 @@ def _noted(named: str, loc: Locator) -> tuple[str, str, str] | None:
 
 def bare_names(draft: Draft, loc: Locator) -> tuple[Draft, list[Dropped]]:
     """The draft with each actor or proposer the model wrote with a note after the name ("Miriam Osterfeld
-    (Corrant Chemicals)", "Rhys Calloway MP"), or a short title before it that the article does not write so
-    ("Prof. Anders Kjelby"), named as the article names them, where it has the name; and a report of each
-    (the note is not judged, so it is not shown)."""
+    (Corrant Chemicals)", "Rhys Calloway MP", "Helena Marsh, Varnholt Chemie CEO"), or a short title before it
+    that the article does not write so ("Prof. Anders Kjelby"), named as the article names them, where it has
+    the name; and a report of each (the note is not judged, so it is not shown)."""
     changes: dict[str, list[Any]] = {}
     reports: list[Dropped] = []
     for kind, field in (("who", "name"), ("proposed_responses", "proposed_by")):

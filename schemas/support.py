@@ -59,7 +59,6 @@ class Passage:
     match: str  # exact / normalized / fuzzy (the model's quote) or located (found by the tool)
 
 
-
 class Passages:
     """The article's sentences, paragraphs and the judgments over them. One per article (cached)."""
 
