@@ -48,9 +48,21 @@ def _past(claim: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 def pending(words: list[str]) -> frozenset[str]:
     """The words of a sentence (folded, in order) that stand after "to", "could", "would", "will" ...: what
-    it asks for, plans or allows rather than reports (but "voted to extend" does extend)."""
-    return frozenset(w for k, w in enumerate(words) if k and words[k - 1] in _NOT_YET
-                     and not (words[k - 1] == "to" and _DECIDED.intersection(words[max(0, k - 5) : k - 1])))
+    it asks for, plans or allows rather than reports (but "voted to extend" does extend); and the plain forms
+    of what it only weighs ("had considered dropping out": drop)."""
+    out = {w for k, w in enumerate(words) if k and words[k - 1] in _NOT_YET
+           and not (words[k - 1] == "to" and _DECIDED.intersection(words[max(0, k - 5) : k - 1]))}
+    for k, w in enumerate(words[1:], 1):
+        if words[k - 1] in _WEIGHED and w.endswith("ing") and len(w) > 5:
+            stem = w[:-3]
+            out |= {stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else stem}
+    return frozenset(out)
+
+
+# verbs that weigh a doing without doing it: "considered dropping out", "threatened closing"
+_WEIGHED = frozenset({"considered", "considering", "considers", "consider", "contemplated", "contemplating",
+                      "threatened", "threatening", "discussed", "discussing", "mulled", "mulling", "weighed",
+                      "weighing", "proposed", "proposing", "suggested", "suggesting", "recommended", "recommending"})
 
 
 def proposed_as_done(claim: str, asked: Callable[[], frozenset[str]], present: Callable[[], set[str]]) -> bool:

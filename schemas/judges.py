@@ -14,6 +14,7 @@ from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
 from .direction import reversed_direction
 from .done import ceiling_as_amount
+from .figures import compared, other_end
 from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .proposing import proposes
 from .roles import TITLE_SYNONYMS, addressed, body_role_clash, role_elsewhere
@@ -298,8 +299,10 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False  # "3 miles" where no mile is written; "€2 million fine imposed" over "a fine of up to"
         if reversed_direction(f"{value} {label}", [p.sentences[i].low_set for i in idxs]):
             return False  # "rise in the share price" over "shares fell 6.3 percent"
-        if (told := _compared(f"{value} {label}")) and (there := _compared(text, numbers)) and told != there:
+        if (told := compared(f"{value} {label}")) and (there := compared(text, numbers)) and told != there:
             return False  # "76 more beds" over "520 beds, 76 fewer than the 596 ..."
+        if other_end(text, numbers, label):
+            return False  # "the current fee: €2,300" over "would rise from €1,450 a year to €2,300"
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
             return False
         if dates and not all(any(w in p.sentences[i].words for i in idxs) for w in dates):
@@ -324,25 +327,6 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         return p.passage([best]), None
     return [], ("the figure is not in a passage about it",
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
-
-
-# which way a number compares: "76 fewer than", "3% more", "a rise of ..." is left to the other tests
-_MORE = frozenset({"more", "higher", "greater", "larger", "extra", "additional"})
-_FEWER = frozenset({"fewer", "less", "lower", "smaller"})
-
-
-def _compared(text: str, numbers: set[str] | None = None) -> str | None:
-    """"more" or "fewer" when a comparative stands right after a number of the text (of `numbers`, if given)
-    or, in a label without a number of its own, anywhere in it; None when there is none, or both."""
-    low = folded_words(text)
-    found = set()
-    for k, w in enumerate(low):
-        if (numbers is None or canon_number(w) in numbers) and w[:1].isdigit():
-            after = low[k + 1 : k + 3]
-            found |= {"more" for a in after if a in _MORE} | {"fewer" for a in after if a in _FEWER}
-    if numbers is None and not found:
-        found = {"more" for w in low if w in _MORE} | {"fewer" for w in low if w in _FEWER}
-    return found.pop() if len(found) == 1 else None
 
 
 # a figure's doer: "offered by union", "grounded by the strike", "offered by the Irish Cabin Crew Union" (group

@@ -51,3 +51,31 @@ def test_a_figure_compared_the_other_way_is_refused() -> None:
 
     assert _kept(figure("fewer beds the combined campus will have than the two hospitals today"))
     assert not _kept(figure("more beds the combined campus will have than the two hospitals today"))
+
+
+FEES = from_text(
+    "Tuition fees to rise\n\n"
+    "Under the plan, fees for undergraduates would rise from €1,450 a year to €2,300 from next autumn, the "
+    "education ministry said on Thursday.\n\n"
+    "A survey published by the students' union in September found that one in four students had considered "
+    "dropping out for financial reasons.\n"
+).text
+
+
+@pytest.mark.parametrize(("value", "label", "kept"), [
+    ("€2,300", "new annual undergraduate fee from next autumn", True),
+    ("€1,450", "current annual undergraduate fee", True),
+    ("€2,300", "current annual undergraduate fee", False),  # the end it rises to, called the current one
+    ("€1,450", "proposed annual undergraduate fee", False),
+])
+def test_a_figure_at_the_other_end_of_a_change_is_refused(value: str, label: str, kept: bool) -> None:
+    draft = _with(figures=[{"value": value, "label": label, "evidence": ["fees for undergraduates would rise"]}])
+    assert (not ground(draft, FEES).dropped) is kept
+
+
+def test_what_was_only_weighed_is_not_done() -> None:
+    quote = "one in four students had considered dropping out"
+    truth = "A survey found that one in four students had considered dropping out for financial reasons."
+    lie = "A survey found that one in four students had dropped out for financial reasons."
+    assert not ground(_with([{"point": truth, "evidence": [quote]}]), FEES).dropped
+    assert ground(_with([{"point": lie, "evidence": [quote]}]), FEES).dropped
