@@ -112,11 +112,15 @@ def _stated_done(words: list[str]) -> set[str]:
 def put_off_as_done(claim_words: list[str], passages: list[list[str]]) -> bool:
     """True if the claim states as done ("have been allowed to return") what the passage only puts after a
     modal ("would be allowed to return once ..."), and nowhere states so itself. (Words folded, in order.)"""
+    if _DONE_AUX.isdisjoint(claim_words):
+        return False  # (most claims state nothing done in the passive)
     # ("could have been prevented" puts it off in the claim too)
     done = _stated_done(claim_words) - {claim_words[j] for j in _put_off(claim_words)}
     if not done:
         return False
     for words in passages:
+        if _MODALS.isdisjoint(words):
+            continue
         later = _put_off(words)
         if not later:
             continue
@@ -130,6 +134,7 @@ def put_off_as_done(claim_words: list[str], passages: list[list[str]]) -> bool:
 # a number the passage gives only as a ceiling: "a fine of up to 250,000 euros", "as many as 40", "at most 3%"
 _CEILING = re.compile(r"\b(?:up\s+to|as\s+(?:much|many|high)\s+as|a\s+maximum\s+of|at\s+most|no\s+more\s+than)\s+"
                       r"(?:[€$£]\s*)?(\d[\d.,]*)", re.IGNORECASE)
+_CEILING_HINTS = ("up to", "as much", "as many", "as high", "maximum", "at most", "no more")
 # what keeps a number a possibility in the claim too: "faces a fine of 250,000 euros", "could cost"
 _HEDGES = re.compile(r"\b(?:up\s+to|as\s+(?:much|many|high)\s+as|maximum|at\s+most|no\s+more\s+than|faces?|facing|"
                      r"could|may|might|would|risks?|possible|potential|limit|ceiling|cap)\b", re.IGNORECASE)
@@ -138,6 +143,9 @@ _HEDGES = re.compile(r"\b(?:up\s+to|as\s+(?:much|many|high)\s+as|maximum|at\s+mo
 def ceiling_as_amount(claim: str, passages: list[str]) -> bool:
     """True if the claim states, with nothing to hedge it, a number that the passage gives only as a ceiling:
     "The skipper has been fined 250,000 euros" over "its skipper faces a fine of up to 250,000 euros"."""
+    # (a scan in C for the words a ceiling needs, before any regex: most passages have none)
+    passages = [text for text, low in zip(passages, map(str.lower, passages), strict=True)
+                if any(hint in low for hint in _CEILING_HINTS)]
     ceilings = {digits for text in passages for m in _CEILING.finditer(text) for digits in digit_numbers(m.group(1))}
     if not ceilings or _HEDGES.search(claim):
         return False

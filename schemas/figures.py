@@ -9,7 +9,7 @@ import re
 
 from .normal import canon_number, folded_words
 
-__all__ = ["compared", "other_end"]
+__all__ = ["compared", "end_of", "other_end"]
 
 # which way a number compares: "76 fewer than", "3% more", "a rise of ..." is left to the other tests
 _MORE = frozenset({"more", "higher", "greater", "larger", "extra", "additional"})
@@ -38,13 +38,21 @@ _AFTER = frozenset({"new", "proposed", "planned", "future", "raised", "increased
                     "target"})
 
 
-def other_end(text: str, numbers: set[str], label: str) -> bool:
-    """True if the label puts the figure at the other end of a change the passage states ("from €1,450 a year to
-    €2,300"): the number it changes to called the current one, or the one it changes from called the new one."""
+def end_of(label: str) -> str | None:
+    """"before" or "after" when a figure's label calls it the one a change starts from ("the current fee") or
+    the one it comes to ("the new fee"); None for neither, or both."""
     words = set(folded_words(label))
     before, after = bool(words & _BEFORE), bool(words & _AFTER)
-    if before == after:
+    return None if before == after else "before" if before else "after"
+
+
+def other_end(text: str, numbers: set[str], end: str | None) -> bool:
+    """True if a figure whose label puts it at one `end` of a change (see `end_of`) is the other end of a change
+    the passage states ("from €1,450 a year to €2,300"): the number it changes to called the current one, or the
+    one it changes from called the new one."""
+    if end is None or "from" not in text:
         return False
+    before, after = end == "before", end == "after"
     for m in _FROM_TO.finditer(text):
         start, end = canon_number(m.group(1)), canon_number(m.group(2))
         if start != end and ((before and end in numbers and start not in numbers)

@@ -14,7 +14,7 @@ from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
 from .direction import reversed_direction
 from .done import ceiling_as_amount
-from .figures import compared, other_end
+from .figures import compared, end_of, other_end
 from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .proposing import proposes
 from .roles import TITLE_SYNONYMS, addressed, body_role_clash, role_elsewhere
@@ -275,6 +275,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         amounts = values_in(f"{value} {label}")
         amounts = amounts if amounts <= p.loc.amounts else set()
 
+    told, end = compared(f"{value} {label}"), end_of(label)  # (which way and which end the label says)
+
     def ok(idxs: list[int]) -> bool:
         # (a figure without a quote is sought sentence by sentence: each keeps its numbers)
         if len(idxs) == 1:  # (most: every sentence of the article, for a figure without a quote)
@@ -299,9 +301,9 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False  # "3 miles" where no mile is written; "€2 million fine imposed" over "a fine of up to"
         if reversed_direction(f"{value} {label}", [p.sentences[i].low_set for i in idxs]):
             return False  # "rise in the share price" over "shares fell 6.3 percent"
-        if (told := compared(f"{value} {label}")) and (there := compared(text, numbers)) and told != there:
+        if told and (there := compared(text, numbers)) and told != there:
             return False  # "76 more beds" over "520 beds, 76 fewer than the 596 ..."
-        if other_end(text, numbers, label):
+        if other_end(text, numbers, end):
             return False  # "the current fee: €2,300" over "would rise from €1,450 a year to €2,300"
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
             return False

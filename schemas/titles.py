@@ -36,14 +36,17 @@ def title_changed(p: Passages, name: str, role: str) -> bool:
     if office is None:
         return False
     # ("government minister" for the finance minister: a kind of body says no more than the office does)
-    own = set(distinctive(name)) | GENERIC
+    person = set(distinctive(name))
+    own = person | GENERIC
     mine = _qualifiers(said, office) - own
     if not mine:
         return False
     theirs: set[str] = set()
     for i in p.having(said.low[office]):
         sentence = p.sentences[i]
-        for k in _offices_beside(sentence, own):
+        if person.isdisjoint(sentence.low_set):
+            continue  # (it does not name them: no title of theirs stands in it)
+        for k in _offices_beside(sentence, person):
             if same_word(sentence.low[k], said.low[office]):
                 theirs |= _qualifiers(sentence, k)
     theirs -= own
