@@ -9,7 +9,7 @@ import pytest
 
 from summarizer.schemas import ground
 from summarizer.sources import from_text
-from tests.test_reworded_lies import _with
+from tests.test_reworded_lies import _figure_kept, _with
 
 ARTICLE = from_text(
     "Merger plan faces opposition\n\n"
@@ -69,8 +69,7 @@ FEES = from_text(
     ("€1,450", "proposed annual undergraduate fee", False),
 ])
 def test_a_figure_at_the_other_end_of_a_change_is_refused(value: str, label: str, kept: bool) -> None:
-    draft = _with(figures=[{"value": value, "label": label, "evidence": ["fees for undergraduates would rise"]}])
-    assert (not ground(draft, FEES).dropped) is kept
+    assert _figure_kept(value, label, "fees for undergraduates would rise", FEES) is kept
 
 
 def test_what_was_only_weighed_is_not_done() -> None:

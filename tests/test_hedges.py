@@ -10,7 +10,7 @@ import pytest
 
 from summarizer.schemas import ground
 from summarizer.sources import from_text
-from tests.test_reworded_lies import _with
+from tests.test_reworded_lies import _figure_kept, _with
 
 ARTICLE = from_text(
     "Trawler seized in disputed waters\n\n"
@@ -89,8 +89,7 @@ FIRE = from_text(
     ("6.3 percent", "rise in Varnholt Chemie's share price on Tuesday", False),
 ])
 def test_a_figure_keeps_its_unit_its_ceiling_and_its_direction(value: str, label: str, kept: bool) -> None:
-    draft = _with(figures=[{"value": value, "label": label, "evidence": ["Varnholt Chemie"]}])
-    assert (not ground(draft, FIRE).dropped) is kept
+    assert _figure_kept(value, label, "Varnholt Chemie", FIRE) is kept
 
 
 def test_the_hour_of_the_day_is_a_unit() -> None:

@@ -24,6 +24,11 @@ def _with(background: list[dict] | None = None, what: dict | None = None, *, who
                                  "proposed_responses": proposed or [], "key_figures": figures or []})
 
 
+def _figure_kept(value: str, label: str, quote: str, text: str) -> bool:
+    """Whether a draft of one key figure comes through the gate whole."""
+    return not ground(_with(figures=[{"value": value, "label": label, "evidence": [quote]}]), text).dropped
+
+
 def _proposal(proposer: str, action: str, evidence: str) -> Draft:
     return _with(proposed=[{"proposed_by": proposer, "action": action, "kind": "other", "status": "proposed",
                             "evidence": [evidence]}])
