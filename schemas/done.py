@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from .normal import cached, digit_numbers, fold
 
-__all__ = ["pending", "proposed_as_done", "put_off_as_done", "ceiling_as_amount"]
+__all__ = ["pending", "proposed_as_done", "put_off_as_done", "ceiling_as_amount", "ceilings"]
 
 _WORD = re.compile(r"[a-z]+")
 # what puts a verb in the future or the conditional, or makes it something asked for
@@ -140,14 +140,19 @@ _HEDGES = re.compile(r"\b(?:up\s+to|as\s+(?:much|many|high)\s+as|maximum|at\s+mo
                      r"could|may|might|would|risks?|possible|potential|limit|ceiling|cap)\b", re.IGNORECASE)
 
 
+def ceilings(text: str) -> set[str]:
+    """The numbers (canonical) the text gives as a ceiling: "up to £2.5 million", "as many as 40"."""
+    low = text.lower()
+    if not any(hint in low for hint in _CEILING_HINTS):
+        return set()
+    return {digits for m in _CEILING.finditer(text) for digits in digit_numbers(m.group(1))}
+
+
 def ceiling_as_amount(claim: str, passages: list[str]) -> bool:
     """True if the claim states, with nothing to hedge it, a number that the passage gives only as a ceiling:
     "The skipper has been fined 250,000 euros" over "its skipper faces a fine of up to 250,000 euros"."""
-    # (a scan in C for the words a ceiling needs, before any regex: most passages have none)
-    passages = [text for text, low in zip(passages, map(str.lower, passages), strict=True)
-                if any(hint in low for hint in _CEILING_HINTS)]
-    ceilings = {digits for text in passages for m in _CEILING.finditer(text) for digits in digit_numbers(m.group(1))}
-    if not ceilings or _HEDGES.search(claim):
+    capped = {text: found for text in passages if (found := ceilings(text))}
+    if not capped or _HEDGES.search(claim):
         return False
-    stated = {digits for text in passages for digits in digit_numbers(_CEILING.sub(" ", text))}
-    return bool((digit_numbers(claim) & ceilings) - stated)
+    stated = {digits for text in capped for digits in digit_numbers(_CEILING.sub(" ", text))}
+    return bool((digit_numbers(claim) & set().union(*capped.values())) - stated)

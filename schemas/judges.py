@@ -13,7 +13,7 @@ import re
 from .amounts import SCALE_WORDS as _SCALE
 from .amounts import values_in
 from .direction import reversed_direction
-from .done import ceiling_as_amount
+from .done import ceiling_as_amount, ceilings
 from .figures import compared, end_of, other_end
 from .normal import american, digit_numbers, folded_words, spelled_numbers
 from .proposing import proposes
@@ -276,6 +276,7 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
         amounts = amounts if amounts <= p.loc.amounts else set()
 
     told, end = compared(f"{value} {label}"), end_of(label)  # (which way and which end the label says)
+    floor = not _FLOOR.isdisjoint(folded_words(label))
 
     def ok(idxs: list[int]) -> bool:
         # (a figure without a quote is sought sentence by sentence: each keeps its numbers)
@@ -303,6 +304,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
             return False  # "rise in the share price" over "shares fell 6.3 percent"
         if told and (there := compared(text, numbers)) and told != there:
             return False  # "76 more beds" over "520 beds, 76 fewer than the 596 ..."
+        if floor and numbers & ceilings(text):
+            return False  # "the minimum fine: £2.5 million" over "a fine of up to £2.5 million"
         if other_end(text, numbers, end):
             return False  # "the current fee: €2,300" over "would rise from €1,450 a year to €2,300"
         if done_by is not None and not any(_done_by(p.sentences[i], *done_by) for i in idxs):
@@ -330,6 +333,8 @@ def judge_figure(p: Passages, value: str, label: str, quoted: list[Passage], nea
     return [], ("the figure is not in a passage about it",
                 f"the article does not give {value!r} as {label!r}; copy figures as the article writes them")
 
+
+_FLOOR = frozenset({"minimum", "least", "floor", "lowest"})  # a label's words for a number that is a floor
 
 # a figure's doer: "offered by union", "grounded by the strike", "offered by the Irish Cabin Crew Union" (group
 # 1 the verb, group 2 the doer: a word, or a run of capitalized ones)

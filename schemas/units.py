@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .amounts import values_in
-from .normal import cached, canon_number, digit_numbers, fold
+from .normal import cached, canon_number, digit_numbers, fold, folded_words
 
 __all__ = ["TIME_UNITS", "changed_unit", "unit_given"]
 
@@ -71,18 +71,24 @@ def changed_unit(claim: str, passage: list[str]) -> bool:
         if (number, kind) in there:
             if not units & there[(number, kind)]:
                 return True
+        elif kind and any(n == number and k and k != kind for n, k in there):
+            return True  # "180,000 tonnes" over "180,000 litres": the same number, another kind of measure
         elif any(k == kind and units & other for (n, k), other in there.items()) and number in digit_numbers(fold(text)):
             return True
     return False
 
 
 def unit_given(value: str, passage: str) -> bool:
-    """True unless the value is measured in a unit ("3 miles", "36 hours") that the passage writes in no form ("3 kilometres"; "three of them firefighters"): a figure's passage must say what it counts in."""
+    """True unless the value is measured in a unit ("3 miles", "36 hours", "five to seven months") that the
+    passage writes in no form ("3 kilometres"; "three of them firefighters"; "five to seven years"): a figure's
+    passage must say what it counts in."""
     wanted = {(k, unit) for (_, k), units in _claimed(value).items() for unit in units}
     if not wanted:
-        return True
-    folded = fold(passage)
-    there = {(k, family[m.group(1)]) for m in _UNIT.finditer(folded) for k, family in enumerate(_FAMILIES)
+        # a span in words ("five to seven months"): where the passage gives spans, one of the same unit
+        spans = {TIME_UNITS[w] for w in folded_words(value) if w in TIME_UNITS}
+        held = {TIME_UNITS[w] for w in folded_words(passage) if w in TIME_UNITS} if spans else set()
+        return not held or bool(spans & held)
+    there = {(k, family[m.group(1)]) for m in _UNIT.finditer(fold(passage)) for k, family in enumerate(_FAMILIES)
              if m.group(1) in family}
     if wanted <= there:
         return True

@@ -98,3 +98,25 @@ def test_the_hour_of_the_day_is_a_unit() -> None:
     lie = _with(what={"summary": "The blaze broke out shortly after 2pm on Tuesday.", "evidence": [quote]})
     assert ground(truth, FIRE).what is not None
     assert ground(lie, FIRE).what is None
+
+
+SPILL = from_text(
+    "Solvent spill in the River Vell\n\n"
+    "About 180,000 litres of a toxic industrial solvent poured into the River Vell from a chemical factory near "
+    "Harrowby late on Sunday.\n\n"
+    "Under environmental law, the company could face a fine of up to £2.5 million, and its directors could be "
+    "prosecuted individually. Populations of trout and grayling could take five to seven years to recover, a "
+    "professor of freshwater ecology said.\n"
+).text
+
+
+@pytest.mark.parametrize(("value", "label", "kept"), [
+    ("180,000 litres", "solvent that poured into the River Vell", True),
+    ("180,000 tonnes", "solvent that poured into the River Vell", False),  # another kind of measure
+    ("five to seven years", "time trout and grayling populations could take to recover", True),
+    ("five to seven months", "time trout and grayling populations could take to recover", False),
+    ("£2.5 million", "maximum fine the company could face", True),
+    ("£2.5 million", "minimum fine the company faces", False),  # a ceiling called a floor
+])
+def test_a_figure_keeps_its_kind_of_measure_its_span_and_its_ceiling(value: str, label: str, kept: bool) -> None:
+    assert _figure_kept(value, label, "the River Vell", SPILL) is kept
