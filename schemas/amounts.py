@@ -16,14 +16,15 @@ from decimal import Decimal, InvalidOperation
 from .normal import NUMBER, SPELLED, cached, canon_number, fold
 from .runs import lowered_words
 
-__all__ = ["values_in", "written_values", "numbers_written", "spelled_words", "IDIOMS", "NUMBER_NAMES", "SCALE_WORDS"]
+__all__ = ["values_in", "written_values", "numbers_written", "spelled_words", "IDIOMS", "NUMBER_NAMES", "SCALES",
+           "SCALE_WORDS"]
 
 # the words of numbers ("zero" to "twenty", then the tens): the table `normal.SPELLED` reads them by, one at a time
 _WORD_VALUE = {w: int(v) for w, v in SPELLED.items() if w not in ("hundred", "dozen")}
 _UNITS = [w for w, v in _WORD_VALUE.items() if v < 20]
 _TENS = [w for w, v in _WORD_VALUE.items() if v >= 20]
 _DIGIT_WORDS = [w for w, v in _WORD_VALUE.items() if 1 <= v <= 9]  # what follows a ten: "twenty-three"
-_SCALES = {"hundred": 100, "thousand": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "m": 10**6,
+SCALES = {"hundred": 100, "thousand": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "m": 10**6,
            "mn": 10**6, "mln": 10**6, "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9,
            "trillion": 10**12, "tn": 10**12}
 # words that scale or share a number out: no word of what it counts ("€40 million" counts euros)
@@ -71,12 +72,12 @@ def written_values(text: str) -> list[tuple[str, str]]:
             continue
         scale = _SCALE_AFTER.match(folded, m.end())
         if scale:
-            value *= _SCALES[scale.group().strip().strip("-")]
+            value *= SCALES[scale.group().strip().strip("-")]
         out.append((folded[m.start() : scale.end() if scale else m.end()], _canon(value)))
     for m in _SPELLED.finditer(folded):
         tens, unit, alone, scale = m.groups()
         value = Decimal(_WORD_VALUE[tens] + (_WORD_VALUE[unit] if unit else 0) if tens else _WORD_VALUE[alone])
-        out.append((m.group(), _canon(value * _SCALES[scale] if scale else value)))
+        out.append((m.group(), _canon(value * SCALES[scale] if scale else value)))
     return out
 
 

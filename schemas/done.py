@@ -15,7 +15,8 @@ __all__ = ["pending", "proposed_as_done", "put_off_as_done", "ceiling_as_amount"
 
 _WORD = re.compile(r"[a-z]+")
 # what puts a verb in the future or the conditional, or makes it something asked for
-_NOT_YET = frozenset({"to", "could", "would", "might", "may", "will", "can", "should", "must", "shall"})
+_MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "must", "shall"})
+_NOT_YET = _MODALS | {"to"}
 # "voted to extend" and "decided to close" do decide it: a claim that it was extended or closed stands
 _DECIDED = frozenset({"voted", "decided", "resolved", "moved"})
 _IRREGULAR = {"sent": "send", "made": "make", "took": "take", "gave": "give", "paid": "pay", "sold": "sell",
@@ -79,7 +80,6 @@ def proposed_as_done(claim: str, asked: Callable[[], frozenset[str]], present: C
     return any(word not in there and bases & asked_for for word, bases in past)
 
 
-_MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "must", "shall"})
 _BETWEEN = frozenset({"be", "have", "been", "not", "also", "only", "then", "soon", "still", "likely", "probably"})
 _DONE_AUX = frozenset({"was", "were", "been"})  # "was allowed", "have been allowed", "had been allowed"
 _ADVERBS = frozenset({"already", "also", "just", "finally", "since", "now", "formally", "officially"})

@@ -16,8 +16,12 @@ from .runs import lowered_words
 
 NEGATIONS = {"no", "not", "never", "none", "nor", "without", "nicht", "kein", "keine", "не", "ні"}
 
-__all__ = ["NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "digit_numbers", "spelled_numbers", "canon_number", "american",
+__all__ = ["MONTHS", "NEGATIONS", "NUMBER", "SPELLED", "TRANSLIT", "normalize", "fold", "has_cyrillic", "numbers_in", "digit_numbers", "spelled_numbers", "canon_number", "american",
            "same_words", "CASE_TWINS", "has_case_twins", "cached", "cached_property", "clear_caches", "fold_words", "folded_words", "respellable", "respellings", "led_by_letters", "whole_words"]
+
+# the months, which an article may write short ("Dec. 9"; May has no short form)
+MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                    "november", "december"])
 
 _CACHES: list[Any] = []
 F = TypeVar("F", bound=Callable[..., Any])

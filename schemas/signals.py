@@ -12,6 +12,7 @@ from operator import itemgetter
 
 from .done import pending
 from .normal import (
+    MONTHS,
     cached_property,
     digit_numbers,
     folded_words,
@@ -41,9 +42,7 @@ __all__ = [
 
 
 # Days and months: capitalized, but nobody's name; when something happened, which a figure's label may say
-CALENDAR = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-                      "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                      "november", "december"])
+CALENDAR = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]) | MONTHS
 
 # Words a role uses that say nothing about whose role it is.
 GENERIC = {"country", "countries", "state", "states", "nation", "group", "body", "organization", "organisation",

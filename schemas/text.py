@@ -15,6 +15,7 @@ from .amounts import numbers_written, spelled_words, values_in, written_values
 from .initials import abbreviation
 from .layout import UPPER, split
 from .normal import (
+    MONTHS,
     NEGATIONS,
     NUMBER,
     SPELLED,
@@ -47,8 +48,6 @@ SAME_PLACE = {"spanish": ["spain"], "french": ["france"], "dutch": ["netherlands
               "finnish": ["finland"], "norwegian": ["norway"], "british": ["britain"], "scottish": ["scotland"],
               "english": ["england"], "thai": ["thailand"], "filipino": ["philippines"], "cypriot": ["cyprus"],
               "peruvian": ["peru"]}
-_MONTHS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october",
-                     "november", "december"])  # (not May: no short form)
 _WORD_SET_FROM = 2000  # characters of folded text from which `has_word` first looks in a set of its words
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
@@ -157,7 +156,7 @@ class Locator(QuoteSearch):
             return True
         if any(self._starts_word(alt, 0) for alt in SAME_PLACE.get(w, ())):
             return True  # "Spanish" where the article writes "Spain"
-        if w in _MONTHS and self._starts_word(w[:3], 0):
+        if w in MONTHS and len(w) > 3 and self._starts_word(w[:3], 0):
             return True  # "December" where the article writes "Dec. 9"
         latin = self._latin_view()
         return latin is not None and not has_cyrillic(w) and latin.has_word(w)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .amounts import values_in
+from .amounts import SCALES, values_in
 from .normal import cached, canon_number, digit_numbers, fold, folded_words
 
 __all__ = ["TIME_UNITS", "changed_unit", "unit_given"]
@@ -20,8 +20,7 @@ TIME_UNITS = {"second": "s", "seconds": "s", "minute": "min", "minutes": "min", 
 # only against the same number in the same family in the passage: "1,100 jobs" against "1,100 workers" is
 # none of this module's business.
 _FAMILIES: list[dict[str, str]] = [
-    {"thousand": "e3", "k": "e3", "million": "e6", "m": "e6", "mn": "e6", "mln": "e6", "billion": "e9", "bn": "e9",
-     "trillion": "e12", "tn": "e12"},
+    {word: f"e{len(str(value)) - 1}" for word, value in SCALES.items()},  # "million": "e6", as amounts reads it
     TIME_UNITS,
     {"microgram": "ug", "micrograms": "ug", "milligram": "mg", "milligrams": "mg", "mg": "mg", "gram": "g",
      "grams": "g", "kilogram": "kg", "kilograms": "kg", "kg": "kg", "tonne": "t", "tonnes": "t", "ton": "t",
