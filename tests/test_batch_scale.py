@@ -148,3 +148,20 @@ def test_cli_concurrency_is_model_calls_at_once_by_default_too(tmp_path: Path) -
                         "fake-model", "--no-cache", "--max-input-tokens", "1000")
     assert result.exit_code == 0, result.output
     assert fake.calls > 6 and fake.max_in_flight == 4  # DEFAULT_CONCURRENCY, though the LLM's own default is 8
+
+
+def test_the_warm_up_freezes_what_is_loaded_and_spaces_out_the_young_collections() -> None:
+    import gc
+
+    from summarizer.batch_run import warm_up
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        warm_up(make_summarizer(FakeModel(quoting_answer)))
+        # what the process had loaded is out of the collector's way, and a brief's few thousand containers
+        # no longer start a pass of the youngest generation every 700
+        assert gc.get_freeze_count() > 1000 and gc.get_threshold() == (10_000, 10, 10)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
