@@ -25,7 +25,7 @@ from .signals import (
     same_word,
     sentence_of,
 )
-from .text import COMMON, FUNCTION_WORDS, TOKEN, cached, fold
+from .text import COMMON, FUNCTION_WORDS, cached, fold, token_re
 
 __all__ = ["pair_matcher", "negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
 
@@ -97,7 +97,8 @@ def _speakers(claim: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 def _subject(text: str, at: int) -> set[str]:
     """The capitalized words right before offset `at` (the run of a name or title), folded."""
-    words = [t for t in TOKEN.finditer(text[:at])][-6:]
+    head = text[:at]
+    words = list(token_re(head).finditer(head))[-6:]
     run: list[str] = []
     edge = at
     for t in reversed(words):

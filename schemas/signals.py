@@ -31,6 +31,7 @@ from .text import (
     cached,
     fold,
     fold_words,
+    token_re,
     tokens_of,
 )
 
@@ -224,7 +225,7 @@ class Sentence:
     @cached_property
     def raw(self) -> list[str]:
         """The tokens' text (`TOKEN` has no groups, so findall gives the whole matches)."""
-        return TOKEN.findall(self.text)
+        return token_re(self.text).findall(self.text)
 
     @cached_property
     def folded(self) -> list[str]:
@@ -352,6 +353,6 @@ def acted_on(clause: str, sentence: Sentence, words: Sequence[str]) -> bool:
     noun = _CUE_NOUN.search(clause)
     if cue is None or noun is None or not noun.start() <= cue.start() < noun.end():
         return False
-    first = next((t.start() for t, f in zip(TOKEN.finditer(clause), sentence.folded, strict=True)
+    first = next((t.start() for t, f in zip(token_re(clause).finditer(clause), sentence.folded, strict=True)
                   if any(same_word(f, w) for w in words)), None)
     return first is not None and first < cue.start()

@@ -38,7 +38,7 @@ from .quotes import WORD, QuoteSearch, Span, at_least_words
 from .runs import alnum_words, lowered_words
 
 __all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "tokens_of", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "WORD"]
+           "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "token_re", "WORD"]
 
 # nationalities that do not begin with their country's name (as Korean does with Korea): in a name, one
 # stands for its country ("Spanish government" for "Spain's government"); not the other way, since a country
@@ -55,6 +55,14 @@ LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the one
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
 TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes
+# TOKEN for ASCII text, the same matches: classes of ASCII characters are tables looked up in one step, where
+# TOKEN's letter class asks the Unicode database of each character (a third faster on an English sentence)
+_ASCII_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_'\-]*")
+
+
+def token_re(text: str) -> re.Pattern[str]:
+    """TOKEN, or its faster twin when the text is ASCII (`str.isascii` reads a flag: no scan)."""
+    return _ASCII_TOKEN if text.isascii() else TOKEN
 _GROUP = re.Match.group
 _WORD_JOINS = re.compile(r"[-'’]")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -344,7 +352,7 @@ class Locator(QuoteSearch):
 @cached(4096)  # a claim's prose is checked, then its names read (`Sentence.tokens`)
 def tokens_of(text: str) -> list[re.Match[str]]:
     """`list(TOKEN.finditer(text))`, kept per text (read only)."""
-    return list(TOKEN.finditer(text))
+    return list(token_re(text).finditer(text))
 
 
 # Words of four letters or more that carry no claim; everything else in model prose must be the article's.

@@ -129,7 +129,7 @@ def test_a_text_without_a_credit_word_has_no_sentence_with_one() -> None:
 
 
 def test_the_ending_check_only_skips_words_no_respelling_touches() -> None:
-    from summarizer.schemas.normal import _ANY_VARIANT, respellable
+    from summarizer.schemas.normal import _ANY_VARIANT, american, respellable, respellings
 
     words = {w for t in _article_texts() for w in re.findall(r"[^\W\d_][\w'’\-]*", t.lower())}
     stems = ["lab", "col", "favour", "organ", "anal", "trav", "cent", "theat", "program", "catal", "def", "lic",
@@ -141,6 +141,15 @@ def test_the_ending_check_only_skips_words_no_respelling_touches() -> None:
     assert sum(respellable(w) for w in words) >= 40
     for w in words:
         assert respellable(w) == (_ANY_VARIANT.search(w) is not None), w
+    # and the words an article's vocabulary respells are those `american` changes, found the long way
+    long_way: dict[str, set[str]] = {}
+    for w in words:
+        if american(w) != w:
+            long_way.setdefault(american(w), set()).add(w)
+    assert len(long_way) >= 20 and respellings(sorted(words)) == long_way
+    assert respellings(sorted(words - {w for w in words if "ourite" in w or "dgement" in w})) == {
+        us: found for us, found in ((us, {w for w in ws if "ourite" not in w and "dgement" not in w})
+                                    for us, ws in long_way.items()) if found}
 
 
 def test_numbers_are_canonical_as_the_digit_filter_makes_them() -> None:
@@ -419,3 +428,19 @@ def test_a_claims_words_counted_per_sentence_once_are_what_each_candidate_holds(
                 first = passages.supports(claim, [i], 0.5)
                 assert passages.supports(claim, [i], 0.51) == Passages(Locator(text), True).supports(claim, [i], 0.51)
                 assert first == Passages(Locator(text), True).supports(claim, [i], 0.5)
+
+
+def test_the_ascii_token_pattern_finds_what_the_unicode_one_finds() -> None:
+    """`token_re` picks a faster pattern for ASCII text; on any ASCII text its words must be TOKEN's (leading
+    digits and underscores, inner hyphens and apostrophes, every printable character and control)."""
+    import random
+
+    from summarizer.schemas.text import TOKEN, token_re
+
+    rng = random.Random(11)
+    alphabet = [chr(c) for c in range(128)] + list("aeiouRST0_-'  ")
+    noise = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 24))) for _ in range(20_000)]
+    ascii_articles = [t for t in _article_texts() if t.isascii()]
+    assert ascii_articles and token_re("Sá") is TOKEN and token_re("Sa") is not TOKEN
+    for text in ascii_articles + noise:
+        assert [m.span() for m in token_re(text).finditer(text)] == [m.span() for m in TOKEN.finditer(text)], text
