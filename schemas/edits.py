@@ -25,7 +25,8 @@ from .signals import (
     same_word,
     sentence_of,
 )
-from .text import COMMON, FUNCTION_WORDS, cached, fold, token_re
+from .text import cached, fold
+from .vocabulary import COMMON, FUNCTION_WORDS, token_re
 
 __all__ = ["pair_matcher", "negation_edit", "quoted_opinion", "repeats", "roles_swapped", "same_polarity", "undenied", "speaker_swap", "subject_swap", "swapped_name"]
 

@@ -26,21 +26,13 @@ from typing import TYPE_CHECKING, Any
 from .amounts import NUMBER_NAMES
 from .brief import Actor, BackgroundPoint, Dropped, Evidence, KeyFigure, ProposedResponse, What
 from .judges import joint_names, judge_actor, judge_claim, judge_figure, judge_response
+from .names import cased_word
 from .runs import letter_words
 from .shown import Shown, bare_names
 from .signals import content_words, looks_like_name
 from .support import Passage, Passages
-from .text import (
-    FUNCTION_WORDS,
-    LETTERS4,
-    PROSE_UNSUPPORTED_MIN,
-    PROSE_UNSUPPORTED_SHARE,
-    Locator,
-    at_least_words,
-    cased_word,
-    locator,
-    small_locator,
-)
+from .text import LETTERS4, Locator, at_least_words, locator, small_locator
+from .vocabulary import FUNCTION_WORDS, PROSE_UNSUPPORTED_MIN, PROSE_UNSUPPORTED_SHARE
 
 if TYPE_CHECKING:
     from .draft import Draft

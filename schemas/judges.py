@@ -37,9 +37,10 @@ from .signals import (
     same_word,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
-from .text import COMMON, NUMBER, PERSON, WORD, Locator, canon_number, fold
+from .text import NUMBER, WORD, Locator, canon_number, fold
 from .titles import title_changed
 from .units import changed_unit, unit_given
+from .vocabulary import COMMON, PERSON
 
 __all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
 

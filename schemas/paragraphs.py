@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from .normal import cached, folded_words
-from .text import COMMON, PERSON, fold
+from .text import fold
+from .vocabulary import COMMON, PERSON
 
 __all__ = ["person_runs", "goes_on", "names_any"]
 

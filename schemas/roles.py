@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from .layout import UPPER
 from .normal import folded_words
 from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, content_words, find_cue, same_word
-from .text import COMMON, american
+from .text import american
+from .vocabulary import COMMON
 
 if TYPE_CHECKING:
     from .support import Passages

@@ -22,18 +22,8 @@ from .normal import (
     whole_words,
 )
 from .runs import letter_words
-from .text import (
-    COMMON,
-    FUNCTION_WORDS,
-    NEGATIONS,
-    TOKEN,
-    american,
-    cached,
-    fold,
-    fold_words,
-    token_re,
-    tokens_of,
-)
+from .text import NEGATIONS, american, cached, fold, fold_words, tokens_of
+from .vocabulary import COMMON, FUNCTION_WORDS, TOKEN, token_re
 
 __all__ = [
     "CALENDAR", "CLAUSE", "CUE_CLAUSE", "CUES", "GENERIC", "JOINS", "NEG_WORDS", "NUMBER_WORDS", "RATE", "RATE_VALUE", "REFUSAL",

@@ -18,6 +18,7 @@ from .amounts import NUMBER_NAMES
 from .changes import edited
 from .edits import same_polarity
 from .initials import abbreviation
+from .names import might_name
 from .normal import cached_property, folded_words, respellings
 from .paragraphs import goes_on, names_any, person_runs
 from .roles import distinctive
@@ -33,15 +34,8 @@ from .signals import (
     same_word,
     sentence_of,
 )
-from .text import (
-    COMMON,
-    Locator,
-    cached,
-    fold,
-    locator,
-    might_name,
-    small_locator,
-)
+from .text import Locator, cached, fold, locator, small_locator
+from .vocabulary import COMMON
 
 __all__ = ["Passage", "Passages", "Failure", "QUOTED_SHARE", "LOCATED_SHARE", "CANDIDATES"]
 

@@ -13,7 +13,8 @@ from operator import itemgetter
 
 from .amounts import numbers_written, spelled_words, values_in, written_values
 from .initials import abbreviation
-from .layout import UPPER, split
+from .layout import split
+from .names import cannot_name, cased_word, same_stem
 from .normal import (
     MONTHS,
     NEGATIONS,
@@ -36,44 +37,22 @@ from .normal import (
 from .quotes import EDGE as _EDGE
 from .quotes import WORD, QuoteSearch, Span, at_least_words
 from .runs import alnum_words, lowered_words
+from .vocabulary import COMMON, PERSON, SAME_PLACE, token_re
 
-__all__ = ["Locator", "Span", "at_least_words", "cased_word", "locator", "small_locator", "tokens_of", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
-           "normalize", "numbers_in", "clear_caches", "fold_words", "TOKEN", "token_re", "WORD"]
+__all__ = ["Locator", "Span", "at_least_words", "locator", "small_locator", "tokens_of", "NEGATIONS", "NUMBER", "american", "canon_number", "fold",
+           "normalize", "numbers_in", "clear_caches", "fold_words", "WORD"]
 
-# nationalities that do not begin with their country's name (as Korean does with Korea): in a name, one
-# stands for its country ("Spanish government" for "Spain's government"); not the other way, since a country
-# is not named by every noun its adjective stands before ("Finnish airspace" is no Finland doing anything)
-SAME_PLACE = {"spanish": ["spain"], "french": ["france"], "dutch": ["netherlands", "holland"], "swiss": ["switzerland"],
-              "welsh": ["wales"], "irish": ["ireland"], "danish": ["denmark"], "polish": ["poland"],
-              "finnish": ["finland"], "norwegian": ["norway"], "british": ["britain"], "scottish": ["scotland"],
-              "english": ["england"], "thai": ["thailand"], "filipino": ["philippines"], "cypriot": ["cyprus"],
-              "peruvian": ["peru"]}
 _WORD_SET_FROM = 2000  # characters of folded text from which `has_word` first looks in a set of its words
 _MEMO = 8192  # answers a Locator keeps per question (has_word, has_name) before starting afresh
 
 LETTERS4 = re.compile(r"[^\W\d_]{4,}")  # words of four letters or more: the ones that carry a claim
 _ALNUM_CHAR = re.compile(r"[^\W_]")  # what str.isalnum() calls alphanumeric: \w without the underscore
 _ALNUM_RUN = re.compile(r"[^\W_]*")  # a run of them
-TOKEN = re.compile(r"[^\W\d_][\w'’\-]*")  # a word with its hyphens and apostrophes
-# TOKEN for ASCII text, the same matches: classes of ASCII characters are tables looked up in one step, where
-# TOKEN's letter class asks the Unicode database of each character (a third faster on an English sentence)
-_ASCII_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_'\-]*")
-
-
-def token_re(text: str) -> re.Pattern[str]:
-    """TOKEN, or its faster twin when the text is ASCII (`str.isascii` reads a flag: no scan)."""
-    return _ASCII_TOKEN if text.isascii() else TOKEN
 _GROUP = re.Match.group
 _WORD_JOINS = re.compile(r"[-'’]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NAME_DEBRIS = re.compile(r"[{}\[\]<>|=;@#$%^*_~\\/`]|\s{2,}\S|^\W|\W$(?<![.)’'])")
 _PARAGRAPH = re.compile(r"\n\s*\n")
-# two or more capitalized words in a row: somebody named (a person, a body, a state)
-PERSON = re.compile(rf"[{UPPER}][\w’'\-]+(?:\s+[{UPPER}][\w’'\-]+)+")
-# Capitalized words that say nothing about who is involved: sentence openers, titles, months, days.
-COMMON = set(
-    ["a", "an", "the", "and", "or", "but", "if", "in", "on", "at", "of", "to", "for", "by", "from", "with", "as", "into", "over", "after", "before", "during", "amid", "following", "according", "while", "when", "where", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our", "there", "here", "also", "meanwhile", "however", "both", "all", "some", "many", "several", "more", "most", "other", "another", "each", "new", "i", "mr", "mrs", "ms", "dr"]
-)
 
 
 class Locator(QuoteSearch):
@@ -177,7 +156,7 @@ class Locator(QuoteSearch):
             if len(self._has_name) >= _MEMO:
                 self._has_name.clear()
             # most texts asked (a sentence, a paragraph) lack even the start of the name's first word
-            absent = _cannot_name(self.norm, name)
+            absent = cannot_name(self.norm, name)
             known = self._has_name[name, slack] = False if absent else self._names(name, slack)
         return known
 
@@ -233,7 +212,7 @@ class Locator(QuoteSearch):
             return list(self._stems.get((token,), ()))
         words = self._word_cache
         assert words is not None
-        return [i for i in self._stems.get(token[:4], ()) if _same_stem(words[i], token)]
+        return [i for i in self._stems.get(token[:4], ()) if same_stem(words[i], token)]
 
     # -- sentences, paragraphs, furniture -------------------------------------------------------------
     @property
@@ -355,58 +334,7 @@ def tokens_of(text: str) -> list[re.Match[str]]:
     return list(token_re(text).finditer(text))
 
 
-# Words of four letters or more that carry no claim; everything else in model prose must be the article's.
-FUNCTION_WORDS = set(
-    ["that", "with", "from", "this", "have", "been", "were", "will", "would", "could", "should", "their", "there", "they", "them", "than", "then", "into", "over", "about", "after", "before", "also", "more", "most", "some", "such", "only", "other", "which", "while", "what", "when", "where", "said", "says", "amid", "against", "under", "between", "during", "including", "because", "being", "does", "made", "make", "many", "much", "very", "both", "each", "here", "these", "those", "since", "until", "upon", "within", "without", "whose", "whom", "again", "further", "once", "same", "just", "like", "part", "parts", "following", "according"]
-)
-PROSE_UNSUPPORTED_MIN = 3  # and at least this share of the prose's content words
-PROSE_UNSUPPORTED_SHARE = 0.34
 
-
-def cased_word(text: str, word: str) -> bool:
-    """`word` stands in `text` as a whole word, with this very case."""
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            return True
-        at = text.find(word, at + 1)
-    return False
-
-
-@cached(4096)
-def name_key(name: str) -> str | None:
-    """What a text must hold for `Locator.has_name(name)` to be true, or None when there is no such
-    shortcut: the first four letters of the name's first word that `_names` compares (the whole word when it
-    is shorter). Every way `_names` accepts a name needs them in the folded text: the name as written
-    contains that word; each of its words has to start a word of the text (`has_word`, cut to no fewer than
-    four letters); an acronym stands in the text as written. Only a Cyrillic text's Latin view escapes this,
-    and those are never shortcut."""
-    n = fold(name).strip(_EDGE)
-    if n.startswith("the "):
-        n = n[4:]
-    tokens = [t for t in lowered_words(n) if t not in COMMON and not (len(t) == 1 and t.isalpha())]
-    return tokens[0][:4] if tokens and tokens[0] not in SAME_PLACE else None
-
-
-def might_name(text: str, name: str) -> bool:
-    """False only when `Locator(text).has_name(name)` is False, found without building the Locator."""
-    return not _cannot_name(fold(text), name)
-
-
-def _cannot_name(norm: str, name: str) -> bool:
-    """True when a folded text lacks the name's `name_key` and has no Cyrillic (whose Latin view could hold
-    the name): `has_name` is then False without looking further."""
-    key = name_key(name)
-    return key is not None and key not in norm and not has_cyrillic(norm)
-
-
-def _same_stem(word: str, token: str) -> bool:
-    """The article's `word` is the name's `token`, give or take a short ending (Korea/Korean, Kovac/Kovach)."""
-    if len(token) < 4:
-        return word == token
-    stem = token[: max(4, len(token) - 3)]
-    return word.startswith(stem) and abs(len(word) - len(token)) <= 3
 
 
 

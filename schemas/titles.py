@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .roles import distinctive
 from .signals import GENERIC, VERB, Sentence, same_word, sentence_of
-from .text import COMMON
+from .vocabulary import COMMON
 
 if TYPE_CHECKING:
     from .support import Passages

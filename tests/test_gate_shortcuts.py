@@ -76,7 +76,7 @@ def test_the_tokens_of_an_article_folded_at_once_are_each_sentences_own() -> Non
 
 
 def test_a_name_whose_first_word_a_text_lacks_is_not_in_it_the_long_way_either() -> None:
-    from summarizer.schemas.text import might_name, name_key
+    from summarizer.schemas.names import might_name, name_key
 
     names = ["Cargas do Sul", "Helena Sá", "the Port Authority", "WHO", "NATO", "Mark Rutte", "President Biden",
              "Olena Maris", "Kovač", "Dr. Severin Kamau", "The Union", "A", "Ms Osei", "U.S.", "Korea", "Koreans"]
@@ -435,7 +435,7 @@ def test_the_ascii_token_pattern_finds_what_the_unicode_one_finds() -> None:
     digits and underscores, inner hyphens and apostrophes, every printable character and control)."""
     import random
 
-    from summarizer.schemas.text import TOKEN, token_re
+    from summarizer.schemas.vocabulary import TOKEN, token_re
 
     rng = random.Random(11)
     alphabet = [chr(c) for c in range(128)] + list("aeiouRST0_-'  ")
