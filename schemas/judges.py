@@ -29,11 +29,9 @@ from .signals import (
     SENTENCES,
     TITLES,
     Sentence,
-    clauses,
     content_words,
     find_cue,
     miscounts,
-    negated,
     same_word,
 )
 from .support import LOCATED_SHARE, QUOTED_SHARE, Failure, Passage, Passages
@@ -42,7 +40,7 @@ from .titles import title_changed
 from .units import changed_unit, unit_given
 from .vocabulary import COMMON, PERSON
 
-__all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure", "judge_status"]
+__all__ = ["judge_claim", "judge_actor", "judge_response", "judge_figure"]
 
 _SUBJECT = re.compile(r"(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+")  # a sentence's leading capitalized words
 _QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]")
@@ -353,25 +351,3 @@ def _done_by(sentence: Sentence, verb: str, doer: list[str]) -> bool:
     return any(same_word(w, verb) and (near(low[max(0, k - 5) : k]) or (low[k + 1 : k + 2] == ["by"] and near(low[k + 2 : k + 7])))
                for k, w in enumerate(low))
 
-
-# What "agreed" and "rejected" say beyond a proposal: the passage must say it too, in a clause it does not deny.
-# Done forms only: "called on both sides to accept mediation" and "a state-backed fund" agree to nothing, and
-# "the opposition proposed" rejects nothing.
-_AGREED = re.compile(r"(?i)\b(?:agreed|agrees|agreement|approved|approves|approval|accepted|accepts|adopted|adopts"
-                     r"|signed|signs|endorsed|endorses|ratified|ratifies|passed|settled)\b")
-_REJECTED = re.compile(r"(?i)\b(?:rejected|rejects|rejection|refused|refuses|refusal|declined|declines|dismissed"
-                       r"|dismisses|opposed|opposes|vetoed|vetoes|spurned|spurns|turn(?:s|ed)?\s+(?:it\s+|them\s+)?down"
-                       r"|rul(?:es|ed)\s+(?:it\s+|them\s+)?out)\b")
-
-
-def judge_status(p: Passages, status: str, evidence: list[Passage]) -> str:
-    """The status of a proposed response as its passages give it: "agreed" and "rejected" only where a clause
-    of them says so (agreed, approved, signed ...; rejected, refused, turned down ...) without denying it;
-    otherwise "proposed", which the passage already shows (see `judge_response`). "proposed" and "called_for"
-    stand as the model gave them."""
-    cue = {"agreed": _AGREED, "rejected": _REJECTED}.get(status)
-    if cue is None:
-        return status
-    text = " ".join(p.sentences[i].text for e in evidence for i in p.indices(e.start, e.end))
-    said = any(cue.search(clause) and not negated(clause) for clause in clauses(text) if clause)
-    return status if said else "proposed"

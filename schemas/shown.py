@@ -10,11 +10,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .brief import Actor, Dropped, Evidence, ProposedResponse
-from .judges import judge_status
 from .kinds import judge_kind
 from .normal import folded_words
 from .roles import TITLE_SYNONYMS, distinctive, person_behind
 from .signals import TITLES
+from .status import judge_status
 from .support import Passage, Passages
 from .titles import OFFICES
 
@@ -105,7 +105,7 @@ class Shown:
             # (the cues are English: a brief in another language than the article keeps the model's words)
             if self.english:
                 chosen = [Passage(e.start, e.end, e.match) for e in evidence]
-                if (status := judge_status(self.passages, item.status, chosen)) != item.status:
+                if (status := judge_status(self.passages, item.status, chosen, item.action)) != item.status:
                     self.statuses[path] = status
                 if (shown := judge_kind(item.kind, item.action, " ".join(sentences))) != item.kind:
                     self.kinds[path] = shown

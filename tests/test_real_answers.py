@@ -278,7 +278,7 @@ def test_a_body_keeps_no_role_of_another_kind_of_body_nor_a_persons_title() -> N
 
 
 def test_agreed_and_rejected_stand_where_a_clause_says_so() -> None:
-    from summarizer.schemas.judges import judge_status
+    from summarizer.schemas.status import judge_status
     from summarizer.schemas.support import Passage, Passages
     from summarizer.schemas.text import Locator
 
@@ -398,3 +398,29 @@ def test_a_figures_doer_must_do_it_in_the_passage() -> None:
     assert not kept("5% offered by the Irish Cabin Crew Union", "pay offer")
     assert kept("212 flights", "grounded by the strike")  # "The strike began on Friday, grounding 212 flights"
     assert kept("9%", "pay rise sought by the union")
+
+
+def test_an_action_that_tells_its_own_fate_is_shown_with_it() -> None:
+    """The local model's quick-start brief listed "offer a phased plan that the port authority rejected on Monday
+    evening" as "proposed": the action says what became of it, and so does its passage."""
+    from summarizer.schemas.status import judge_status
+    from summarizer.schemas.support import Passage, Passages
+    from summarizer.schemas.text import Locator
+
+    text = from_text((ROOT / "tests" / "articles" / "harbour_strike.txt").read_text(encoding="utf-8")).text
+    p = Passages(Locator(text), True)
+    said = "said the union had offered a phased plan that the port authority rejected on Monday evening"
+    calm = "called on both sides to accept mediation by the national labour council"
+
+    def status(told: str, action: str, sentence: str) -> str:
+        at = text.index(sentence)
+        return judge_status(p, told, [Passage(at, at + len(sentence), "exact")], action)
+
+    plan = "offer a phased plan that the port authority rejected on Monday evening"
+    assert status("proposed", plan, said) == "rejected"
+    assert status("called_for", "a phased plan, which was rejected by the port authority", said) == "rejected"
+    # the passage must say it too, and a negation or a clause with nobody before its verb tells no fate
+    assert status("proposed", "a plan that the council approved", said) == "proposed"
+    assert status("proposed", "a phased plan that the port authority has not rejected", said) == "proposed"
+    assert status("proposed", "a phased plan that rejected automation", said) == "proposed"
+    assert status("called_for", "accept mediation by the national labour council", calm) == "called_for"
