@@ -36,14 +36,15 @@ def judge_status(p: Passages, status: str, evidence: list[Passage], action: str 
     """The status of a proposed response as its passages give it: "agreed" and "rejected" only where a clause
     of them says so (agreed, approved, signed ...; rejected, refused, turned down ...) without denying it;
     otherwise "proposed", which the passage already shows (see `judge_response`). "proposed" and "called_for"
-    stand as the model gave them, unless the action itself tells the proposal's fate and the passage says it
-    too: "offer a phased plan that the port authority rejected on Monday evening" is shown as rejected."""
-    if status in ("proposed", "called_for"):
-        fate = _fate(action)
-        return fate if fate is not None and _said(p, fate, evidence) else status
-    if status not in _CUES:
+    stand as the model gave them. Whatever the model gave, an action that tells the proposal's fate, where the
+    passage says it too, is shown with it: "offer a phased plan that the port authority rejected on Monday
+    evening" is rejected, though the model called it proposed or agreed."""
+    if status in _CUES and _said(p, status, evidence):
         return status
-    return status if _said(p, status, evidence) else "proposed"
+    fate = _fate(action)
+    if fate is not None and _said(p, fate, evidence):
+        return fate
+    return "proposed" if status in _CUES else status
 
 
 def _fate(action: str) -> str | None:

@@ -418,6 +418,7 @@ def test_an_action_that_tells_its_own_fate_is_shown_with_it() -> None:
 
     plan = "offer a phased plan that the port authority rejected on Monday evening"
     assert status("proposed", plan, said) == "rejected"
+    assert status("agreed", plan, said) == "rejected"  # (what the local model answered, live)
     assert status("called_for", "a phased plan, which was rejected by the port authority", said) == "rejected"
     # the passage must say it too, and a negation or a clause with nobody before its verb tells no fate
     assert status("proposed", "a plan that the council approved", said) == "proposed"
