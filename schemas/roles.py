@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .layout import UPPER
 from .normal import folded_words
-from .signals import GENERIC, SPEECH_VERBS, TITLES, Sentence, content_words, find_cue, same_word
+from .signals import CALENDAR, GENERIC, SPEECH_VERBS, TITLES, Sentence, content_words, find_cue, same_word
 from .text import american
 from .vocabulary import COMMON
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .support import Passages
 
 __all__ = ["TITLE_SYNONYMS", "RANKS", "role_elsewhere", "addressed", "attached", "attached_at", "body_role_clash", "distinctive", "glued_title", "person_behind",
-           "title_holder"]
+           "title_holder", "officer_of"]
 
 # the words an article may write for a title a model gives ("head of the federation" for its president, "CEO"
 # for the chief executive); each title stands for itself too
@@ -195,6 +195,39 @@ def glued_title(name: str, text: str) -> tuple[str, str] | None:
     if whole.search(text) is None and title_holder(title, text) != " ".join(person):
         return None
     return title, " ".join(person)
+
+
+
+def officer_of(name: str, role: str, text: str) -> tuple[str, str] | None:
+    """(the person, the title as the text writes it) when the model gave a body the title of someone who holds
+    it there ("Valmora Dockworkers' Union" as "general secretary") and the text names that person beside the
+    title and the body: "Elena Maris, general secretary of the Valmora Dockworkers’ Union, said ..." or
+    "Valmora Dockworkers’ Union general secretary Elena Maris". None for a name that is no body, a role that
+    is no person's title, or a text that names nobody so."""
+    words, titles = name.split(), role.split()
+    if _body_kind(name) is None or not titles or titles[-1].lower().strip(".,") not in TITLES | _PERSONAL:
+        return None
+    body, title = _phrase(words), _phrase(titles)
+    person = rf"(?P<person>{_CAP}(?:[^\S\n]+{_CAP}){{1,4}})"  # (on one line: a byline above is no part of it)
+    for pattern in (rf"{person},\s+(?P<title>(?i:(?:the\s+)?{title}\s+(?:of|at|for)\s+(?:the\s+)?{body}))(?![\w’'\-])",
+                    rf"(?P<title>(?i:{body}(?:['’]s?)?\s+{title})),?\s+{person}"):
+        for m in re.finditer(pattern, text):
+            held = m.group("person").split()
+            while held and held[0].lower() in COMMON | CALENDAR:
+                held.pop(0)  # "On Monday Elena Maris, general secretary of ...": the name is the last words
+            while held and held[-1].lower() in COMMON:
+                held.pop()
+            if 2 <= len(held) <= 4 and not any(w.lower() in TITLES or w.lower() in GENERIC for w in held):
+                return " ".join(held), m.group("title").removeprefix("the ").removeprefix("The ")
+    return None
+
+
+def _phrase(words: list[str]) -> str:
+    """The words as a pattern, any run of spaces between them and either apostrophe in them."""
+    return r"\s+".join(_APOSTROPHE.sub("['’]", re.escape(w)) for w in words)
+
+
+_APOSTROPHE = re.compile("['’]")
 
 
 _HONORIFICS = {"dr", "mr", "mrs", "ms", "prof"}

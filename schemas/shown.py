@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .brief import Actor, Dropped, Evidence, ProposedResponse
 from .kinds import judge_kind
 from .normal import folded_words
-from .roles import TITLE_SYNONYMS, distinctive, person_behind
+from .roles import TITLE_SYNONYMS, distinctive, officer_of, person_behind
 from .signals import TITLES
 from .status import judge_status
 from .support import Passage, Passages
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from .draft import Draft
     from .text import Locator
 
-__all__ = ["Shown", "bare_names"]
+__all__ = ["OFFICER_SHOWN", "Shown", "bare_names"]
 
+# how an actor is reported that the model named by a body with its officer's title (see `bare_names`)
+OFFICER_SHOWN = "a body given its officer's title"
 # a name with a note after it: "Miriam Osterfeld (Corrant Chemicals)", "Rhys Calloway MP", "Lukas Renner, MEP"
 _NOTE = re.compile(r"\s*(?P<name>[^()]+?)\s*(?:\((?P<note>[^()]+)\)|,?\s+(?P<letters>MPs?|MEPs?|MSPs?|TDs?|QC|KC))\.?\s*")
 # or a title between commas after it: "Helena Marsh, Varnholt Chemie CEO", "Martin Grell, environment minister"
@@ -52,13 +54,22 @@ def bare_names(draft: Draft, loc: Locator) -> tuple[Draft, list[Dropped]]:
     """The draft with each actor or proposer the model wrote with a note after the name ("Miriam Osterfeld
     (Corrant Chemicals)", "Rhys Calloway MP", "Helena Marsh, Varnholt Chemie CEO"), or a short title before it
     that the article does not write so ("Prof. Anders Kjelby"), named as the article names them, where it has
-    the name; and a report of each (the note is not judged, so it is not shown)."""
+    the name; and a report of each (the note is not judged, so it is not shown). An actor the model named by
+    a body and gave the title of the person the article names with it ("Valmora Dockworkers' Union" as
+    "general secretary") is that person, with the title as the article writes it, and is judged so."""
     changes: dict[str, list[Any]] = {}
     reports: list[Dropped] = []
     for kind, field in (("who", "name"), ("proposed_responses", "proposed_by")):
         items = list(getattr(draft, kind))
         for i, item in enumerate(items):
             named = getattr(item, field)
+            if kind == "who" and isinstance(named, str) and isinstance(item.role, str) and (
+                    officer := officer_of(named, item.role, loc.text)) is not None:
+                person, title = officer
+                items[i] = item.model_copy(update={"name": person, "role": title})
+                reports.append(Dropped(item=f"who[{i}].name", text=f"{named}: {item.role}",
+                                       reasons=[f"{OFFICER_SHOWN} (shown as {person}, {title})"]))
+                continue
             found = _noted(named, loc) if isinstance(named, str) else None
             if found is None:
                 continue

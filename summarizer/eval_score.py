@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import SummarizerError, UnreadableSourceError, scrub
 from .schemas import Brief
+from .schemas.shown import OFFICER_SHOWN
 
 __all__ = ["References", "Row", "load_references", "score", "name_matches", "figure_matches", "rouge_l",
            "brief_items", "renamed_labels"]
@@ -188,8 +189,11 @@ def brief_items(brief: Brief) -> list[tuple[str, str, list[Any]]]:
 
 def renamed_labels(brief: Brief) -> list[str]:
     """The model's labels of the kept actors and proposals the gate shows under another name (a title the
-    model gave as a name, shown as the person): a reader's judgments of the model's answer name them so."""
-    return [d.text for d in brief.provenance.dropped if d.item.endswith((".name", ".proposed_by")) and d.text]
+    model gave as a name, shown as the person): a reader's judgments of the model's answer name them so. Not
+    a body the model gave its officer's title: the officer shown is another claim than the model's label, which
+    a reader judges as the body's (and the brief does not show)."""
+    return [d.text for d in brief.provenance.dropped if d.item.endswith((".name", ".proposed_by")) and d.text
+            and not any(r.startswith(OFFICER_SHOWN) for r in d.reasons)]
 
 
 def score(article: str, model: str, brief: Brief | None, refs: References, *, error: BaseException | None = None,

@@ -18,6 +18,7 @@ import pytest
 
 from summarizer.schemas import ground
 from summarizer.schemas.draft import salvage
+from summarizer.schemas.shown import OFFICER_SHOWN
 from summarizer.sources import from_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,9 @@ def _labels(g) -> set[str]:  # type: ignore[no-untyped-def]
     kept |= {_key(f"{r.proposed_by}: {r.action}") for r in g.proposed_responses}
     kept |= {_key(f"{f.value}: {f.label}") for f in g.key_figures}
     # an actor or proposer the model named by a title is kept, shown as the person its evidence names: judged
-    # as it came
-    kept |= {_key(d.text) for d in g.dropped if d.item.endswith((".name", ".proposed_by")) and d.text}
+    # as it came (not a body given its officer's title: the officer shown is another claim than the label)
+    kept |= {_key(d.text) for d in g.dropped if d.item.endswith((".name", ".proposed_by")) and d.text
+             and not any(r.startswith(OFFICER_SHOWN) for r in d.reasons)}
     return kept
 
 
@@ -136,8 +138,14 @@ def test_an_actor_named_by_a_title_is_shown_as_the_person_its_evidence_names() -
     assert any("Port authority chief executive Tomas Lindqvist" in e.quote for e in actor.evidence)
     # "The regional transport minister, Ana Kovac, called on ...": the name between commas after the title
     assert next(a for a in g.who if a.name == "Ana Kovac").role == "Regional transport minister"
+    # and "Valmora Dockworkers' Union | general secretary" (judged unsupported: the title is Elena Maris's) is
+    # Elena Maris, whom the article names with the title and the union
+    assert next(a for a in g.who if a.name == "Elena Maris").role == "general secretary of the Valmora Dockworkers’ Union"
     renamed = [d for d in g.dropped if d.item.endswith(".name")]
     assert [(d.text, d.reasons) for d in renamed] == [
+        ("Valmora Dockworkers' Union: general secretary",
+         ["a body given its officer's title (shown as Elena Maris, general secretary of the Valmora Dockworkers’ "
+          "Union)"]),
         ("Port authority chief executive: executive",
          ["a title, not a name (shown as Tomas Lindqvist, whom the evidence names with it)"]),
         ("Regional transport minister: minister",

@@ -118,3 +118,35 @@ def test_a_title_between_commas_after_a_name_is_a_note_but_a_second_name_is_not(
     # "Solvik, Halvorsen" names two people, each of whom must be named where it is proposed
     joint = _with(proposed=[_proposal("Arne Solvik, Ingrid Halvorsen", "set up an emergency fund")])
     assert ground(joint, ARTICLE).proposed_responses == []
+
+
+def _actors(name: str, role: str) -> tuple[list[tuple[str, str]], list[str]]:
+    grounded = ground(_with(who=[{"name": name, "role": role, "evidence": [name]}]), ARTICLE)
+    return [(a.name, a.role) for a in grounded.who], [r for d in grounded.dropped for r in d.reasons]
+
+
+def test_a_body_given_its_officers_title_is_that_officer() -> None:
+    """The local model's harbour brief gave "Valmora Dockworkers' Union" the role "general secretary", the title
+    of Elena Maris, whom the article names with it: the actor is Elena Maris, with the title as the article
+    writes it, and the renaming is reported."""
+    who, reasons = _actors("Estmark Fishermen's Federation", "president")
+    assert who == [("Arne Solvik", "president of the Estmark Fishermen's Federation")]
+    assert reasons == ["a body given its officer's title (shown as Arne Solvik, president of the Estmark "
+                       "Fishermen's Federation)"]
+    # a title nobody holds there, or the title of another body's officer, is still refused
+    assert _actors("Estmark Fishermen's Federation", "chief executive")[0] == []
+    assert _actors("Estmark Fishermen's Federation", "spokeswoman")[0] == []
+
+
+def test_the_officer_is_read_on_the_titles_own_line() -> None:
+    from summarizer.schemas.roles import officer_of
+
+    text = "By VRT News\nElena Maris, general secretary of the Valmora Dockworkers’ Union, said no."
+    assert officer_of("Valmora Dockworkers' Union", "general secretary", text) == (
+        "Elena Maris", "general secretary of the Valmora Dockworkers’ Union")
+    assert officer_of("Valmora Port Authority", "chief executive",
+                      "Valmora Port Authority chief executive Tomas Lindqvist said no.") == (
+        "Tomas Lindqvist", "Valmora Port Authority chief executive")
+    # no body, or no person's title
+    assert officer_of("Elena Maris", "general secretary", text) is None
+    assert officer_of("Valmora Dockworkers' Union", "union", text) is None
