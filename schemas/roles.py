@@ -197,7 +197,6 @@ def glued_title(name: str, text: str) -> tuple[str, str] | None:
     return title, " ".join(person)
 
 
-
 def officer_of(name: str, role: str, text: str) -> tuple[str, str] | None:
     """(the person, the title as the text writes it) when the model gave a body the title of someone who holds
     it there ("Valmora Dockworkers' Union" as "general secretary") and the text names that person beside the
