@@ -147,6 +147,8 @@ def test_the_ending_check_only_skips_words_no_respelling_touches() -> None:
         if american(w) != w:
             long_way.setdefault(american(w), set()).add(w)
     assert len(long_way) >= 20 and respellings(sorted(words)) == long_way
+    # `same_word` tells two words apart by their first letters before its cache: no respelling changes one
+    assert all(american(w)[:1] == w[:1] for w in words)
     assert respellings(sorted(words - {w for w in words if "ourite" in w or "dgement" in w})) == {
         us: found for us, found in ((us, {w for w in ws if "ourite" not in w and "dgement" not in w})
                                     for us, ws in long_way.items()) if found}
@@ -444,3 +446,13 @@ def test_the_ascii_token_pattern_finds_what_the_unicode_one_finds() -> None:
     assert ascii_articles and token_re("Sá") is TOKEN and token_re("Sa") is not TOKEN
     for text in ascii_articles + noise:
         assert [m.span() for m in token_re(text).finditer(text)] == [m.span() for m in TOKEN.finditer(text)], text
+
+
+def test_words_with_different_first_letters_are_never_the_same_word() -> None:
+    from summarizer.schemas.signals import _same_word, same_word
+
+    words = sorted({w for t in _article_texts() for w in re.findall(r"\w+", t.lower())})[:1500]
+    pairs = [(a, b) for a in words[::7] for b in words[::5]] + [("", ""), ("", "a"), ("rise", "rize"), ("ence", "ense")]
+    assert sum(_same_word(a, b) for a, b in pairs) >= 50
+    for a, b in pairs:
+        assert same_word(a, b) == _same_word(a, b), (a, b)
