@@ -21,8 +21,8 @@ fishing_quota.txt, river_spill.txt), written in session 26 by helpers that never
 it: a measure of what the gate does on lies and sloppy true items it was not tuned on (river_spill was
 measured once, after the gate was mended on the other two). bench/liar_probes_heldout2.json holds 140 more
 over two more articles (plant_fire.txt, tuition_protest.txt), written in session 27 the same way and measured
-once before any change made for them. bench/liar_probes_heldout3.json holds 70 more over
-bench/articles/mine_flood.txt, written in session 28 the same way and measured once. A probe with "lie_in":
+once before any change made for them. bench/liar_probes_heldout3.json holds 140 more over
+bench/articles/mine_flood.txt and housing_vote.txt, written in session 28 the same way and measured once. A probe with "lie_in":
 "evidence" is a true item over an invented quote or byline: the lie is shown when that quote is.
 """
 
