@@ -26,7 +26,7 @@ _CUES = {"agreed": _AGREED, "rejected": _REJECTED}
 # A relative clause of the action that tells what became of the proposal, somebody or a passive before its
 # verb: "that the port authority rejected on Monday", "which was approved by the council". Without either,
 # the clause is what is proposed ("a plan that rejected job cuts", "a deal that accepted ..."), not its fate.
-_FATE = re.compile(r"\b(?:that|which)\s+(?P<before>(?:[\w’'\-]+\s+){1,6}?)(?P<verb>rejected|refused|turned\s+down"
+_FATE = re.compile(r"\b(?:that|which)\s+(?:[\w’'\-]+\s+){1,6}?(?P<verb>rejected|refused|turned\s+down"
                    r"|dismissed|vetoed|spurned|ruled\s+out|agreed\s+to|approved|accepted|adopted|signed|endorsed"
                    r"|ratified|passed)\b", re.IGNORECASE)
 _AGREEING = ("agreed", "approved", "accepted", "adopted", "signed", "endorsed", "ratified", "passed")
